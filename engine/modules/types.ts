@@ -1,0 +1,81 @@
+// The public Module contract. Built-in and site modules are written against it alike.
+import type { Transport, Become } from '../transport/types.js';
+import type { FactCache } from '../facts/cache.js';
+
+/** One file's change, for --diff. before/after undefined = file absent. */
+export interface FileDiff {
+  path: string;
+  before?: string;
+  after?: string;
+  /** set instead of before/after when the content is binary or too large to show */
+  summary?: string;
+}
+
+/** What a task reports for a host (Ansible's result dict). */
+export interface TaskResult {
+  changed: boolean;
+  failed?: boolean;
+  skipped?: boolean;
+  msg?: string;
+  rc?: number;
+  stdout?: string;
+  stderr?: string;
+  stdout_lines?: string[];
+  stderr_lines?: string[];
+  diff?: FileDiff[];
+  /** set_fact / gather facts: variables to set on the host */
+  ansible_facts?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * The outcome of a pure diff.
+ * - noop: nothing to do, and why (every no-op says why)
+ * - change: what would change; apply() carries it out
+ * - fail: the desired state is impossible (e.g. assert failed); no apply
+ */
+export type Plan =
+  | { kind: 'noop'; reason: string; result?: Partial<TaskResult> }
+  | {
+      kind: 'change';
+      summary: string;
+      fileDiffs?: FileDiff[];
+      /** command/shell: the change cannot be predicted; check mode skips the task */
+      unknowable?: boolean;
+      /** anything apply() needs from the diff */
+      data?: unknown;
+      result?: Partial<TaskResult>;
+    }
+  | { kind: 'fail'; msg: string; result?: Partial<TaskResult> };
+
+export interface ModuleContext {
+  host: string;
+  transport: Transport;
+  facts: FactCache;
+  become?: Become;
+  check: boolean;
+  /** the controller itself, for modules that read controller files (copy src, template) */
+  controller: Transport;
+  /** resolve a controller-side file for `src:` (role files/, templates/, playbook dir) */
+  findFile(kind: 'files' | 'templates', name: string): Promise<string>;
+  /** render a Handlebars template text with the host's variables */
+  renderTemplate(text: string, sourceName: string): string;
+  /** evaluate a CEL condition with the host's variables (assert, until) */
+  evalCondition(expr: string): boolean;
+  /** all variables of the host for this task */
+  vars: Record<string, unknown>;
+}
+
+export interface Module<P = Record<string, unknown>, C = unknown> {
+  name: string;
+  /** JSON Schema of the parameters: the single source of truth for inputs */
+  schema: Record<string, unknown>;
+  /** parameter that a "free form" string maps to (command: 'cmd', shell: 'cmd') */
+  freeForm?: string;
+  /** Observe: read current host state (facts, files). Read-only. */
+  read(ctx: ModuleContext, params: P): Promise<C>;
+  /** Pure: desired vs current. No I/O. */
+  diff(params: P, current: C): Plan;
+  /** Act on a change plan. Returns the result; a failed command is a result, not an exception. */
+  apply(ctx: ModuleContext, params: P, plan: Extract<Plan, { kind: 'change' }>): Promise<TaskResult>;
+}
