@@ -1,0 +1,24 @@
+// `tsplay lab up [--hosts N] | down | status`: the local systemd-nspawn lab.
+import type { Command } from 'commander';
+import { labUp, labDown, labStatus } from '../lab/index.js';
+
+export function addLabCommand(program: Command, exit: { code: number }): void {
+  const lab = program.command('lab').description('the local lab of real Debian hosts (systemd-nspawn; needs root)');
+  const log = (line: string) => process.stderr.write(line + '\n');
+  lab
+    .command('up')
+    .description('build the image once, boot the hosts, write inventories/lab')
+    .option('--hosts <n>', 'number of hosts (5: 3 masters + 2 workers; 6 adds a spare worker)', (v) => parseInt(v, 10), 5)
+    .action(async (o) => {
+      const s = await labUp({ hosts: o.hosts, log });
+      process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+      exit.code = 0;
+    });
+  lab.command('down').description('stop the hosts by pid, unmount, remove the bridge').action(async () => {
+    await labDown({ log });
+    exit.code = 0;
+  });
+  lab.command('status').description('which hosts run and answer').action(async () => {
+    process.stdout.write(JSON.stringify(await labStatus(), null, 2) + '\n');
+  });
+}

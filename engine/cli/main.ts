@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// tsplay's command line: parse argv, call the API, set the exit code. Nothing else.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { projectRoot } from '../paths.js';
+import { TsplayError } from '../errors.js';
+import { addRunCommand } from './run-command.js';
+import { addInventoryCommand } from './inventory-command.js';
+import { addFactsCommand } from './facts-command.js';
+import { addLabCommand } from './lab-command.js';
+
+const HELP_FOOTER = `
+Exit codes (as ansible-playbook): 0 ok, 1 error, 2 a host failed, 4 a host unreachable or
+invalid input (playbook, inventory, template), 5 bad usage, 99 interrupted.
+With --check --detailed-exitcode: 10 when changes are pending, 0 when converged.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const exit = { code: 0 };
+  const version = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
+  const program = new Command('tsplay')
+    .description('declarative playbooks over SSH, Ansible-compatible')
+    .version(version)
+    .addHelpText('after', HELP_FOOTER)
+    .exitOverride()
+    .showSuggestionAfterError();
+  addRunCommand(program, exit);
+  addInventoryCommand(program, exit);
+  addFactsCommand(program, exit);
+  addLabCommand(program, exit);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 5;
+    }
+    if (e instanceof TsplayError) {
+      process.stderr.write(`ERROR! ${e.describe()}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`ERROR! unexpected: ${(e as Error).stack ?? e}\n`);
+    return 250;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

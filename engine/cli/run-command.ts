@@ -1,0 +1,93 @@
+// `tsplay run PLAYBOOK`: options → RunOptions → runPlaybook → exit code.
+import type { Command } from 'commander';
+import { runPlaybook, loadRun } from '../runner/run.js';
+import { selectHosts } from '../inventory/index.js';
+import { PlainReporter } from '../report/plain.js';
+import { JsonReporter } from '../report/json.js';
+import type { Reporter } from '../report/types.js';
+import type { Node } from '../playbook/model.js';
+import { parseExtraVars } from './extra-vars.js';
+import { loadSiteModules } from '../modules/site-modules.js';
+import type { RunOptions } from '../runner/options.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const csv = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+export function addRunCommand(program: Command, exit: { code: number }): void {
+  program
+    .command('run')
+    .description('run a playbook against an inventory')
+    .argument('<playbook>', 'playbook file')
+    .option('-i, --inventory <path>', 'inventory file or directory (repeatable; merged in order)', collect)
+    .option('-C, --check', "don't change anything; predict the changes")
+    .option('-D, --diff', 'show unified diffs of changed files')
+    .option('-l, --limit <pattern>', 'limit to hosts matching this pattern')
+    .option('-t, --tags <tags>', 'run only tasks with these tags (comma separated, repeatable)', csv)
+    .option('--skip-tags <tags>', 'skip tasks with these tags', csv)
+    .option('-e, --extra-vars <vars>', 'key=value, @file.yml/json, or a JSON map (repeatable; highest precedence)', collect)
+    .option('-f, --forks <n>', 'hosts worked on in parallel', (v) => parseInt(v, 10), 25)
+    .option('--json', 'print one JSON document of all results instead of text')
+    .option('--syntax-check', 'validate the playbook, inventory and roles, contact no host')
+    .option('--list-hosts', 'print the hosts each play would run on')
+    .option('--list-tasks', 'print the tasks each play would run')
+    .option('--start-at-task <name>', 'start at the first task with this name')
+    .option('--force-handlers', 'run notified handlers even on hosts that failed')
+    .option('--roles-path <dir>', 'extra role directory, searched before the shipped roles (repeatable)', collect)
+    .option('--modules-path <dir>', 'directory of site modules (repeatable)', collect)
+    .option('--detailed-exitcode', 'with --check: exit 10 when changes are pending, 0 when the hosts are converged')
+    .option('-v, --verbose', 'show why each task was ok or skipped')
+    .action(async (playbook: string, o) => {
+      const reporters: Reporter[] = [o.json ? new JsonReporter(process.stdout) : new PlainReporter(process.stdout, { verbose: o.verbose })];
+      const ac = new AbortController();
+      const onSignal = () => ac.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const modulesPath = [...(o.modulesPath ?? []), ...(process.env.TSPLAY_MODULES_PATH?.split(':').filter(Boolean) ?? [])];
+      const opts: RunOptions = {
+        playbook,
+        inventory: o.inventory ?? [],
+        check: !!o.check,
+        diff: !!o.diff,
+        limit: o.limit,
+        tags: o.tags,
+        skipTags: o.skipTags,
+        extraVars: parseExtraVars(o.extraVars ?? []),
+        forks: o.forks,
+        startAtTask: o.startAtTask,
+        forceHandlers: !!o.forceHandlers,
+        rolesPath: o.rolesPath,
+        modules: await loadSiteModules(playbook, modulesPath),
+        reporters,
+        signal: ac.signal,
+      };
+      if (o.syntaxCheck || o.listHosts || o.listTasks) {
+        const { playbook: pb, run } = await loadRun(opts);
+        if (o.syntaxCheck) process.stdout.write(`\nplaybook: ${playbook}\n`);
+        for (const play of pb.plays) {
+          if (o.listHosts) {
+            const hosts = selectHosts(run.inventory, play.hosts, opts.limit);
+            process.stdout.write(`\nplay #${pb.plays.indexOf(play) + 1} (${play.hosts}): ${play.name}\tTAGS: []\n  pattern: ['${play.hosts}']\n  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);
+          }
+          if (o.listTasks) {
+            process.stdout.write(`\nplay #${pb.plays.indexOf(play) + 1} (${play.hosts}): ${play.name}\n  tasks:\n`);
+            const walk = (nodes: Node[], role?: string) => {
+              for (const n of nodes) {
+                if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always], n.role?.name ?? role);
+                else {
+                  const tags = n.keywords.tags === undefined ? [] : ([] as unknown[]).concat(n.keywords.tags);
+                  process.stdout.write(`    ${n.role?.name ?? role ? `${n.role?.name ?? role} : ` : ''}${n.name ?? n.module}\tTAGS: [${tags.join(', ')}]\n`);
+                }
+              }
+            };
+            walk([...play.preTasks, ...play.tasks, ...play.postTasks]);
+          }
+        }
+        exit.code = 0;
+        return;
+      }
+      const r = await runPlaybook(opts);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      exit.code = r.exitCode === 0 && o.detailedExitcode && o.check && r.changesPending ? 10 : r.exitCode;
+    });
+}

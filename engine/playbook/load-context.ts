@@ -1,0 +1,14 @@
+// What the loader needs from outside: modules and where roles live.
+import type { Ajv, ValidateFunction } from 'ajv';
+import type { Module } from '../modules/types.js';
+import type { SourceMap } from './yaml-source.js';
+
+export interface LoadContext {
+  findModule(name: string): Module | undefined;
+  /** directories holding roles, highest priority first (playbook roles/, TSPLAY_ROLES_PATH, shipped) */
+  rolesPath: string[];
+  ajv: Ajv;
+  positions: SourceMap;
+  /** compiled module-parameter validators */
+  validators: Map<Module, ValidateFunction>;
+}

@@ -1,0 +1,362 @@
+// Loads a playbook and everything it pulls in (vars files, task files, roles) into plain,
+// validated data with source positions. Nothing here contacts a host.
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
+import type { ValidateFunction } from 'ajv';
+import { InputError, type SourcePos } from '../errors.js';
+import { schemasDir } from '../paths.js';
+import type { Module } from '../modules/types.js';
+import { loadYamlFile, type SourceMap } from './yaml-source.js';
+import { relevantErrors, describeAjvError, isTemplated } from './ajv.js';
+import { TASK_KEYWORDS, INCLUDE_KEYS } from './keywords.js';
+import { parseFreeForm } from './kv.js';
+import { findRoleDirs, yamlFile } from './role-dirs.js';
+import type { LoadContext } from './load-context.js';
+import type { BlockNode, Handler, Keywords, Node, Play, Playbook, RoleContext, TaskNode } from './model.js';
+
+const MAX_INCLUDE_DEPTH = 50;
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export class PlaybookLoader {
+  private playbookValidator: ValidateFunction;
+  private keywordValidator: ValidateFunction;
+
+  constructor(private ctx: LoadContext) {
+    const schema = JSON.parse(readFileSync(join(schemasDir(), 'playbook.schema.json'), 'utf8'));
+    ctx.ajv.addSchema(schema);
+    this.playbookValidator = ctx.ajv.getSchema(schema.$id)!;
+    this.keywordValidator = ctx.ajv.getSchema(`${schema.$id}#/definitions/taskKeywords`)!;
+  }
+
+  private get sm(): SourceMap {
+    return this.ctx.positions;
+  }
+
+  private fail(msg: string, pos: SourcePos | undefined, file: string): never {
+    throw new InputError(msg, pos ?? { file });
+  }
+
+  async loadPlaybook(file: string, depth = 0): Promise<Playbook> {
+    const abs = resolve(file);
+    const { data } = await loadYamlFile(abs, this.sm);
+    if (data === null || data === undefined) this.fail('playbook is empty', undefined, abs);
+    if (!Array.isArray(data)) this.fail('a playbook must be a list of plays', this.sm.pos(data), abs);
+    const errs = relevantErrors(this.playbookValidator, data, true);
+    if (errs.length) {
+      // anyOf over play/import_playbook: report the play-level error that is most specific
+      const e = errs.find((x) => x.keyword === 'additionalProperties' || x.keyword === 'required') ?? errs[0];
+      this.fail(describePlayError(e, data), this.sm.posAtPath(data, e.instancePath), abs);
+    }
+    const dir = dirname(abs);
+    const plays: Play[] = [];
+    for (const raw of data as Record<string, unknown>[]) {
+      const imp = raw.import_playbook ?? raw['ansible.builtin.import_playbook'];
+      if (imp !== undefined) {
+        if (depth > MAX_INCLUDE_DEPTH) this.fail('import_playbook nested too deeply', this.sm.pos(raw), abs);
+        if (isTemplated(imp)) this.fail('import_playbook needs a literal file name', this.sm.pos(raw), abs);
+        const sub = await this.loadPlaybook(isAbsolute(String(imp)) ? String(imp) : join(dir, String(imp)), depth + 1);
+        plays.push(...sub.plays);
+        continue;
+      }
+      plays.push(await this.loadPlay(raw, abs, dir));
+    }
+    return { file: abs, dir, plays };
+  }
+
+  private async loadPlay(raw: Record<string, unknown>, file: string, dir: string): Promise<Play> {
+    const pos = this.sm.pos(raw) ?? { file };
+    const keywords: Keywords = {};
+    for (const k of ['become', 'become_user', 'become_method', 'serial', 'max_fail_percentage', 'any_errors_fatal', 'gather_facts', 'tags', 'environment', 'check_mode', 'diff', 'no_log', 'ignore_errors', 'force_handlers', 'order', 'strategy', 'remote_user', 'connection']) {
+      if (raw[k] !== undefined) keywords[k] = raw[k];
+    }
+    const varsFiles = raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? (raw.vars_files as string[]) : [raw.vars_files as string];
+    const playState: PlayState = { seenRoles: new Set(), handlers: [], dir };
+    const preTasks = await this.loadTaskList(raw.pre_tasks, file, dir, undefined, playState, 0);
+    const roleNodes: Node[] = [];
+    for (const [i, entry] of ((raw.roles as unknown[]) ?? []).entries()) {
+      const epos = this.sm.pos(raw.roles, i) ?? pos;
+      const n = await this.roleFromEntry(entry, epos, file, playState, 0);
+      if (n) roleNodes.push(...n);
+    }
+    const tasks = await this.loadTaskList(raw.tasks, file, dir, undefined, playState, 0);
+    const postTasks = await this.loadTaskList(raw.post_tasks, file, dir, undefined, playState, 0);
+    const handlers = await this.loadHandlers(raw.handlers, file, dir, undefined, playState);
+    return {
+      name: typeof raw.name === 'string' ? raw.name : String(Array.isArray(raw.hosts) ? raw.hosts.join(',') : raw.hosts),
+      hosts: Array.isArray(raw.hosts) ? (raw.hosts as string[]).join(',') : String(raw.hosts),
+      keywords,
+      vars: isMap(raw.vars) ? raw.vars : {},
+      varsFiles,
+      preTasks,
+      tasks: [...roleNodes, ...tasks],
+      postTasks,
+      handlers: [...handlers, ...playState.handlers],
+      pos,
+      dir,
+    };
+  }
+
+  private async loadHandlers(list: unknown, file: string, dir: string, role: RoleContext | undefined, play: PlayState): Promise<Handler[]> {
+    const nodes = await this.loadTaskList(list, file, dir, role, play, 0);
+    const out: Handler[] = [];
+    const flat = (ns: Node[]) => {
+      for (const n of ns) {
+        if (n.kind === 'block') flat([...n.block, ...n.rescue, ...n.always]);
+        else {
+          const listen = n.keywords.listen;
+          const names = [n.name, ...(Array.isArray(listen) ? listen : listen ? [listen] : [])].filter((x): x is string => typeof x === 'string');
+          out.push({ ...n, listenNames: names });
+        }
+      }
+    };
+    flat(nodes);
+    return out;
+  }
+
+  async loadTaskList(list: unknown, file: string, baseDir: string, role: RoleContext | undefined, play: PlayState, depth: number): Promise<Node[]> {
+    if (list === undefined || list === null) return [];
+    if (!Array.isArray(list)) this.fail('expected a list of tasks', this.sm.pos(list), file);
+    const out: Node[] = [];
+    for (const [i, item] of list.entries()) {
+      const pos = this.sm.pos(list, i) ?? { file };
+      if (!isMap(item)) this.fail('a task must be a map (e.g. "- name: …\\n  module: …")', pos, file);
+      out.push(...(await this.loadTask(item, pos, file, baseDir, role, play, depth)));
+    }
+    return out;
+  }
+
+  private checkKeywords(item: Record<string, unknown>, file: string): Keywords {
+    const keywords: Keywords = {};
+    for (const [k, v] of Object.entries(item)) if (TASK_KEYWORDS.has(k)) keywords[k] = v;
+    const errs = relevantErrors(this.keywordValidator, keywords, true);
+    if (errs.length) {
+      const e = errs[0];
+      const path = e.instancePath.split('/').filter(Boolean);
+      this.fail(`task keyword ${describeAjvError(e)}`, this.sm.posAtPath(item, e.instancePath) ?? this.sm.pos(item, path[0]), file);
+    }
+    if (keywords.with_items !== undefined && keywords.loop === undefined) keywords.loop = keywords.with_items;
+    if (keywords.with_list !== undefined && keywords.loop === undefined) keywords.loop = keywords.with_list;
+    for (const cond of ['when', 'changed_when', 'failed_when', 'until']) {
+      const v = keywords[cond];
+      for (const c of Array.isArray(v) ? v : [v]) {
+        if (typeof c === 'string' && /^\s*\{\{.*\}\}\s*$/s.test(c)) {
+          this.fail(`${cond}: conditions are bare CEL expressions; write ${c.replace(/^\s*\{\{\s*|\s*\}\}\s*$/g, '')} without {{ }}`, this.sm.pos(item, cond), file);
+        }
+      }
+    }
+    return keywords;
+  }
+
+  private async loadTask(item: Record<string, unknown>, pos: SourcePos, file: string, baseDir: string, role: RoleContext | undefined, play: PlayState, depth: number): Promise<Node[]> {
+    const keys = Object.keys(item);
+    const name = typeof item.name === 'string' ? item.name : undefined;
+    if ('block' in item) {
+      const extra = keys.filter((k) => !TASK_KEYWORDS.has(k) && !['block', 'rescue', 'always'].includes(k));
+      if (extra.length) this.fail(`unknown keyword "${extra[0]}" on a block`, this.sm.pos(item, extra[0]), file);
+      const keywords = this.checkKeywords(item, file);
+      const block: BlockNode = {
+        kind: 'block',
+        name,
+        block: await this.loadTaskList(item.block, file, baseDir, role, play, depth),
+        rescue: await this.loadTaskList(item.rescue, file, baseDir, role, play, depth),
+        always: await this.loadTaskList(item.always, file, baseDir, role, play, depth),
+        keywords,
+        pos,
+        role,
+      };
+      return [block];
+    }
+    const incKey = keys.find((k) => INCLUDE_KEYS.has(k));
+    if (incKey) return this.loadInclude(item, incKey, pos, file, baseDir, role, play, depth);
+
+    const moduleKeys = keys.filter((k) => !TASK_KEYWORDS.has(k));
+    if (moduleKeys.length === 0) this.fail(`task${name ? ` "${name}"` : ''} names no module`, pos, file);
+    const mods = moduleKeys.filter((k) => this.ctx.findModule(k));
+    if (mods.length === 0) {
+      this.fail(moduleKeys.length === 1 ? `unknown module "${moduleKeys[0]}"` : `unknown keyword or module "${moduleKeys[0]}"`, this.sm.pos(item, moduleKeys[0]), file);
+    }
+    const unknown = moduleKeys.find((k) => !this.ctx.findModule(k));
+    if (unknown) this.fail(`unknown task keyword "${unknown}"`, this.sm.pos(item, unknown), file);
+    if (mods.length > 1) this.fail(`a task can use one module, found ${mods.join(' and ')}`, this.sm.pos(item, mods[1]), file);
+    const modName = mods[0];
+    const mod = this.ctx.findModule(modName)!;
+    const keywords = this.checkKeywords(item, file);
+    const args = this.moduleArgs(mod, item[modName], keywords.args, this.sm.pos(item, modName) ?? pos, file);
+    this.validateArgs(mod, args, this.sm.pos(item, modName) ?? pos, file);
+    const task: TaskNode = { kind: 'task', name, module: mod.name, args, keywords, pos, role, positions: this.sm };
+    return [task];
+  }
+
+  private moduleArgs(mod: Module, value: unknown, extra: unknown, pos: SourcePos, file: string): Record<string, unknown> {
+    let args: Record<string, unknown>;
+    if (value === null || value === undefined) args = {};
+    else if (isMap(value)) args = value;
+    else if (typeof value === 'string' || typeof value === 'number') {
+      const props = new Set(Object.keys((mod.schema.properties as Record<string, unknown>) ?? {}));
+      try {
+        args = parseFreeForm(String(value), props, mod.freeForm);
+      } catch (e) {
+        this.fail(`${mod.name}: ${(e as Error).message}`, pos, file);
+      }
+    } else this.fail(`${mod.name}: parameters must be a map`, pos, file);
+    if (isMap(extra)) {
+      const merged: Record<string, unknown> = { ...extra, ...args };
+      return merged;
+    }
+    return args;
+  }
+
+  validateArgs(mod: Module, args: Record<string, unknown>, pos: SourcePos, file: string): void {
+    let v = this.ctx.validators.get(mod);
+    if (!v) {
+      v = this.ctx.ajv.compile(mod.schema);
+      this.ctx.validators.set(mod, v);
+    }
+    const errs = relevantErrors(v, args, true);
+    if (errs.length) {
+      const e = errs[0];
+      this.fail(`${mod.name}: ${describeAjvError(e)}`, this.sm.posAtPath(args, e.instancePath) ?? pos, file);
+    }
+  }
+
+  private async loadInclude(item: Record<string, unknown>, key: string, pos: SourcePos, file: string, baseDir: string, role: RoleContext | undefined, play: PlayState, depth: number): Promise<Node[]> {
+    if (depth > MAX_INCLUDE_DEPTH) this.fail(`${key} nested more than ${MAX_INCLUDE_DEPTH} levels (a loop?)`, pos, file);
+    const kind = key.replace(/^ansible\.builtin\./, '');
+    const keywords = this.checkKeywords(item, file);
+    const val = item[key];
+    const extra = Object.keys(item).filter((k) => k !== key && !TASK_KEYWORDS.has(k));
+    if (extra.length) this.fail(`unknown keyword "${extra[0]}" on ${kind}`, this.sm.pos(item, extra[0]), file);
+    if (kind === 'import_playbook') this.fail('import_playbook belongs at the top level of a playbook', pos, file);
+    if (kind === 'import_tasks' || kind === 'include_tasks' || kind === 'include') {
+      const rel = isMap(val) ? val.file : val;
+      if (typeof rel !== 'string' || isTemplated(rel)) this.fail(`${kind} needs a literal file name`, this.sm.pos(item, key), file);
+      const target = isAbsolute(rel) ? rel : join(baseDir, rel);
+      const { data } = await loadYamlFile(target, this.sm).catch((e) => {
+        if (e instanceof InputError && e.message === 'file not found') this.fail(`${kind}: file not found: ${target}`, this.sm.pos(item, key), file);
+        throw e;
+      });
+      const nodes = await this.loadTaskList(data, target, dirname(target), role, play, depth + 1);
+      return [{ kind: 'block', name: item.name as string | undefined, block: nodes, rescue: [], always: [], keywords, pos, role }];
+    }
+    // import_role / include_role
+    if (!isMap(val) || typeof val.name !== 'string') this.fail(`${kind} needs "name:"`, this.sm.pos(item, key), file);
+    const allowed = new Set(['name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'public', 'allow_duplicates', 'apply', 'vars']);
+    const bad = Object.keys(val).find((k) => !allowed.has(k));
+    if (bad) this.fail(`${kind}: unknown parameter "${bad}"`, this.sm.pos(val, bad), file);
+    const vars = isMap(val.vars) ? val.vars : isMap(keywords.vars) ? (keywords.vars as Record<string, unknown>) : {};
+    const nodes = await this.loadRole(val.name, vars, this.sm.pos(item, key) ?? pos, file, play, depth + 1, {
+      tasksFrom: typeof val.tasks_from === 'string' ? val.tasks_from : undefined,
+      dedupe: false,
+    });
+    return [{ kind: 'block', name: item.name as string | undefined, block: nodes, rescue: [], always: [], keywords, pos, role }];
+  }
+
+  private async roleFromEntry(entry: unknown, pos: SourcePos, file: string, play: PlayState, depth: number): Promise<Node[] | undefined> {
+    let name: string;
+    let params: Record<string, unknown> = {};
+    const keywords: Keywords = {};
+    if (typeof entry === 'string') name = entry;
+    else if (isMap(entry)) {
+      name = String(entry.role ?? entry.name);
+      for (const [k, v] of Object.entries(entry)) {
+        if (k === 'role' || k === 'name') continue;
+        if (k === 'vars' && isMap(v)) params = { ...params, ...v };
+        else if (TASK_KEYWORDS.has(k)) keywords[k] = v;
+        else params[k] = v;
+      }
+    } else this.fail('a role entry must be a name or a map with "role:"', pos, file);
+    const nodes = await this.loadRole(name, params, pos, file, play, depth, { dedupe: true });
+    if (!nodes.length) return undefined;
+    return [{ kind: 'block', name: `role ${name}`, block: nodes, rescue: [], always: [], keywords, pos, role: undefined }];
+  }
+
+  /** A role's tasks as nodes (dependencies first), its handlers added to the play. */
+  async loadRole(name: string, params: Record<string, unknown>, pos: SourcePos, file: string, play: PlayState, depth: number, opts: { tasksFrom?: string; dedupe: boolean }): Promise<Node[]> {
+    if (depth > MAX_INCLUDE_DEPTH) this.fail(`role "${name}" nested too deeply (a dependency loop?)`, pos, file);
+    if (isTemplated(name)) this.fail('role names must be literal', pos, file);
+    const path = [join(play.dir, 'roles'), ...this.ctx.rolesPath];
+    const dirs = findRoleDirs(name, path);
+    if (!dirs) this.fail(`role "${name}" not found in: ${path.join(', ')}`, pos, file);
+    const key = `${name}\0${JSON.stringify(params)}\0${opts.tasksFrom ?? ''}`;
+    if (opts.dedupe && play.seenRoles.has(key)) return [];
+    play.seenRoles.add(key);
+
+    // defaults: shipped first, site extensions override key by key
+    const defaults: Record<string, unknown> = {};
+    const vars: Record<string, unknown> = {};
+    for (const d of [...dirs.all].reverse()) {
+      Object.assign(defaults, await this.loadVarsFile(yamlFile(join(d, 'defaults'), 'main')));
+      Object.assign(vars, await this.loadVarsFile(yamlFile(join(d, 'vars'), 'main')));
+    }
+    const role: RoleContext = {
+      name,
+      path: dirs.main,
+      searchDirs: dirs.all,
+      defaults,
+      vars,
+      params,
+    };
+    const out: Node[] = [];
+    // meta dependencies run first (once per play unless their parameters differ)
+    const metaFile = yamlFile(join(dirs.main, 'meta'), 'main');
+    if (metaFile) {
+      const { data: meta } = await loadYamlFile(metaFile, this.sm);
+      const deps = isMap(meta) && Array.isArray(meta.dependencies) ? meta.dependencies : [];
+      for (const [i, dep] of deps.entries()) {
+        const n = await this.roleFromEntry(dep, this.sm.pos(deps, i) ?? { file: metaFile }, metaFile, play, depth + 1);
+        if (n) out.push(...n);
+      }
+    }
+    const tasksDir = join(dirs.main, 'tasks');
+    const mainBase = opts.tasksFrom ? opts.tasksFrom.replace(/\.ya?ml$/, '') : 'main';
+    const hook = async (which: 'pre' | 'post') => {
+      for (const d of dirs.all) {
+        if (d === dirs.main) continue;
+        const f = yamlFile(join(d, 'tasks'), which);
+        if (f) {
+          const { data } = await loadYamlFile(f, this.sm);
+          out.push(...(await this.loadTaskList(data, f, join(d, 'tasks'), role, play, depth + 1)));
+        }
+      }
+    };
+    if (!opts.tasksFrom) await hook('pre');
+    const mainFile = yamlFile(tasksDir, mainBase);
+    if (!mainFile && opts.tasksFrom) this.fail(`role "${name}" has no tasks/${opts.tasksFrom}`, pos, file);
+    if (mainFile) {
+      const { data } = await loadYamlFile(mainFile, this.sm);
+      out.push(...(await this.loadTaskList(data, mainFile, tasksDir, role, play, depth + 1)));
+    }
+    if (!opts.tasksFrom) await hook('post');
+    const handlersFile = yamlFile(join(dirs.main, 'handlers'), 'main');
+    if (handlersFile && !play.handlerRoles?.has(name)) {
+      (play.handlerRoles ??= new Set()).add(name);
+      const { data } = await loadYamlFile(handlersFile, this.sm);
+      play.handlers.push(...(await this.loadHandlers(data, handlersFile, join(dirs.main, 'handlers'), role, play)));
+    }
+    return [{ kind: 'block', name: `role ${name}`, block: out, rescue: [], always: [], keywords: {}, pos, role }];
+  }
+
+  async loadVarsFile(file: string | undefined): Promise<Record<string, unknown>> {
+    if (!file || !existsSync(file)) return {};
+    const { data } = await loadYamlFile(file, this.sm);
+    if (data === null) return {};
+    if (!isMap(data)) this.fail('a vars file must be a map of variables', this.sm.pos(data), file);
+    return data;
+  }
+}
+
+export interface PlayState {
+  seenRoles: Set<string>;
+  handlers: Handler[];
+  handlerRoles?: Set<string>;
+  dir: string;
+}
+
+function describePlayError(e: { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string }, _data: unknown): string {
+  if (e.keyword === 'additionalProperties') return `unknown play keyword "${e.params.additionalProperty as string}"`;
+  if (e.keyword === 'required') return `play is missing "${e.params.missingProperty as string}"`;
+  return `play ${describeAjvError(e as never)}`;
+}

@@ -1,0 +1,69 @@
+// The loaded, validated shape of a playbook. Values inside stay unrendered templates.
+import type { SourcePos } from '../errors.js';
+import type { SourceMap } from './yaml-source.js';
+
+export type Keywords = Record<string, unknown>;
+
+/** Where a task's files come from: a role's directories, or the playbook's own. */
+export interface RoleContext {
+  name: string;
+  /** the role's directory (the shipped or site one) */
+  path: string;
+  /** directories searched for templates/ and files/, first wins (site shadows shipped) */
+  searchDirs: string[];
+  defaults: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  /** role params given in `roles:` or include_role vars */
+  params: Record<string, unknown>;
+}
+
+export interface TaskNode {
+  kind: 'task';
+  name?: string;
+  module: string;
+  args: Record<string, unknown>;
+  keywords: Keywords;
+  pos: SourcePos;
+  role?: RoleContext;
+  /** source map holding positions of the args */
+  positions: SourceMap;
+}
+
+export interface BlockNode {
+  kind: 'block';
+  name?: string;
+  block: Node[];
+  rescue: Node[];
+  always: Node[];
+  keywords: Keywords;
+  pos: SourcePos;
+  role?: RoleContext;
+}
+
+export type Node = TaskNode | BlockNode;
+
+export interface Handler extends TaskNode {
+  /** names it answers to: its name and its `listen` topics */
+  listenNames: string[];
+}
+
+export interface Play {
+  name: string;
+  hosts: string;
+  keywords: Keywords; // play-level keywords: become, serial, gather_facts…
+  vars: Record<string, unknown>;
+  varsFiles: string[];
+  preTasks: Node[];
+  /** roles: then tasks: */
+  tasks: Node[];
+  postTasks: Node[];
+  handlers: Handler[];
+  pos: SourcePos;
+  dir: string; // the playbook's directory
+}
+
+export interface Playbook {
+  file: string;
+  dir: string;
+  plays: Play[];
+}

@@ -1,0 +1,152 @@
+// YAML with source positions. Values are plain JS; a side table maps every object/array
+// (and each key of a map, each item of a list) to its file:line:col, so any later error can
+// point at the line a person wrote.
+import { readFile } from 'node:fs/promises';
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, type Node, type Document } from 'yaml';
+import { InputError, type SourcePos } from '../errors.js';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_NODES = 2_000_000;
+const MAX_ALIASES = 10_000;
+
+export interface Positions {
+  node: SourcePos;
+  keys?: Map<string, SourcePos>;
+  items?: SourcePos[];
+}
+
+/** Source positions of loaded YAML values, keyed by object identity. */
+export class SourceMap {
+  private table = new WeakMap<object, Positions>();
+  set(obj: object, p: Positions): void {
+    this.table.set(obj, p);
+  }
+  /** position of an object, or of one of its keys / items */
+  pos(obj: unknown, key?: string | number): SourcePos | undefined {
+    if (obj === null || typeof obj !== 'object') return undefined;
+    const p = this.table.get(obj);
+    if (!p) return undefined;
+    if (key === undefined) return p.node;
+    if (typeof key === 'number') return p.items?.[key] ?? p.node;
+    return p.keys?.get(key) ?? p.node;
+  }
+  /** position of the value at a JSON pointer path (ajv instancePath) under root */
+  posAtPath(root: unknown, path: string): SourcePos | undefined {
+    const segs = path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let cur: unknown = root;
+    let best = this.pos(root);
+    for (const seg of segs) {
+      if (cur === null || typeof cur !== 'object') break;
+      const key = Array.isArray(cur) ? Number(seg) : seg;
+      best = this.pos(cur, key) ?? best;
+      cur = (cur as Record<string, unknown>)[seg];
+      best = this.pos(cur) ?? best;
+    }
+    return best;
+  }
+}
+
+export interface LoadedYaml {
+  file: string;
+  data: unknown;
+  positions: SourceMap;
+}
+
+export async function loadYamlFile(file: string, positions = new SourceMap()): Promise<LoadedYaml> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file: ${(e as Error).message}`, { file });
+  }
+  return parseYamlText(text, file, positions);
+}
+
+export function parseYamlText(text: string, file: string, positions = new SourceMap()): LoadedYaml {
+  const lc = new LineCounter();
+  // YAML 1.1 as PyYAML reads it (Ansible habits: `gather_facts: no`); duplicate keys are errors.
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number | undefined): SourcePos => {
+    if (offset === undefined) return { file };
+    const { line, col } = lc.linePos(offset);
+    return { file, line, col };
+  };
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new InputError(`invalid YAML: ${e.message.split('\n')[0]}`, at(e.pos[0]));
+  }
+  const conv = new Converter(doc, positions, at);
+  const data = doc.contents ? conv.value(doc.contents as Node) : null;
+  return { file, data, positions };
+}
+
+class Converter {
+  private nodes = 0;
+  private aliases = 0;
+  private done = new Map<Node, unknown>();
+  constructor(
+    private doc: Document,
+    private positions: SourceMap,
+    private at: (offset: number | undefined) => SourcePos,
+  ) {}
+
+  value(node: Node | null | undefined, depth = 0): unknown {
+    if (node == null) return null;
+    if (++this.nodes > MAX_NODES) throw new InputError('YAML document too large', this.at(node.range?.[0]));
+    if (depth > 200) throw new InputError('YAML nesting deeper than 200 levels', this.at(node.range?.[0]));
+    if (isAlias(node)) {
+      if (++this.aliases > MAX_ALIASES) throw new InputError('too many YAML aliases', this.at(node.range?.[0]));
+      const target = node.resolve(this.doc);
+      if (!target) throw new InputError(`unknown YAML alias *${node.source}`, this.at(node.range?.[0]));
+      // an alias shares the converted value: memory stays linear even for alias bombs
+      if (this.done.has(target)) return this.done.get(target);
+      return this.value(target, depth + 1);
+    }
+    if (isScalar(node)) {
+      const v = node.value;
+      if (typeof v === 'bigint') return Number(v);
+      return v instanceof Date ? v.toISOString() : v;
+    }
+    if (isMap(node)) {
+      const obj: Record<string, unknown> = {};
+      this.done.set(node, obj);
+      const keys = new Map<string, SourcePos>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as Node | null;
+        if (keyNode && isAlias(keyNode) === false && isMap(keyNode)) {
+          throw new InputError('a map cannot be a key', this.at(keyNode.range?.[0]));
+        }
+        const rawKey = keyNode == null ? null : isScalar(keyNode) ? keyNode.value : this.value(keyNode, depth + 1);
+        if (keyNode && isScalar(keyNode) && keyNode.source === '<<') {
+          // merge key: copy the referenced map(s) under keys not set explicitly
+          const merged = this.value(pair.value as Node, depth + 1);
+          for (const m of Array.isArray(merged) ? merged : [merged]) {
+            if (m && typeof m === 'object') for (const [k, v] of Object.entries(m)) if (!(k in obj)) obj[k] = v;
+          }
+          continue;
+        }
+        const key = String(rawKey);
+        const kpos = this.at(keyNode?.range?.[0]);
+        if (FORBIDDEN_KEYS.has(key)) throw new InputError(`key "${key}" is not allowed`, kpos);
+        keys.set(key, kpos);
+        Object.defineProperty(obj, key, { value: this.value(pair.value as Node, depth + 1), enumerable: true, writable: true, configurable: true });
+      }
+      this.positions.set(obj, { node: this.at(node.range?.[0]), keys });
+      return obj;
+    }
+    if (isSeq(node)) {
+      const arr: unknown[] = [];
+      this.done.set(node, arr);
+      const items: SourcePos[] = [];
+      for (const item of node.items) {
+        items.push(this.at((item as Node | null)?.range?.[0] ?? node.range?.[0]));
+        arr.push(this.value(item as Node, depth + 1));
+      }
+      this.positions.set(arr, { node: this.at(node.range?.[0]), items });
+      return arr;
+    }
+    return null;
+  }
+}

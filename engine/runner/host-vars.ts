@@ -1,0 +1,78 @@
+// The variables a task sees on a host, layered by Ansible's precedence (lowest first):
+// role defaults < inventory (group_vars all < groups < host) < facts < play vars/vars_files
+// < role vars < block vars < task vars < set_fact/register < role params < extra vars.
+import type { TaskNode } from '../playbook/model.js';
+import { mergeVars } from './lazy-vars.js';
+import type { RunContext } from './run-context.js';
+import type { PlayContext } from './play-context.js';
+import type { HostState } from './host-state.js';
+import { scopeVars, type Scope } from './scope.js';
+
+export function hostLayers(run: RunContext, h: HostState): Record<string, unknown>[] {
+  return [run.inventoryVars(h.name), { ansible_facts: h.facts, ...h.factVars }];
+}
+
+/** hostvars: every inventory host's variables, rendered lazily on access */
+export function buildHostvars(run: RunContext, pc: PlayContext): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const names = new Set([...run.inventory.hosts(), ...run.hosts.keys()]);
+  for (const name of names) {
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const h = run.hostState(name);
+        const v = mergeVars([...hostLayers(run, h), pc.vars, h.hostFacts, run.opts.extraVars, { inventory_hostname: name }], run.templater);
+        Object.defineProperty(out, name, { value: v, enumerable: true });
+        return v;
+      },
+    });
+  }
+  return out;
+}
+
+export function taskVars(run: RunContext, pc: PlayContext, h: HostState, task: TaskNode | undefined, scope: Scope, extra?: Record<string, unknown>): Record<string, unknown> {
+  const role = scope.role;
+  const magic: Record<string, unknown> = {
+    inventory_hostname: h.name,
+    inventory_hostname_short: h.name.split('.')[0],
+    groups: run.inventory.groupsMap(),
+    hostvars: (pc.hostvars ??= buildHostvars(run, pc)),
+    play_hosts: pc.batch,
+    ansible_play_hosts: pc.playHosts.filter((n) => run.hostState(n).alive),
+    ansible_play_hosts_all: pc.playHosts,
+    ansible_play_batch: pc.batch,
+    ansible_play_name: pc.play.name,
+    ansible_check_mode: run.check,
+    ansible_diff_mode: run.diff,
+    playbook_dir: pc.play.dir,
+    omit: OMIT,
+    ...(role ? { role_name: role.name, role_path: role.path } : {}),
+  };
+  const where = task?.pos;
+  return mergeVars(
+    [
+      role?.defaults,
+      ...hostLayers(run, h),
+      pc.vars,
+      role?.vars,
+      ...(task ? scopeVars(scope, task) : []),
+      h.hostFacts,
+      role?.params,
+      run.opts.extraVars,
+      magic,
+      extra,
+    ],
+    run.templater,
+    where,
+  );
+}
+
+/** a parameter rendered to this value is dropped, as Ansible's `default(omit)` */
+export const OMIT = '__omit_place_holder__';
+
+export function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) if (v !== OMIT) out[k] = v;
+  return out;
+}

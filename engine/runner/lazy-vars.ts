@@ -1,0 +1,69 @@
+// Variables whose values are templates ("{{ other }}") are rendered when first read, in the
+// context of all the host's variables, as Ansible does lazily. A variable that cannot be
+// rendered fails only the task that reads it.
+import { TemplateError, type ErrorWhere } from '../errors.js';
+
+export interface Renderer {
+  renderDeep<T>(value: T, vars: Record<string, unknown>, where?: ErrorWhere): T;
+}
+
+const templatedKeys = new WeakMap<object, Set<string>>();
+
+function hasTemplate(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('{{');
+  if (depth > 50 || v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some((x) => hasTemplate(x, depth + 1));
+  return Object.values(v).some((x) => hasTemplate(x, depth + 1));
+}
+
+/** keys of a layer whose values hold templates, computed once per layer object */
+function keysWithTemplates(layer: Record<string, unknown>): Set<string> {
+  let keys = templatedKeys.get(layer);
+  if (!keys) {
+    keys = new Set(Object.keys(layer).filter((k) => hasTemplate(layer[k])));
+    templatedKeys.set(layer, keys);
+  }
+  return keys;
+}
+
+/**
+ * Merge layers (lowest precedence first) into one object. Templated values become getters
+ * that render on first access and then stay rendered.
+ */
+export function mergeVars(layers: Array<Record<string, unknown> | undefined>, renderer: Renderer, where?: ErrorWhere): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  const owner = new Map<string, Record<string, unknown>>();
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const k of Object.keys(layer)) {
+      owner.set(k, layer);
+      merged[k] = layer[k];
+    }
+  }
+  const resolving = new Set<string>();
+  for (const [k, layer] of owner) {
+    if (!keysWithTemplates(layer).has(k)) continue;
+    const raw = layer[k];
+    Object.defineProperty(merged, k, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        if (resolving.has(k)) throw new TemplateError(`recursive loop in variable "${k}"`, where ?? {});
+        resolving.add(k);
+        try {
+          const value = renderer.renderDeep(raw, merged, where);
+          Object.defineProperty(merged, k, { value, enumerable: true, configurable: true, writable: true });
+          return value;
+        } catch (e) {
+          if (e instanceof TemplateError && !e.message.includes(`variable "${k}"`)) {
+            e.message = `in variable "${k}": ${e.message}`;
+          }
+          throw e;
+        } finally {
+          resolving.delete(k);
+        }
+      },
+    });
+  }
+  return merged;
+}

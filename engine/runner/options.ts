@@ -1,0 +1,31 @@
+// What a caller (the CLI or a program) asks of one run.
+import type { Reporter } from '../report/types.js';
+import type { Module } from '../modules/types.js';
+
+export interface RunOptions {
+  playbook: string;
+  inventory: string[];
+  check?: boolean;
+  diff?: boolean;
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  extraVars?: Record<string, unknown>;
+  forks?: number;
+  startAtTask?: string;
+  forceHandlers?: boolean;
+  rolesPath?: string[];
+  modulesPath?: string[];
+  /** extra modules (site modules loaded by the caller) */
+  modules?: Module[];
+  reporters?: Reporter[];
+  /** abort the run (SIGINT) */
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stats: Record<string, import('../report/types.js').HostStats>;
+  /** in check mode: a change was predicted */
+  changesPending: boolean;
+}

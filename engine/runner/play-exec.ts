@@ -1,0 +1,179 @@
+// Runs one play: host selection, serial batches, facts, task lists with blocks/rescue/always,
+// handlers at the end of each section, failure limits.
+import type { Node, Play, TaskNode, Handler } from '../playbook/model.js';
+import { selectHosts } from '../inventory/index.js';
+import { gatherFacts, factsToVars } from '../facts/gather.js';
+import { ConnectError } from '../errors.js';
+import type { RunContext } from './run-context.js';
+import type { PlayContext } from './play-context.js';
+import type { HostState } from './host-state.js';
+import { childScope, allTags, type Scope } from './scope.js';
+import { runTask } from './task-exec.js';
+import { selectedByTags } from './tags.js';
+import { truthy } from './truthy.js';
+import { mapLimit } from './pool.js';
+import { serialBatches } from './serial.js';
+
+/** thrown to stop the play for every host (any_errors_fatal, max_fail_percentage, meta end_play) */
+class EndPlay extends Error {}
+
+export class PlayRunner {
+  private startAt?: string;
+  constructor(private run: RunContext) {
+    this.startAt = run.opts.startAtTask;
+  }
+
+  async runPlay(play: Play, vars: Record<string, unknown>): Promise<void> {
+    const run = this.run;
+    const names = selectHosts(run.inventory, play.hosts, run.opts.limit);
+    run.reporter.onPlayStart({ name: play.name, hosts: names });
+    if (!names.length) {
+      run.reporter.onWarning(`no hosts matched "${play.hosts}"${run.opts.limit ? ` with --limit ${run.opts.limit}` : ''}; skipping play "${play.name}"`);
+      return;
+    }
+    for (const n of names) run.hostState(n);
+    const playScope: Scope = { chain: [play.keywords] };
+    for (const batch of serialBatches(names, play.keywords.serial)) {
+      const pc: PlayContext = { play, vars, playHosts: names, batch };
+      const hosts = batch.map((n) => run.hostState(n)).filter((h) => h.alive);
+      if (!hosts.length) continue;
+      try {
+        if (play.keywords.gather_facts === undefined || truthy(play.keywords.gather_facts)) await this.gather(pc, hosts);
+        await this.section(pc, play.preTasks, hosts, playScope);
+        await this.section(pc, play.tasks, hosts, playScope);
+        await this.section(pc, play.postTasks, hosts, playScope);
+      } catch (e) {
+        if (!(e instanceof EndPlay)) throw e;
+        return;
+      }
+      if (!batch.some((n) => run.hostState(n).alive)) {
+        // Ansible stops the whole play once a batch has no host left
+        if (batch.length < names.length) return;
+      }
+    }
+  }
+
+  private async section(pc: PlayContext, nodes: Node[], hosts: HostState[], scope: Scope): Promise<void> {
+    await this.nodes(pc, nodes, hosts, scope);
+    await this.flushHandlers(pc, hosts);
+  }
+
+  private async gather(pc: PlayContext, hosts: HostState[]): Promise<void> {
+    const run = this.run;
+    const info = { name: 'Gathering Facts', module: 'gather_facts', where: '' };
+    run.reporter.onTaskStart(info);
+    await mapLimit(hosts, run.forks, async (h) => {
+      try {
+        await h.connect();
+        const facts = await h.transport.exec(gatherFacts.command()).then((r) => gatherFacts.parse(r));
+        h.facts = facts;
+        h.factVars = factsToVars(facts);
+        h.stats.ok++;
+        run.reporter.onHostResult({ task: info, host: h.name, status: 'ok', result: { changed: false } });
+      } catch (e) {
+        if (e instanceof ConnectError) {
+          h.unreachable = true;
+          h.stats.unreachable++;
+          run.reporter.onHostResult({ task: info, host: h.name, status: 'unreachable', result: { changed: false, unreachable: true, msg: e.message } });
+        } else {
+          h.failed = true;
+          h.stats.failed++;
+          run.reporter.onHostResult({ task: info, host: h.name, status: 'failed', result: { changed: false, failed: true, msg: (e as Error).message } });
+        }
+      }
+    });
+  }
+
+  private async nodes(pc: PlayContext, nodes: Node[], hosts: HostState[], scope: Scope): Promise<void> {
+    for (const node of nodes) {
+      const live = hosts.filter((h) => h.alive);
+      if (!live.length) return;
+      if (node.kind === 'block') await this.block(pc, node, live, scope);
+      else await this.task(pc, node, live, scope);
+    }
+  }
+
+  private async block(pc: PlayContext, b: Extract<Node, { kind: 'block' }>, hosts: HostState[], scope: Scope): Promise<void> {
+    const inner = childScope(scope, b.keywords, b.role);
+    await this.nodes(pc, b.block, hosts, inner);
+    const failedHere = hosts.filter((h) => h.failed && !h.unreachable);
+    if (b.rescue.length && failedHere.length) {
+      for (const h of failedHere) {
+        h.failed = false;
+        h.hostFacts.ansible_failed_task = { name: h.lastFailure?.task };
+        h.hostFacts.ansible_failed_result = h.lastFailure?.result;
+      }
+      await this.nodes(pc, b.rescue, failedHere, inner);
+      for (const h of failedHere) {
+        if (!h.failed) {
+          // rescued: the failure counts as rescued, not failed, in the recap (as Ansible)
+          h.stats.failed = Math.max(0, h.stats.failed - 1);
+          h.stats.rescued++;
+        }
+      }
+    }
+    if (b.always.length) {
+      const wereFailed = hosts.filter((h) => h.failed && !h.unreachable);
+      for (const h of wereFailed) h.failed = false;
+      await this.nodes(pc, b.always, hosts.filter((h) => !h.unreachable), inner);
+      for (const h of wereFailed) h.failed = true;
+    }
+  }
+
+  private async task(pc: PlayContext, t: TaskNode, hosts: HostState[], scope: Scope, handler = false): Promise<void> {
+    const run = this.run;
+    if (this.startAt !== undefined) {
+      if ((t.name ?? '') !== this.startAt) return;
+      this.startAt = undefined;
+    }
+    if (!handler && !selectedByTags(allTags(scope, t), run.opts.tags, run.opts.skipTags)) return;
+    if (t.module === 'meta') return this.meta(pc, t, hosts);
+    const before = new Set(hosts.filter((h) => !h.alive));
+    const outcomes = await runTask(run, pc, t, scope, hosts, handler);
+    this.checkFailureLimits(pc, scope, t, outcomes.filter((o) => !before.has(o.host) && (o.status === 'failed' || o.status === 'unreachable')).length);
+  }
+
+  private checkFailureLimits(pc: PlayContext, scope: Scope, t: TaskNode, newFailures: number): void {
+    if (!newFailures) return;
+    const fatal = t.keywords.any_errors_fatal ?? scope.chain.map((k) => k.any_errors_fatal).filter((x) => x !== undefined).at(-1);
+    if (truthy(fatal)) {
+      for (const n of pc.batch) {
+        const h = this.run.hostState(n);
+        if (h.alive) h.failed = true;
+      }
+      throw new EndPlay();
+    }
+    const max = pc.play.keywords.max_fail_percentage;
+    if (max !== undefined) {
+      const failed = pc.batch.filter((n) => !this.run.hostState(n).alive).length;
+      if ((failed / pc.batch.length) * 100 > Number(max)) {
+        this.run.reporter.onWarning(`max_fail_percentage ${max}% exceeded (${failed} of ${pc.batch.length} hosts failed): stopping the play`);
+        throw new EndPlay();
+      }
+    }
+  }
+
+  private async meta(pc: PlayContext, t: TaskNode, hosts: HostState[]): Promise<void> {
+    const action = String(t.args.action);
+    if (action === 'flush_handlers') return this.flushHandlers(pc, hosts);
+    if (action === 'end_play') throw new EndPlay();
+    if (action === 'clear_facts') for (const h of hosts) h.hostFacts = {};
+    if (action === 'clear_host_errors') for (const h of this.run.hosts.values()) h.failed = false;
+  }
+
+  async flushHandlers(pc: PlayContext, hosts: HostState[]): Promise<void> {
+    const force = this.run.opts.forceHandlers || truthy(pc.play.keywords.force_handlers);
+    for (const handler of pc.play.handlers) {
+      const targets = hosts.filter((h) => (h.alive || (force && !h.unreachable)) && notifiedBy(h, handler));
+      if (!targets.length) continue;
+      for (const h of targets) for (const n of handler.listenNames) h.notified.delete(n);
+      const hs = childScope({ chain: [pc.play.keywords] }, {}, handler.role);
+      await this.task(pc, handler, targets, hs, true);
+    }
+  }
+}
+
+function notifiedBy(h: HostState, handler: Handler): boolean {
+  return handler.listenNames.some((n) => h.notified.has(n));
+}
+

@@ -1,0 +1,80 @@
+// Shared state of one run: options, inventory, modules, hosts, reporters. No globals.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { ValidateFunction, Ajv } from 'ajv';
+import type { Inventory } from '../inventory/index.js';
+import type { Module } from '../modules/types.js';
+import type { Reporter } from '../report/types.js';
+import type { RoleContext } from '../playbook/model.js';
+import { InputError, type ErrorWhere } from '../errors.js';
+import { LocalTransport } from '../transport/local.js';
+import { transportFor } from '../transport/factory.js';
+import { HostState } from './host-state.js';
+import type { RunOptions } from './options.js';
+import type { TemplateEngine } from './template-engine.js';
+
+export class RunContext {
+  readonly hosts = new Map<string, HostState>();
+  readonly controller = new LocalTransport('localhost');
+  private invVars = new Map<string, Record<string, unknown>>();
+  readonly validators = new Map<Module, ValidateFunction>();
+  /** a change was predicted (check mode) or made */
+  anyChange = false;
+
+  constructor(
+    readonly opts: RunOptions,
+    readonly inventory: Inventory,
+    readonly templater: TemplateEngine,
+    readonly findModule: (name: string) => Module | undefined,
+    readonly reporter: Required<Reporter>,
+    readonly ajv: Ajv,
+  ) {}
+
+  get check(): boolean {
+    return !!this.opts.check;
+  }
+  get diff(): boolean {
+    return !!this.opts.diff;
+  }
+  get forks(): number {
+    return this.opts.forks ?? 25;
+  }
+
+  /** inventory variables of a host (implicit localhost: local connection), cached */
+  inventoryVars(host: string): Record<string, unknown> {
+    let v = this.invVars.get(host);
+    if (!v) {
+      if (this.inventory.hasHost(host)) v = this.inventory.hostVars(host);
+      else if (host === 'localhost' || host === '127.0.0.1') v = { inventory_hostname: host, ansible_connection: 'local', group_names: [] };
+      else v = { inventory_hostname: host, group_names: [] };
+      this.invVars.set(host, v);
+    }
+    return v;
+  }
+
+  hostState(name: string): HostState {
+    let h = this.hosts.get(name);
+    if (!h) {
+      h = new HostState(name, transportFor(name, this.inventoryVars(name)));
+      this.hosts.set(name, h);
+    }
+    return h;
+  }
+
+  /** a controller-side file for `src:`: role dirs (site first), then the playbook's */
+  findFile(kind: 'files' | 'templates', name: string, role: RoleContext | undefined, playDir: string, where: ErrorWhere): string {
+    if (isAbsolute(name)) {
+      if (existsSync(name)) return name;
+      throw new InputError(`${kind === 'templates' ? 'template' : 'file'} not found: ${name}`, where);
+    }
+    const candidates: string[] = [];
+    for (const d of role?.searchDirs ?? []) candidates.push(join(d, kind, name), join(d, name));
+    candidates.push(join(playDir, kind, name), join(playDir, name));
+    for (const c of candidates) if (existsSync(c)) return c;
+    throw new InputError(`${kind === 'templates' ? 'template' : 'file'} "${name}" not found; searched: ${candidates.join(', ')}`, where);
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.hosts.values()].map((h) => h.transport.close()));
+  }
+}

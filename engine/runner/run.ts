@@ -1,0 +1,106 @@
+// The programmatic API: load and validate everything, then run the plays. The CLI is a thin
+// layer over this.
+import { resolve, isAbsolute, join } from 'node:path';
+import type { Module } from '../modules/types.js';
+import { findModule as findBuiltin } from '../modules/registry.js';
+import { loadInventory } from '../inventory/index.js';
+import { PlaybookLoader } from '../playbook/loader.js';
+import { SourceMap } from '../playbook/yaml-source.js';
+import { createAjv } from '../playbook/ajv.js';
+import { isTemplated } from '../playbook/ajv.js';
+import { shippedRolesDir } from '../paths.js';
+import { Templater } from '../template/index.js';
+import { fanout } from '../report/fanout.js';
+import { InputError, InterruptedError } from '../errors.js';
+import type { Playbook } from '../playbook/model.js';
+import type { HostStats } from '../report/types.js';
+import { RunContext } from './run-context.js';
+import { PlayRunner } from './play-exec.js';
+import { preflight } from './preflight.js';
+import { metaModule } from './meta-module.js';
+import type { RunOptions, RunResult } from './options.js';
+import type { TemplateEngine } from './template-engine.js';
+
+/** module lookup: site modules first (they may add names), then built-ins, then meta */
+export function moduleLookup(extra: Module[] = []): (name: string) => Module | undefined {
+  const site = new Map(extra.map((m) => [m.name, m]));
+  return (name: string) => {
+    const short = name.replace(/^ansible\.(builtin|legacy)\./, '');
+    return site.get(name) ?? findBuiltin(name) ?? (short === 'meta' ? metaModule : undefined);
+  };
+}
+
+export function rolesPathFor(opts: Pick<RunOptions, 'rolesPath'>): string[] {
+  const env = process.env.TSPLAY_ROLES_PATH?.split(':').filter(Boolean) ?? [];
+  return [...(opts.rolesPath ?? []), ...env, shippedRolesDir()].map((p) => resolve(p));
+}
+
+export interface LoadedRun {
+  playbook: Playbook;
+  run: RunContext;
+  playVars: Map<number, Record<string, unknown>>;
+}
+
+/** Everything that can be checked without a host: inventory, playbook, roles, vars files, src files. */
+export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
+  const ajv = createAjv();
+  const findModule = moduleLookup(opts.modules);
+  const inventory = await loadInventory(opts.inventory);
+  const positions = new SourceMap();
+  const loader = new PlaybookLoader({ findModule, rolesPath: rolesPathFor(opts), ajv, positions, validators: new Map() });
+  const playbook = await loader.loadPlaybook(opts.playbook);
+  const templater = new Templater() as unknown as TemplateEngine;
+  const run = new RunContext(opts, inventory, templater, findModule, fanout(opts.reporters ?? []), ajv);
+  const playVars = new Map<number, Record<string, unknown>>();
+  for (const [i, play] of playbook.plays.entries()) {
+    const vars: Record<string, unknown> = { ...play.vars };
+    for (const f of play.varsFiles) {
+      if (isTemplated(f)) throw new InputError(`vars_files entries must be literal file names: ${f}`, play.pos);
+      const file = isAbsolute(f) ? f : join(play.dir, f);
+      if (!(await exists(file))) throw new InputError(`vars file not found: ${file}`, play.pos);
+      Object.assign(vars, await loader.loadVarsFile(file));
+    }
+    playVars.set(i, vars);
+    preflight(run, play);
+  }
+  return { playbook, run, playVars };
+}
+
+async function exists(p: string): Promise<boolean> {
+  const { access } = await import('node:fs/promises');
+  return access(p).then(() => true, () => false);
+}
+
+export function exitCodeFor(stats: Record<string, HostStats>): number {
+  const all = Object.values(stats);
+  if (all.some((s) => s.unreachable > 0)) return 4;
+  if (all.some((s) => s.failed > 0)) return 2;
+  return 0;
+}
+
+export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
+  const { playbook, run, playVars } = await loadRun(opts);
+  run.reporter.onRunStart({ playbook: playbook.file, check: run.check, diff: run.diff });
+  const runner = new PlayRunner(run);
+  let interrupted = false;
+  try {
+    for (const [i, play] of playbook.plays.entries()) {
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      await runner.runPlay(play, playVars.get(i) ?? {});
+    }
+    if (opts.signal?.aborted) interrupted = true;
+  } finally {
+    await run.closeAll();
+  }
+  const stats: Record<string, HostStats> = {};
+  for (const [name, h] of run.hosts) if (Object.values(h.stats).some((n) => n > 0)) stats[name] = h.stats;
+  run.reporter.onRecap(stats);
+  const exitCode = interrupted ? new InterruptedError('interrupted').exitCode : exitCodeFor(stats);
+  const changesPending = run.anyChange;
+  run.reporter.onRunEnd({ exitCode, stats, changesPending });
+  return { exitCode, stats, changesPending };
+}
+

@@ -1,0 +1,284 @@
+// Runs one task on a set of hosts: when → loop → render → read → pure diff → (check: report |
+// run: apply) → changed_when / failed_when / until → register / notify.
+import { relative } from 'node:path';
+import type { TaskNode } from '../playbook/model.js';
+import type { Module, ModuleContext, TaskResult } from '../modules/types.js';
+import type { HostResultEvent, HostStatus, TaskInfo } from '../report/types.js';
+import type { Become } from '../transport/types.js';
+import { ConnectError, TsplayError, type ErrorWhere } from '../errors.js';
+import { relevantErrors, describeAjvError } from '../playbook/ajv.js';
+import type { RunContext } from './run-context.js';
+import type { PlayContext } from './play-context.js';
+import type { HostState } from './host-state.js';
+import { allConditions, effective, type Scope } from './scope.js';
+import { taskVars, dropOmitted } from './host-vars.js';
+import { mapLimit } from './pool.js';
+import { censor } from './redact.js';
+import { truthy } from './truthy.js';
+
+export function taskLabel(task: TaskNode): string {
+  return task.name ?? task.module;
+}
+
+export function taskInfo(task: TaskNode, scope: Scope, handler = false): TaskInfo {
+  const p = task.pos;
+  const file = p.file ? relative(process.cwd(), p.file) || p.file : '';
+  return {
+    name: taskLabel(task),
+    module: task.module,
+    where: file ? `${file}:${p.line ?? 0}:${p.col ?? 0}` : '',
+    handler: handler || undefined,
+    role: scope.role?.name,
+  };
+}
+
+interface HostOutcome {
+  host: HostState;
+  status: HostStatus;
+  result: TaskResult;
+}
+
+/** Run a task on hosts (forks-limited); returns each host's outcome. */
+export async function runTask(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, hosts: HostState[], handler = false): Promise<HostOutcome[]> {
+  const info = taskInfo(task, scope, handler);
+  run.reporter.onTaskStart(info);
+  pc.hostvars = undefined; // facts may have changed since the last step
+  const runOnce = truthy(effective(scope, task, 'run_once'));
+  const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  const outcomes = await mapLimit(targets, run.forks, (h) => runOnHost(run, pc, task, scope, h, info));
+  if (runOnce && outcomes.length) {
+    // Ansible: a run_once result (and its register) applies to every host of the batch
+    const reg = task.keywords.register;
+    for (const h of hosts.slice(1)) {
+      if (typeof reg === 'string') h.hostFacts[reg] = outcomes[0].result;
+      if (outcomes[0].status === 'failed') h.failed = true;
+    }
+  }
+  return outcomes;
+}
+
+async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, info: TaskInfo): Promise<HostOutcome> {
+  const noLog = truthy(effective(scope, task, 'no_log'));
+  const emit = (ev: Omit<HostResultEvent, 'task' | 'host'>) =>
+    run.reporter.onHostResult({ task: info, host: h.name, ...ev, result: noLog ? censor(ev.result) : ev.result });
+  let outcome: HostOutcome;
+  try {
+    outcome = await executeOnHost(run, pc, task, scope, h, info, emit);
+  } catch (e) {
+    if (e instanceof ConnectError) {
+      h.unreachable = true;
+      const result: TaskResult = { changed: false, unreachable: true, msg: e.message };
+      outcome = { host: h, status: 'unreachable', result };
+    } else {
+      const msg = e instanceof TsplayError ? e.describe() : `engine error: ${(e as Error).stack ?? e}`;
+      outcome = { host: h, status: 'failed', result: { changed: false, failed: true, msg } };
+    }
+  }
+  return finish(run, task, scope, h, outcome, emit);
+}
+
+function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: HostOutcome, emit: (ev: Omit<HostResultEvent, 'task' | 'host'>) => void): HostOutcome {
+  const ignore = truthy(effective(scope, task, 'ignore_errors'));
+  let status = o.status;
+  if (status === 'failed' && ignore) status = 'ignored';
+  const s = h.stats;
+  switch (status) {
+    case 'ok':
+      s.ok++;
+      break;
+    case 'changed':
+      s.ok++;
+      s.changed++;
+      run.anyChange = true;
+      break;
+    case 'skipped':
+      s.skipped++;
+      break;
+    case 'failed':
+      s.failed++;
+      h.failed = true;
+      h.lastFailure = { task: taskLabel(task), result: o.result };
+      break;
+    case 'ignored':
+      s.ok++;
+      s.ignored++;
+      break;
+    case 'unreachable':
+      s.unreachable++;
+      break;
+  }
+  const reg = task.keywords.register;
+  if (typeof reg === 'string') h.hostFacts[reg] = o.result;
+  if (o.result.ansible_facts && status !== 'failed') Object.assign(h.hostFacts, o.result.ansible_facts);
+  if (status === 'changed') {
+    const n = task.keywords.notify;
+    for (const name of Array.isArray(n) ? n : n ? [n] : []) h.notified.add(String(name));
+  }
+  emit({ status, result: o.result, ignored: status === 'ignored' });
+  return { ...o, status };
+}
+
+type Emit = (ev: Omit<HostResultEvent, 'task' | 'host'>) => void;
+
+async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, info: TaskInfo, emit: Emit): Promise<HostOutcome> {
+  const where: ErrorWhere = { ...task.pos, host: h.name, task: info.name };
+  const vars = taskVars(run, pc, h, task, scope);
+  const conditions = allConditions(scope, task);
+  const loopSpec = task.keywords.loop;
+  if (loopSpec === undefined) {
+    if (conditions.length && !run.templater.evalCondition(conditions, vars, where)) {
+      return { host: h, status: 'skipped', result: skippedResult('Conditional result was False') };
+    }
+    return executeItem(run, pc, task, scope, h, vars, where);
+  }
+  const items = run.templater.renderDeep(loopSpec, vars, where);
+  if (!Array.isArray(items)) throw new TsplayError(`loop must be a list, got ${typeof items}`, where);
+  const lc = (task.keywords.loop_control ?? {}) as { loop_var?: string; index_var?: string; label?: string };
+  const loopVar = lc.loop_var ?? 'item';
+  const results: TaskResult[] = [];
+  let anyChanged = false;
+  let anyFailed = false;
+  let allSkipped = true;
+  for (const [i, item] of items.entries()) {
+    const ivars = taskVars(run, pc, h, task, scope, {
+      [loopVar]: item,
+      ...(lc.index_var ? { [lc.index_var]: i } : {}),
+      ansible_loop: { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length },
+    });
+    const label = lc.label !== undefined ? String(run.templater.renderDeep(lc.label, ivars, where)) : typeof item === 'string' ? item : JSON.stringify(item);
+    let o: HostOutcome;
+    if (conditions.length && !run.templater.evalCondition(conditions, ivars, where)) {
+      o = { host: h, status: 'skipped', result: skippedResult('Conditional result was False') };
+    } else {
+      o = await executeItem(run, pc, task, scope, h, ivars, where);
+    }
+    const r = { ...o.result, [loopVar]: item, ansible_loop_var: loopVar };
+    results.push(r);
+    if (o.status !== 'skipped') allSkipped = false;
+    if (o.status === 'changed') anyChanged = true;
+    if (o.status === 'failed') anyFailed = true;
+    emit({ status: o.status, result: r, item, itemLabel: label });
+  }
+  const result: TaskResult = { changed: anyChanged, results, msg: anyFailed ? 'One or more items failed' : 'All items completed' };
+  if (anyFailed) result.failed = true;
+  if (allSkipped && items.length) result.skipped = true;
+  if (!items.length) {
+    result.skipped = true;
+    result.skip_reason = 'No items in the list';
+  }
+  const status: HostStatus = anyFailed ? 'failed' : allSkipped ? 'skipped' : anyChanged ? 'changed' : 'ok';
+  return { host: h, status, result };
+}
+
+function skippedResult(reason: string): TaskResult {
+  // the keys later tasks read exist on a skipped result too (unlike Ansible, ansible#31113)
+  return { changed: false, skipped: true, skip_reason: reason, rc: undefined, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] };
+}
+
+function becomeFor(run: RunContext, scope: Scope, task: TaskNode, vars: Record<string, unknown>): Become | undefined {
+  const on = effective(scope, task, 'become') ?? vars.ansible_become;
+  if (!truthy(on)) return undefined;
+  const user = (effective(scope, task, 'become_user') ?? vars.ansible_become_user ?? 'root') as string;
+  const method = (effective(scope, task, 'become_method') ?? vars.ansible_become_method ?? 'sudo') as 'sudo' | 'su';
+  const password = (vars.ansible_become_password ?? vars.ansible_become_pass) as string | undefined;
+  return { method, user, ...(password !== undefined ? { password: String(password) } : {}) };
+}
+
+function validateRendered(run: RunContext, mod: Module, args: Record<string, unknown>): string | undefined {
+  let v = run.validators.get(mod);
+  if (!v) {
+    v = run.ajv.compile(mod.schema);
+    run.validators.set(mod, v);
+  }
+  const errs = relevantErrors(v, args, false);
+  return errs.length ? `${mod.name}: ${describeAjvError(errs[0])}` : undefined;
+}
+
+async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>, where: ErrorWhere): Promise<HostOutcome> {
+  const mod = run.findModule(task.module)!;
+  const delegate = effective(scope, task, 'delegate_to');
+  const target = delegate !== undefined ? run.hostState(String(run.templater.renderDeep(delegate, vars, where))) : h;
+  if (target.unreachable) throw new ConnectError(`host ${target.name} is unreachable`, where);
+  await target.connect().catch((e) => {
+    throw e instanceof ConnectError ? e : new ConnectError(String((e as Error).message ?? e), where, { cause: e });
+  });
+  const taskCheck = effective(scope, task, 'check_mode');
+  const check = taskCheck === undefined ? run.check : truthy(taskCheck);
+  const diffOn = effective(scope, task, 'diff');
+  const showDiff = diffOn === undefined ? true : truthy(diffOn);
+  const become = becomeFor(run, scope, task, delegate !== undefined ? run.inventoryVars(target.name) : vars);
+  const ctx: ModuleContext = {
+    host: target.name,
+    transport: target.transport,
+    facts: target.factsCache,
+    become,
+    check,
+    controller: run.controller,
+    vars,
+    findFile: async (kind, name) => run.findFile(kind, name, scope.role, pc.play.dir, where),
+    renderTemplate: (text, src) => run.templater.renderText(text, vars, { file: src, host: h.name, task: where.task }),
+    evalCondition: (expr) => run.templater.evalCondition(expr, vars, where),
+  };
+  const args = dropOmitted(run.templater.renderDeep(task.args, vars, where));
+  const bad = validateRendered(run, mod, args);
+  if (bad) return { host: h, status: 'failed', result: { changed: false, failed: true, msg: `${bad} (after rendering)` } };
+
+  const reg = task.keywords.register as string | undefined;
+  const until = task.keywords.until;
+  const retries = until !== undefined ? Number(run.templater.renderDeep(task.keywords.retries ?? 3, vars, where)) : 0;
+  const delay = Number(run.templater.renderDeep(task.keywords.delay ?? 5, vars, where));
+  for (let attempt = 1; ; attempt++) {
+    let result = await runModule(mod, ctx, args, check, target);
+    if (!showDiff) delete result.diff;
+    // conditions on the result see it under its register name (Ansible) and as `result`
+    const rvars = reg ? Object.assign(Object.create(null), { [reg]: result }) : {};
+    const cvars = () => Object.assign({}, vars, { result }, rvars);
+    if (!result.skipped && task.keywords.changed_when !== undefined) {
+      result = { ...result, changed: run.templater.evalCondition(task.keywords.changed_when, cvars(), where) };
+    }
+    if (!result.skipped && task.keywords.failed_when !== undefined) {
+      const failed = run.templater.evalCondition(task.keywords.failed_when, cvars(), where);
+      result = { ...result, failed };
+      if (failed && !result.msg) result.msg = 'failed_when condition was true';
+    }
+    if (until !== undefined && !result.skipped) {
+      const done = run.templater.evalCondition(until, cvars(), where);
+      result.attempts = attempt;
+      if (!done && attempt <= retries) {
+        await sleep(delay * 1000, run.opts.signal);
+        continue;
+      }
+      if (!done) {
+        result.failed = true;
+        result.msg = result.msg ? `${result.msg} (retries exhausted)` : 'until condition never held (retries exhausted)';
+      }
+    }
+    const status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+    return { host: h, status, result };
+  }
+}
+
+async function runModule(mod: Module, ctx: ModuleContext, args: Record<string, unknown>, check: boolean, target: HostState): Promise<TaskResult> {
+  const current = await mod.read(ctx, args);
+  const plan = mod.diff(args, current);
+  if (plan.kind === 'noop') return { changed: false, msg: plan.reason, ...plan.result };
+  if (plan.kind === 'fail') return { changed: false, ...plan.result, failed: true, msg: plan.msg };
+  if (check) {
+    if (plan.unknowable) return { ...skippedResult(`not knowable in check mode: ${plan.summary}`), check_unknowable: true };
+    return { changed: true, msg: plan.summary, ...(plan.fileDiffs ? { diff: plan.fileDiffs } : {}), ...plan.result };
+  }
+  const r = await mod.apply(ctx, args, plan);
+  if (r.changed) target.factsCache.invalidate();
+  if (plan.fileDiffs && !r.diff) r.diff = plan.fileDiffs;
+  return r;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}

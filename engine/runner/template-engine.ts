@@ -1,0 +1,8 @@
+// What the runner needs from the template subsystem (engine/template implements it).
+import type { ErrorWhere } from '../errors.js';
+
+export interface TemplateEngine {
+  renderDeep<T>(value: T, vars: Record<string, unknown>, where?: ErrorWhere): T;
+  renderText(text: string, vars: Record<string, unknown>, where?: ErrorWhere): string;
+  evalCondition(expr: unknown, vars: Record<string, unknown>, where?: ErrorWhere): boolean;
+}
