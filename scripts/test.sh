@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: set up, bring up the lab (root), run unit + e2e tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if [ "$(id -u)" = 0 ] && [ "${TSPLAY_NO_LAB:-}" != 1 ]; then
+  node dist/engine/cli/main.js lab up >/dev/null
+fi
+exec npx mocha "$@"
