@@ -1,0 +1,84 @@
+// `when:`-style conditions are bare CEL expressions (cel-js), not templates.
+// A list means all must hold; a YAML boolean is itself; anything else must evaluate to a bool.
+// CEL cannot loop, so evaluation ends; the length and structural limits bound the work.
+// (A regular expression in .matches() can still be slow on purpose-built input: playbook
+// authors are trusted to run commands on their hosts anyway.)
+
+import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import { TemplateError, type ErrorWhere } from '../errors.js';
+import { celContext } from './cel-values.js';
+import { kindOf } from './value-kind.js';
+
+export type Condition = string | boolean | ReadonlyArray<string | boolean>;
+
+export const MAX_CONDITION_LENGTH = 4096;
+
+let sharedEnv: Environment | undefined;
+/** Building an Environment is costly; it holds no per-run state, so one is shared. */
+function celEnv(): Environment {
+  sharedEnv ??= new Environment({
+    unlistedVariablesAreDyn: true,
+    homogeneousAggregateLiterals: false,
+    enableOptionalTypes: true, // x.?y.orValue(d) for a default
+    limits: { maxAstNodes: 2000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 32 },
+  });
+  return sharedEnv;
+}
+
+function fail(message: string, where: ErrorWhere | undefined, cause?: unknown): TemplateError {
+  return new TemplateError(message, where, cause === undefined ? undefined : { cause });
+}
+
+function compile(expr: string, where: ErrorWhere | undefined): ParseResult {
+  if (expr.length > MAX_CONDITION_LENGTH) {
+    throw fail(`condition is ${expr.length} characters long; the limit is ${MAX_CONDITION_LENGTH}`, where);
+  }
+  if (/\{\{[\s\S]*\}\}/.test(expr)) {
+    throw fail(`condition ${JSON.stringify(expr)} contains {{ }}: conditions are bare CEL expressions, write e.g. \`result.rc == 0\`, not \`{{ result.rc }} == 0\``, where);
+  }
+  if (expr.trim() === '') throw fail('condition is empty', where);
+  try {
+    return celEnv().parse(expr);
+  } catch (e) {
+    throw fail(`invalid condition: ${(e as Error).message}`, where, e);
+  }
+}
+
+/** Evaluates conditions, caching each expression's parse. */
+export class ConditionEvaluator {
+  private readonly cache = new Map<string, ParseResult>();
+
+  constructor(private readonly useCache = true) {}
+
+  evaluate(expr: Condition, vars: Record<string, unknown>, where?: ErrorWhere): boolean {
+    if (typeof expr === 'boolean') return expr;
+    if (Array.isArray(expr)) return expr.every((e) => this.evaluate(e as string | boolean, vars, where));
+    if (typeof expr !== 'string') throw fail(`a condition must be a string, a boolean or a list of them, got ${kindOf(expr)}`, where);
+    const program = this.program(expr, where);
+    let result: unknown;
+    try {
+      result = program(celContext(vars));
+    } catch (e) {
+      throw fail(`cannot evaluate condition: ${(e as Error).message}`, where, e);
+    }
+    if (typeof result !== 'boolean') {
+      throw fail(`condition ${JSON.stringify(expr)} gave ${kindOf(result)}, not a boolean`, where);
+    }
+    return result;
+  }
+
+  private program(expr: string, where: ErrorWhere | undefined): ParseResult {
+    if (!this.useCache) return compile(expr, where);
+    let p = this.cache.get(expr);
+    if (!p) {
+      p = compile(expr, where);
+      this.cache.set(expr, p);
+    }
+    return p;
+  }
+}
+
+/** One-off evaluation without a cache (a Templater caches). */
+export function evalCondition(expr: Condition, vars: Record<string, unknown>, where?: ErrorWhere): boolean {
+  return new ConditionEvaluator(false).evaluate(expr, vars, where);
+}

@@ -1,0 +1,4 @@
+// Public API of the template subsystem.
+export { Templater, type DeepWhere } from './templater.js';
+export { evalCondition, ConditionEvaluator, MAX_CONDITION_LENGTH, type Condition } from './condition.js';
+export { HELPERS, LENIENT_HELPERS } from './helpers.js';

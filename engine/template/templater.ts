@@ -1,0 +1,150 @@
+// Renders task strings and template files with Handlebars, and evaluates CEL conditions.
+// One Templater per run: it owns its Handlebars environment and its caches (no global state).
+//
+// Rules:
+// - strict: an undefined variable anywhere (output, {{#if}}, {{#each}}, helper argument) is a
+//   TemplateError, except in arguments of `default` and `defined` (see strict-ast.ts);
+// - no HTML escaping; lists and maps render as JSON inside text;
+// - a string that is exactly one `{{ expr }}` keeps its value's type (list, number, map, bool);
+// - write a literal `{{` as `\{{` (e.g. docker --format '\{{.Names}}').
+
+import { TemplateError, type ErrorWhere } from '../errors.js';
+import { TemplateFault, type TemplatePos } from './fault.js';
+import { createHandlebarsEnv, type HandlebarsEnv } from './handlebars-env.js';
+import { captureProgram, rewriteProgram, type RewriteContext } from './strict-ast.js';
+import { ConditionEvaluator, type Condition } from './condition.js';
+import { isPlainObject } from './value-kind.js';
+
+type Compiled = { mode: 'value' | 'text'; run: HandlebarsTemplateDelegate };
+
+/** Where a value inside renderDeep comes from: one place for all, or one per key path. */
+export type DeepWhere = ErrorWhere | ((path: ReadonlyArray<string | number>) => ErrorWhere | undefined);
+
+const RUNTIME = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
+const MAX_CACHE = 20_000;
+
+export class Templater {
+  private readonly hb: HandlebarsEnv;
+  private readonly rewrite: RewriteContext;
+  private readonly valueCache = new Map<string, Compiled>();
+  private readonly textCache = new Map<string, Compiled>();
+  private readonly conditions = new ConditionEvaluator();
+
+  constructor() {
+    ({ hb: this.hb, rewrite: this.rewrite } = createHandlebarsEnv());
+  }
+
+  /** A task string: typed when it is exactly one `{{ expr }}`, else a string. */
+  renderString(text: string, vars: Record<string, unknown>, where?: ErrorWhere): unknown {
+    if (!text.includes('{{')) return text;
+    return this.run(this.compile(text, 'value', where), text, vars, where);
+  }
+
+  /** A template file (or any text that must stay text). */
+  renderText(text: string, vars: Record<string, unknown>, where?: ErrorWhere): string {
+    if (!text.includes('{{')) return text;
+    return this.run(this.compile(text, 'text', where), text, vars, where) as string;
+  }
+
+  /** Every string inside maps and lists rendered (keys are not); the input is never changed. */
+  renderDeep<T>(value: T, vars: Record<string, unknown>, where?: DeepWhere): T {
+    return this.deep(value, vars, where, []) as T;
+  }
+
+  evalCondition(expr: Condition, vars: Record<string, unknown>, where?: ErrorWhere): boolean {
+    return this.conditions.evaluate(expr, vars, where);
+  }
+
+  private deep(value: unknown, vars: Record<string, unknown>, where: DeepWhere | undefined, path: Array<string | number>): unknown {
+    if (typeof value === 'string') {
+      if (!value.includes('{{')) return value;
+      const at = typeof where === 'function' ? where(path) : where;
+      try {
+        return this.renderString(value, vars, at);
+      } catch (e) {
+        if (e instanceof TemplateError && path.length > 0) e.message += ` (in ${pathText(path)})`;
+        throw e;
+      }
+    }
+    if (Array.isArray(value)) return value.map((v, i) => this.deep(v, vars, where, [...path, i]));
+    if (isPlainObject(value)) {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        // defineProperty: an own "__proto__" key stays a key and never sets the prototype.
+        Object.defineProperty(out, key, { value: this.deep(value[key], vars, where, [...path, key]), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    return value;
+  }
+
+  private compile(text: string, mode: Compiled['mode'], where: ErrorWhere | undefined): Compiled {
+    const cache = mode === 'value' ? this.valueCache : this.textCache;
+    const hit = cache.get(text);
+    if (hit) return hit;
+    let program: hbs.AST.Program;
+    try {
+      program = this.hb.parse(text);
+    } catch (e) {
+      throw this.error(parseMessage(e, text), text, undefined, where, e);
+    }
+    const capture = mode === 'value' ? captureProgram(program, this.rewrite) : undefined;
+    const compiled: Compiled = capture
+      ? { mode: 'value', run: this.hb.compile(capture, { noEscape: true, strict: false }) }
+      : { mode: 'text', run: this.hb.compile(rewriteProgram(program, this.rewrite), { noEscape: true, strict: false }) };
+    if (cache.size >= MAX_CACHE) cache.clear(); // bound memory on runs with endless distinct strings
+    cache.set(text, compiled);
+    return compiled;
+  }
+
+  private run(compiled: Compiled, text: string, vars: Record<string, unknown>, where: ErrorWhere | undefined): unknown {
+    try {
+      if (compiled.mode === 'text') return compiled.run(vars, RUNTIME);
+      const capture: { value?: unknown } = {};
+      compiled.run(vars, { ...RUNTIME, data: { capture } });
+      return capture.value;
+    } catch (e) {
+      if (e instanceof TemplateFault) throw this.error(e.message, text, e.pos, where, e);
+      throw this.error((e as Error).message ?? String(e), text, exceptionPos(e), where, e);
+    }
+  }
+
+  private error(message: string, text: string, pos: TemplatePos | undefined, where: ErrorWhere | undefined, cause: unknown): TemplateError {
+    return new TemplateError(message + context(text, pos), where, { cause });
+  }
+}
+
+function pathText(path: ReadonlyArray<string | number>): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+function clip(s: string, n = 160): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+
+/** Where in the template: the text itself for one line, the line number and line for several. */
+function context(text: string, pos: TemplatePos | undefined): string {
+  if (!text.includes('\n')) return ` in template ${JSON.stringify(clip(text))}${pos ? ` at col ${pos.col}` : ''}`;
+  if (!pos) return '';
+  const line = text.split('\n')[pos.line - 1] ?? '';
+  return ` at template line ${pos.line}, col ${pos.col}: ${JSON.stringify(clip(line.trim()))}`;
+}
+
+/** Handlebars exceptions carry 1-based lineNumber and 0-based column when they know them. */
+function exceptionPos(e: unknown): TemplatePos | undefined {
+  const { lineNumber, column } = (e ?? {}) as { lineNumber?: unknown; column?: unknown };
+  if (typeof lineNumber !== 'number') return undefined;
+  return { line: lineNumber, col: typeof column === 'number' ? column + 1 : 1 };
+}
+
+function parseMessage(e: unknown, text: string): string {
+  const msg = (e as Error).message ?? String(e);
+  // Jison: "Parse error on line N:\n<excerpt>\n---^\nExpecting ..., got 'TOKEN'"
+  const m = /^Parse error on line (\d+):\n(.*)\n-*\^\n[\s\S]*got '([^']+)'/.exec(msg);
+  const what = m ? `unexpected ${m[3] === 'EOF' ? 'end of template' : `token ${m[3]}`} on line ${m[1]} near ${JSON.stringify(clip(m[2], 60))}` : msg.split('\n')[0];
+  const filter = /\{\{[^}]*\|[^}]*\}\}/.test(text)
+    ? '; Handlebars has no Jinja filters: write {{default x "v"}} instead of {{ x | default("v") }}'
+    : '';
+  return `template syntax error: ${what}${filter}`;
+}
+
