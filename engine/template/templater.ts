@@ -7,6 +7,7 @@
 // - no HTML escaping; lists and maps render as JSON inside text;
 // - a string that is exactly one `{{ expr }}` keeps its value's type (list, number, map, bool);
 // - write a literal `{{` as `\{{` (e.g. docker --format '\{{.Names}}').
+// - a variable named like a helper (first, length, range, ...) is read as `{{ this.first }}`.
 
 import { TemplateError, type ErrorWhere } from '../errors.js';
 import { TemplateFault, type TemplatePos } from './fault.js';
