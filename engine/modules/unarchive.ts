@@ -85,7 +85,13 @@ export const unarchiveModule: Module<UnarchiveParams, UnarchiveRead> = {
       if (c.stdout.trim() === 'yes') return { createsExists: true };
     }
     if (p.remote_src) {
-      const r = await ctx.transport.exec(sh`set -o pipefail 2>/dev/null; { ${listCommand(p.src)}; } | { ${missingEntriesCommand(p.dest)}; }`, opts);
+      // Listed to a temp file first so that a failed listing is not mistaken for an empty one.
+      const r = await ctx.transport.exec(
+        sh`l=$(mktemp) || exit 70
+trap 'rm -f "$l"' EXIT
+if { ${listCommand(p.src)}; } > "$l"; then { ${missingEntriesCommand(p.dest)}; } < "$l"; fi`,
+        opts,
+      );
       if (!/^(total \d+|notdir)$/m.test(r.stdout)) return { error: `cannot list ${p.src} on the host: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
       return parseMissing(r.stdout);
     }

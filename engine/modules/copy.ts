@@ -1,0 +1,51 @@
+// ansible.builtin.copy: a controller file (src) or literal text (content) to a host path.
+import type { Module } from './types.js';
+import { fileStat } from '../facts/file-stat.js';
+import { attrSchema } from './file-attrs.js';
+import { readContentTarget, planContent, type ContentCurrent, type ContentParams } from './content-target.js';
+import { applyWrite, type WriteData } from './write-file.js';
+
+export interface CopyParams extends ContentParams {
+  src?: string;
+  content?: string;
+}
+
+type CopyCurrent = ContentCurrent & { src?: string };
+
+export const copy: Module<CopyParams, CopyCurrent> = {
+  name: 'copy',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['dest'],
+    properties: {
+      src: { type: 'string', description: "Controller file to copy, looked up in the role's files/ and the playbook directory." },
+      content: { type: 'string', description: 'Literal content for dest, instead of src.' },
+      dest: { type: 'string', description: 'Host path; a directory (or a path ending in /) receives the file under its source name.' },
+      ...attrSchema,
+      backup: { type: 'boolean', default: false, description: 'Keep a timestamped copy of the old file (dest.<time>~) before replacing it.' },
+      force: { type: 'boolean', default: true, description: 'Replace a file whose content differs; false: only create dest when it is absent.' },
+    },
+    oneOf: [{ required: ['src'] }, { required: ['content'] }],
+  },
+
+  async read(ctx, params) {
+    if (params.content !== undefined) return readContentTarget(ctx, params.dest, Buffer.from(params.content, 'utf8'));
+    const src = await ctx.findFile('files', params.src!);
+    const st = fileStat.parse(await ctx.controller.exec(fileStat.command({ path: src, follow: true })), { path: src, follow: true });
+    if (!st.exists) return { path: params.dest, desired: Buffer.alloc(0), stat: st, before: undefined, error: `could not find src ${params.src}`, src };
+    if (st.type !== 'file') return { path: params.dest, desired: Buffer.alloc(0), stat: st, before: undefined, error: `src ${src} is a ${st.type}: only files can be copied`, src };
+    const bytes = await ctx.controller.get(src);
+    if (bytes === null) return { path: params.dest, desired: Buffer.alloc(0), stat: st, before: undefined, error: `could not find src ${params.src}`, src };
+    const cur = await readContentTarget(ctx, params.dest, bytes, src.slice(src.lastIndexOf('/') + 1));
+    return { ...cur, src };
+  },
+
+  diff(params, cur) {
+    return planContent(params, cur, cur.src ? { src: cur.src } : {});
+  },
+
+  apply(ctx, _params, plan) {
+    return applyWrite(ctx, plan.data as WriteData, plan.result);
+  },
+};

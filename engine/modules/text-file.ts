@@ -1,0 +1,21 @@
+// What lineinfile/blockinfile read: the file's stat (links followed) and its bytes.
+import { fileStat, type FileStat } from '../facts/file-stat.js';
+import { fileContent } from '../facts/file-content.js';
+import type { ModuleContext } from './types.js';
+
+export interface TextFileCurrent {
+  stat: FileStat;
+  /** null when absent or not a regular file */
+  content: Buffer | null;
+}
+
+export async function readTextFile(ctx: ModuleContext, path: string): Promise<TextFileCurrent> {
+  const stat = await ctx.facts.get(fileStat, { path, follow: true }, ctx.become);
+  const content = stat.exists && stat.type === 'file' ? await ctx.facts.get(fileContent, { path }, ctx.become) : null;
+  return { stat, content };
+}
+
+export function parentDir(path: string): string | undefined {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? undefined : path.slice(0, i);
+}
