@@ -1,0 +1,20 @@
+// At most N commands at once on one SSH connection: OpenSSH's sshd refuses more than
+// MaxSessions (default 10) channels per connection, so extra execs wait their turn.
+export class ChannelLimit {
+  private active = 0;
+  private waiting: Array<() => void> = [];
+  constructor(readonly max: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes straight to the next waiter
+      else this.active--;
+    };
+  }
+}

@@ -1,0 +1,97 @@
+// One command on one channel of an open SSH connection.
+//
+// Stopping a command (timeout, abort): closing its channel is not enough, sshd keeps the command
+// running, and it refuses the SSH "signal" request for root logins (no privilege separation there).
+// So the command line first prints its pid ($$, which sshd made a session and process-group
+// leader) and then execs the real command; to stop it we kill that process group over a second channel.
+import { constants as osConstants } from 'node:os';
+import type { Client as SshClient, ClientChannel } from 'ssh2';
+import { sh } from './quote.js';
+import type { ExecOptions, ExecResult } from './types.js';
+
+export type ChannelOutcome =
+  | { kind: 'done'; result: ExecResult }
+  | { kind: 'aborted' }
+  /** closed with no exit status: the connection went away under the command */
+  | { kind: 'lost' }
+  | { kind: 'open-failed'; error: Error };
+
+const STOP_GRACE_MS = 3000;
+
+function killGroup(client: SshClient, pid: number): void {
+  if (!Number.isInteger(pid) || pid <= 1) return; // a login script printed something else first
+  const cmd = sh`kill -KILL -- ${'-' + pid} ${String(pid)} 2>/dev/null; true`;
+  try {
+    client.exec(cmd.text, (err, ch) => {
+      if (err) return;
+      ch.on('error', () => {});
+      ch.resume();
+      ch.stderr.resume();
+      ch.end();
+    });
+  } catch {
+    // connection already gone: nothing left to stop
+  }
+}
+
+export function runOnChannel(client: SshClient, line: string, stdin: Buffer | undefined, opts: ExecOptions): Promise<ChannelOutcome> {
+  return new Promise((resolve) => {
+    client.exec(`echo $$; exec ${line}`, (err, ch: ClientChannel) => {
+      if (err) return resolve({ kind: 'open-failed', error: err });
+      const out: Buffer[] = [];
+      const errOut: Buffer[] = [];
+      let head = Buffer.alloc(0); // bytes before the pid line's newline
+      let pid: number | undefined;
+      let exitCode: number | undefined;
+      let stopped: 'timeout' | 'abort' | undefined;
+      let finished = false;
+      let grace: NodeJS.Timeout | undefined;
+
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        if (timer) clearTimeout(timer);
+        if (grace) clearTimeout(grace);
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (stopped === 'abort') return resolve({ kind: 'aborted' });
+        if (exitCode === undefined && stopped !== 'timeout') return resolve({ kind: 'lost' });
+        const stdoutBytes = Buffer.concat(out);
+        let stderr = Buffer.concat(errOut).toString('utf8');
+        if (stopped === 'timeout') stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}timed out after ${opts.timeoutMs} ms\n`;
+        resolve({
+          kind: 'done',
+          result: { exitCode: stopped === 'timeout' ? 128 + 9 : exitCode!, stdout: stdoutBytes.toString('utf8'), stderr, stdoutBytes },
+        });
+      };
+      const stop = (why: 'timeout' | 'abort') => {
+        if (stopped || finished) return;
+        stopped = why;
+        if (pid !== undefined) killGroup(client, pid);
+        ch.close();
+        grace = setTimeout(finish, STOP_GRACE_MS); // do not hang on a command that could not be killed
+      };
+      const timer = opts.timeoutMs ? setTimeout(() => stop('timeout'), opts.timeoutMs) : undefined;
+      const onAbort = () => stop('abort');
+      if (opts.signal?.aborted) queueMicrotask(onAbort);
+      else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+      ch.on('data', (d: Buffer) => {
+        if (pid !== undefined) return void out.push(d);
+        head = Buffer.concat([head, d]);
+        const nl = head.indexOf(10);
+        if (nl < 0) return;
+        pid = Number(head.subarray(0, nl).toString('latin1'));
+        if (nl + 1 < head.length) out.push(head.subarray(nl + 1));
+        if (stopped) killGroup(client, pid); // stopped before the pid was known
+      });
+      ch.stderr.on('data', (d: Buffer) => errOut.push(d));
+      ch.on('exit', (code: number | null, signal?: string) => {
+        if (typeof code === 'number') exitCode = code;
+        else if (signal) exitCode = 128 + ((osConstants.signals as Record<string, number>)[`SIG${signal}`] ?? 0);
+      });
+      ch.on('error', () => {}); // write-after-close when the command exits before reading stdin
+      ch.on('close', finish);
+      ch.end(stdin ?? undefined);
+    });
+  });
+}

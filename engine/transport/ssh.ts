@@ -1,0 +1,152 @@
+// ansible_connection: ssh — one ssh2 connection per host, opened once and shared by every
+// exec/put/get of the run; each command is its own channel on it.
+import type { Socket } from 'node:net';
+import type { Client as SshClient } from 'ssh2';
+import { ConnectError, InterruptedError } from '../errors.js';
+import { sh, type ShellCommand } from './quote.js';
+import type { Become, ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
+import { prepareCommand } from './command-line.js';
+import { atomicPutCommand, readFileCommand } from './atomic-put.js';
+import { PutError } from './put-error.js';
+import { ChannelLimit } from './channel-limit.js';
+import { runOnChannel } from './ssh-exec.js';
+import { openSshConnection, type SshConnection } from './ssh-connect.js';
+import { sshOptionsFromVars, type SshOptions, type SshOptionsContext } from './ssh-options.js';
+
+export interface SshTransportSettings {
+  /** commands in flight at once on the connection (sshd's MaxSessions is 10 by default) */
+  maxChannels?: number;
+}
+
+export class SshTransport implements Transport {
+  readonly kind = 'ssh';
+  /** TCP connections opened by all SSH transports in this process (jump hosts included) */
+  static connectionsOpened = 0;
+  /** TCP connections this transport opened: 1 after connect(), never more */
+  connectionsOpened = 0;
+  private conn?: SshConnection;
+  private connecting?: Promise<SshConnection>;
+  private broken?: ConnectError;
+  private readonly channels: ChannelLimit;
+
+  constructor(readonly host: string, readonly options: SshOptions, settings: SshTransportSettings = {}) {
+    this.channels = new ChannelLimit(settings.maxChannels ?? 8);
+  }
+
+  static fromVars(host: string, vars: Record<string, unknown>, ctx?: SshOptionsContext, settings?: SshTransportSettings): SshTransport {
+    return new SshTransport(host, sshOptionsFromVars(host, vars, ctx), settings);
+  }
+
+  /** the TCP socket of the connection (to the first jump host if any), for diagnostics */
+  get socket(): Socket | undefined {
+    return this.conn?.socket;
+  }
+
+  /** host (address:port), for messages */
+  private get label(): string {
+    return `${this.host} (${this.options.hostname}:${this.options.port})`;
+  }
+
+  async connect(): Promise<void> {
+    await this.connection();
+  }
+
+  private async connection(): Promise<SshConnection> {
+    if (this.broken) throw this.broken;
+    if (this.conn) return this.conn;
+    // Concurrent first calls share one connect: still one connection per host.
+    this.connecting ??= openSshConnection(this.options).then(
+      (c) => {
+        this.connectionsOpened++;
+        SshTransport.connectionsOpened++;
+        this.conn = c;
+        this.watch(c);
+        return c;
+      },
+      (e) => {
+        // A failed connect is final for this run: the host is unreachable.
+        this.broken = e instanceof ConnectError ? e : new ConnectError(`ssh to ${this.label} failed: ${(e as Error).message}`, { host: this.host }, { cause: e });
+        throw this.broken;
+      },
+    );
+    return this.connecting;
+  }
+
+  /** Any loss of the connection (or of a jump host's) makes this transport unusable. */
+  private watch(c: SshConnection): void {
+    let reason = 'connection closed';
+    const lost = (who: string) => () => {
+      this.broken ??= new ConnectError(`connection to ${this.label} lost${who}: ${reason}`, { host: this.host });
+    };
+    for (const [client, who] of [[c.client, ''], ...c.hops.map((h, i) => [h, ` (jump host ${this.options.jumps[i].hostname})`] as const)] as const) {
+      client.on('error', (e: Error) => {
+        reason = e.message === 'Keepalive timeout' ? `no answer to ${this.options.keepaliveCountMax} keepalives` : e.message;
+        lost(who)();
+      });
+      client.on('end', lost(who));
+      client.on('close', lost(who));
+    }
+  }
+
+  async exec(cmd: ShellCommand, opts: ExecOptions = {}): Promise<ExecResult> {
+    const { line, stdin } = prepareCommand(cmd, opts);
+    const conn = await this.connection();
+    if (opts.signal?.aborted) throw this.interrupted(opts.signal);
+    const release = await this.channels.acquire();
+    try {
+      if (this.broken) throw this.broken;
+      return await this.run(conn.client, line.text, stdin, opts);
+    } finally {
+      release();
+    }
+  }
+
+  private interrupted(signal: AbortSignal): InterruptedError {
+    return new InterruptedError(`command on ${this.host} aborted`, { host: this.host }, { cause: signal.reason });
+  }
+
+  private async run(client: SshClient, line: string, stdin: Buffer | undefined, opts: ExecOptions): Promise<ExecResult> {
+    const r = await runOnChannel(client, line, stdin, opts);
+    switch (r.kind) {
+      case 'done':
+        return r.result;
+      case 'aborted':
+        throw this.interrupted(opts.signal!);
+      case 'lost':
+        throw this.broken ?? new ConnectError(`connection to ${this.label} lost during a command`, { host: this.host });
+      case 'open-failed':
+        throw this.broken ?? new ConnectError(`cannot start a command on ${this.label}: ${r.error.message}`, { host: this.host }, { cause: r.error });
+    }
+  }
+
+  async put(data: Buffer, path: string, opts: PutOptions = {}): Promise<void> {
+    // SIGPIPE ignored: if the connection drops, the upload script's last words to a closed stderr
+    // must fail as an error (so its EXIT trap removes the temp file), not kill it silently.
+    const cmd = sh`trap '' PIPE; ${atomicPutCommand(path, data.length, opts)}`;
+    const r = await this.exec(cmd, { stdin: data, become: opts.become });
+    if (r.exitCode !== 0) throw new PutError(path, r);
+  }
+
+  async get(path: string, opts: { become?: Become } = {}): Promise<Buffer | null> {
+    const r = await this.exec(readFileCommand(path), { become: opts.become });
+    if (r.exitCode === 3) return null;
+    if (r.exitCode !== 0) throw new PutError(path, r, 'read');
+    return r.stdoutBytes;
+  }
+
+  async close(): Promise<void> {
+    const c = this.conn ?? (await this.connecting?.catch(() => undefined));
+    this.broken ??= new ConnectError(`connection to ${this.label} was closed`, { host: this.host });
+    if (!c) return;
+    const closed = new Promise<void>((resolve) => {
+      if (c.socket.destroyed) return resolve();
+      c.socket.once('close', () => resolve());
+    });
+    c.client.end();
+    for (const h of [...c.hops].reverse()) h.end();
+    // Do not wait forever for a polite goodbye from a dead peer.
+    const t = setTimeout(() => c.socket.destroy(), 2000);
+    await closed;
+    clearTimeout(t);
+  }
+}
