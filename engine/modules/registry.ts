@@ -12,20 +12,40 @@ import { debug } from './debug.js';
 import { set_fact } from './set_fact.js';
 import { assert } from './assert.js';
 import { fail } from './fail.js';
+import { aptModule } from './apt.js';
+import { packageModule } from './package.js';
+import { serviceModule } from './service.js';
+import { systemdModule } from './systemd.js';
+import { sysctlModule } from './sysctl.js';
+import { modprobeModule } from './modprobe.js';
+import { getUrlModule } from './get_url.js';
+import { uriModule } from './uri.js';
+import { waitForModule } from './wait_for.js';
+import { unarchiveModule } from './unarchive.js';
+import { withAliases } from './aliases.js';
 
 // Module<P, C> is invariant in P; the registry holds them by name only.
 type AnyModule = Module<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const BUILTIN: AnyModule[] = [file, copy, template, lineinfile, blockinfile, command, shell, stat, debug, set_fact, assert, fail];
+const BUILTIN: AnyModule[] = [
+  // files, commands, control
+  file, copy, template, lineinfile, blockinfile, command, shell, stat, debug, set_fact, assert, fail,
+  // host state
+  aptModule, packageModule, serviceModule, systemdModule, sysctlModule, modprobeModule, getUrlModule, uriModule, waitForModule, unarchiveModule,
+];
 
+// Built once: a module object is also a cache key (compiled schema validators).
+const MODULES: Map<string, Module> = new Map(BUILTIN.map((m) => [m.name, withAliases(m) as Module]));
+
+/** The built-in modules by short name, aliases accepted (see aliases.ts). */
 export function builtinModules(): Map<string, Module> {
-  return new Map(BUILTIN.map((m) => [m.name, m as Module]));
+  return new Map(MODULES);
 }
 
 const PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
 
 /** The module for a task key, or undefined. */
-export function findModule(name: string, modules: Map<string, Module> = builtinModules()): Module | undefined {
+export function findModule(name: string, modules: Map<string, Module> = MODULES): Module | undefined {
   const prefix = PREFIXES.find((p) => name.startsWith(p));
   return modules.get(prefix ? name.slice(prefix.length) : name);
 }

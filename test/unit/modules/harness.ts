@@ -10,7 +10,6 @@ import { FactCache } from '../../../engine/facts/cache.js';
 import { InputError } from '../../../engine/errors.js';
 import { Templater } from '../../../engine/template/index.js';
 import type { Module, ModuleContext, Plan, TaskResult } from '../../../engine/modules/types.js';
-import { canonicalParams } from '../../../engine/modules/aliases.js';
 
 export interface FileSetup {
   content?: string;
@@ -127,9 +126,8 @@ export interface Run {
   result: TaskResult;
 }
 
-/** read -> diff -> (apply unless check mode), as the runner does it. */
-export async function runModule(mod: Module, rawParams: Record<string, unknown>, ctx: ModuleContext): Promise<Run> {
-  const params = canonicalParams(mod.schema, rawParams);
+/** Schema validation, then read -> diff -> (apply unless check mode), as the runner does it. */
+export async function runModule(mod: Module, params: Record<string, unknown>, ctx: ModuleContext): Promise<Run> {
   let validate = validators.get(mod.schema);
   if (!validate) validators.set(mod.schema, (validate = ajv.compile(mod.schema)));
   if (!validate(params)) throw new InputError(`invalid parameters for ${mod.name}: ${ajv.errorsText(validate.errors)}`);
