@@ -33,7 +33,10 @@ export async function hostCgroupDirs(name: string): Promise<string[]> {
 
 /** Removes the host's (empty) cgroup dirs, deepest first. Best effort: busy groups stay. */
 export async function removeHostCgroups(name: string): Promise<void> {
-  for (const dir of await hostCgroupDirs(name)) await rmdirTree(dir);
+  for (const dir of await hostCgroupDirs(name)) {
+    await rmdirTree(dir);
+    await rmdir(join(dir, '..')).catch(() => {}); // the lab's group, once no host is left in it
+  }
 }
 
 async function rmdirTree(dir: string): Promise<void> {

@@ -136,15 +136,16 @@ async function configureImage(tmp: string, log: Log): Promise<void> {
 
 /**
  * Deletes base images other than `keep` that no listed host still stands on (their upper
- * dirs only make sense over that image). Never deletes anything with a mount under it.
+ * dirs only make sense over that image), and leftovers of interrupted builds. Never deletes
+ * anything with a mount under it.
  */
 export async function pruneBaseImages(keep: string, inUse: ReadonlySet<string>, log: Log): Promise<void> {
   const points = await currentMountPoints();
   for (const f of await readdir(LAB_STATE_DIR)) {
     const dir = join(LAB_STATE_DIR, f);
-    if (!/^base-[0-9a-f]+$/.test(f) || dir === keep || inUse.has(dir)) continue;
+    if (!/^base-[0-9a-f]+(\.building)?$/.test(f) || dir === keep || inUse.has(dir)) continue;
     if (mountsUnder(points, dir).length) continue;
     await rm(dir, { recursive: true, force: true });
-    log(`removed old base image ${dir}`);
+    log(`removed ${f.endsWith('.building') ? 'an interrupted build' : 'old base image'} ${dir}`);
   }
 }
