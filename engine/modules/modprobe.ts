@@ -46,12 +46,13 @@ export const modprobeModule: Module<ModprobeParams, KernelModuleState> = {
     if (state === 'present') {
       if (cur.builtin) ok.push(`${p.name} is built into the kernel`);
       else if (cur.loaded) ok.push(`${p.name} is loaded`);
+      else if (cur.feature) ok.push(`${p.name} is in the running kernel (${cur.feature} is there)`);
       else if (!cur.modprobe) return { kind: 'fail', msg: `cannot load ${p.name}: modprobe is not installed (kmod)` };
       else {
         data.load = true;
         what.push(`load ${p.name}${p.params ? ` (${p.params})` : ''}`);
       }
-    } else if (cur.builtin) {
+    } else if (cur.builtin || (cur.feature && !cur.loaded)) {
       return { kind: 'fail', msg: `${p.name} is built into the kernel and cannot be unloaded` };
     } else if (cur.loaded) {
       data.unload = true;
