@@ -1,0 +1,101 @@
+// loadInventory: reads each -i source in order (a file, a directory of files, or a
+// comma-separated host list such as "web1,web2,"), then the group_vars/ and host_vars/ beside them.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { InventoryBuilder } from './builder.js';
+import { splitPort } from './host-range.js';
+import { parseIniInventory } from './ini-parser.js';
+import { Inventory, LOCALHOST_NAMES } from './inventory.js';
+import type { VarsDir } from './types.js';
+import { loadVarsDir } from './vars-files.js';
+import { parseYamlInventory } from './yaml-parser.js';
+import { YamlSource } from './yaml-source.js';
+
+// Ansible's directory rules: hidden files, group_vars/host_vars and these endings are skipped.
+const IGNORED_NAMES = /^(?:\.|host_vars$|group_vars$|vars_plugins$)/;
+const IGNORED_ENDINGS = ['.orig', '.cfg', '.retry', '.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst'];
+const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
+
+async function statOrUndefined(path: string) {
+  try {
+    return await stat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** The format is chosen by extension; without one, a file that reads as a YAML mapping is YAML, else INI. */
+async function loadFile(file: string, inv: InventoryBuilder): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  inv.currentFile = file;
+  const ext = extname(file).toLowerCase();
+  if (text.startsWith('$ANSIBLE_VAULT;')) throw new InputError('Ansible Vault files are not supported', { file, line: 1, col: 1 });
+  if (YAML_EXTENSIONS.includes(ext)) {
+    parseYamlInventory(new YamlSource(file, text), inv);
+  } else if (ext === '.ini' || !looksLikeYamlMapping(file, text)) {
+    parseIniInventory(text, file, inv);
+  } else {
+    parseYamlInventory(new YamlSource(file, text), inv);
+  }
+}
+
+function looksLikeYamlMapping(file: string, text: string): boolean {
+  try {
+    const v = new YamlSource(file, text).value();
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+async function loadDirectory(dir: string, inv: InventoryBuilder): Promise<void> {
+  const names = (await readdir(dir)).sort();
+  for (const name of names) {
+    if (IGNORED_NAMES.test(name) || IGNORED_ENDINGS.some((e) => name.endsWith(e))) continue;
+    const full = join(dir, name);
+    const st = await stat(full);
+    if (st.isDirectory()) await loadDirectory(full, inv);
+    else if (st.isFile()) await loadFile(full, inv);
+  }
+}
+
+function loadHostList(list: string, inv: InventoryBuilder): void {
+  inv.currentFile = '';
+  for (const item of list.split(',')) {
+    const entry = item.trim();
+    if (!entry) continue;
+    const { name, port } = splitPort(entry);
+    inv.addHost(name, 'ungrouped', {});
+    if (port !== undefined) inv.setHostVar(name, 'ansible_port', port, {});
+  }
+}
+
+/** Loads and merges inventory sources in order. Bad input throws an InputError naming file:line:col. */
+export async function loadInventory(sources: string[]): Promise<Inventory> {
+  const inv = new InventoryBuilder();
+  const bases: string[] = [];
+  for (const source of sources) {
+    const st = await statOrUndefined(source);
+    if (!st) {
+      if (source.includes(',')) {
+        loadHostList(source, inv);
+        continue;
+      }
+      throw new InputError(`inventory source not found: ${source}`, { file: source });
+    }
+    const path = resolve(source);
+    if (st.isDirectory()) {
+      await loadDirectory(path, inv);
+      bases.push(path);
+    } else {
+      await loadFile(path, inv);
+      bases.push(dirname(path));
+    }
+  }
+  inv.reconcile();
+  const varsDirs: VarsDir[] = [];
+  for (const base of bases) varsDirs.push(await loadVarsDir(base, inv.groups.keys(), new Set([...inv.hosts.keys(), ...LOCALHOST_NAMES])));
+  return new Inventory({ groups: inv.groups, hosts: inv.hosts, varsDirs, sources: [...sources], warnings: inv.warnings });
+}

@@ -1,0 +1,61 @@
+// Ansible's YAML inventory format: top-level groups, each `{hosts, children, vars}`, nested freely.
+import { InputError } from '../errors.js';
+import type { InventoryBuilder } from './builder.js';
+import { expandHostPattern, HostRangeError } from './host-range.js';
+import { validateInventoryYaml } from './schema.js';
+import type { YamlSource } from './yaml-source.js';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `hosts: web1` and `children: web` are shorthands for a one-key mapping */
+function section(v: unknown): Obj {
+  if (typeof v === 'string') return { [v]: null };
+  return isObj(v) ? v : {};
+}
+
+export function parseYamlInventory(source: YamlSource, inv: InventoryBuilder): void {
+  const data = source.value();
+  if (data === null || data === undefined) throw new InputError('the inventory file is empty', { file: source.file, line: 1, col: 1 });
+  if (isObj(data) && 'plugin' in data) {
+    throw new InputError('this is an inventory plugin configuration (has "plugin:"), which tsplay does not run', source.posAt(['plugin'], true));
+  }
+  if (!isObj(data)) {
+    throw new InputError('a YAML inventory must be a mapping of group names (usually "all:")', source.posAt([]));
+  }
+  validateInventoryYaml(source, data);
+  for (const [name, group] of Object.entries(data)) readGroup(name, group, [name]);
+
+  function readGroup(name: string, body: unknown, path: string[]): void {
+    inv.addGroup(name, source.posAt(path, true));
+    if (!isObj(body)) return;
+    if (isObj(body.vars)) {
+      for (const [k, v] of Object.entries(body.vars)) inv.setGroupVar(name, k, v, source.posAt([...path, 'vars', k], true));
+    }
+    for (const [child, childBody] of Object.entries(section(body.children))) {
+      const childPath = [...path, 'children', child];
+      readGroup(child, childBody, childPath);
+      inv.addChild(name, child, source.posAt(childPath, true));
+    }
+    for (const [key, hostBody] of Object.entries(section(body.hosts))) {
+      const where = source.posAt([...path, 'hosts', key], true);
+      let pattern;
+      try {
+        pattern = expandHostPattern(key);
+      } catch (e) {
+        if (e instanceof HostRangeError) throw new InputError(e.message, where);
+        throw e;
+      }
+      for (const host of pattern.hostnames) {
+        inv.addHost(host, name, where);
+        if (pattern.port !== undefined) inv.setHostVar(host, 'ansible_port', pattern.port, where);
+        if (isObj(hostBody)) {
+          for (const [k, v] of Object.entries(hostBody)) inv.setHostVar(host, k, v, source.posAt([...path, 'hosts', key, k], true));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+// YAML as Ansible reads it (YAML 1.1 as PyYAML resolves it: yes/no/on/off are booleans, `y` and `n`
+// are strings, dates stay strings), with source positions for every node, so errors name file:line:col.
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import type { ScalarTag, Tags } from 'yaml';
+import { InputError, type SourcePos } from '../errors.js';
+import { assertSafeKey } from './safe-keys.js';
+
+const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+const BOOL = 'tag:yaml.org,2002:bool';
+const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
+const FLOAT = 'tag:yaml.org,2002:float';
+
+function pyyamlTags(tags: Tags): Tags {
+  const out: Tags = [];
+  for (const tag of tags) {
+    if (typeof tag === 'string') continue;
+    const t = tag as ScalarTag;
+    if (t.tag === TIMESTAMP) continue; // dates stay the strings that were written
+    if (t.tag === BOOL && t.test) {
+      out.push({ ...t, test: t.test.test('yes') ? PYYAML_TRUE : PYYAML_FALSE } as ScalarTag);
+      continue;
+    }
+    // PyYAML needs a dot in a float: 1e3 is a string
+    if (t.tag === FLOAT && t.test && String(t.test).includes('[eE]') && !String(t.test).includes('inf')) {
+      out.push({ ...t, test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[eE][-+][0-9]+$/ } as ScalarTag);
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+export class YamlSource {
+  readonly lineCounter = new LineCounter();
+  readonly doc: Document.Parsed;
+
+  constructor(
+    readonly file: string,
+    text: string,
+  ) {
+    this.doc = parseDocument(text, {
+      version: '1.1',
+      customTags: pyyamlTags,
+      lineCounter: this.lineCounter,
+      uniqueKeys: false, // PyYAML keeps the last of duplicate keys
+      prettyErrors: false,
+    });
+    const err = this.doc.errors[0];
+    if (err) {
+      const pos = this.pos(err.pos[0]);
+      throw new InputError(`YAML syntax error: ${err.message.split('\n')[0]}`, pos);
+    }
+    visit(this.doc, {
+      Pair: (_key, pair) => {
+        const k = (pair as Pair).key;
+        if (isScalar(k)) assertSafeKey(String(k.value), this.posOfNode(k));
+      },
+    });
+  }
+
+  /** the document as plain data */
+  value(): unknown {
+    return this.doc.toJS({ maxAliasCount: 1000 });
+  }
+
+  pos(offset: number): SourcePos {
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  posOfNode(node: Node | null | undefined): SourcePos {
+    return node?.range ? this.pos(node.range[0]) : { file: this.file, line: 1, col: 1 };
+  }
+
+  /**
+   * The node at a JSON-pointer-like path of keys; with `key`, the key node of the last step
+   * (where an unexpected or misspelled key is written).
+   */
+  nodeAt(path: string[], key = false): Node | null {
+    let node: unknown = this.doc.contents;
+    for (let i = 0; i < path.length; i++) {
+      if (!isMap(node)) return (node as Node) ?? null;
+      const pair = this.pairsOf(node).get(path[i]!);
+      if (!pair) return node;
+      if (key && i === path.length - 1) return pair.key as Node;
+      node = pair.value ?? pair.key;
+    }
+    return (node as Node) ?? null;
+  }
+
+  // key -> pair per mapping, built on first use so that looking up every key of a large map stays linear
+  private readonly pairIndex = new WeakMap<object, Map<string, Pair>>();
+  private pairsOf(map: { items: Pair[] }): Map<string, Pair> {
+    let index = this.pairIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) if (isScalar(p.key)) index.set(String(p.key.value), p); // last duplicate wins, as in the data
+      this.pairIndex.set(map, index);
+    }
+    return index;
+  }
+
+  /** position of the node at a path (see nodeAt) */
+  posAt(path: string[], key = false): SourcePos {
+    return this.posOfNode(this.nodeAt(path, key));
+  }
+}

@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { iniValue, parsePythonLiteral } from '../../../engine/inventory/python-literal.js';
+import { shlexSplit, ShlexError } from '../../../engine/inventory/shlex.js';
+import { thrown } from './fixture.js';
+
+describe('inventory INI values (Python literals)', () => {
+  it('reads numbers, booleans and None', () => {
+    expect(iniValue('22')).to.equal(22);
+    expect(iniValue('-1.5')).to.equal(-1.5);
+    expect(iniValue('0x1F')).to.equal(31);
+    expect(iniValue('1_000')).to.equal(1000);
+    expect(iniValue('True')).to.equal(true);
+    expect(iniValue('False')).to.equal(false);
+    expect(iniValue('None')).to.equal(null);
+  });
+  it('keeps what is not a literal as the raw string', () => {
+    expect(iniValue('true')).to.equal('true'); // not Python
+    expect(iniValue('yes')).to.equal('yes');
+    expect(iniValue('0755')).to.equal('0755'); // leading zero is a syntax error in Python 3
+    expect(iniValue('10.0.0.1')).to.equal('10.0.0.1');
+    expect(iniValue('foo bar')).to.equal('foo bar');
+    expect(iniValue('1 + 2')).to.equal('1 + 2');
+    expect(iniValue('[1, 2')).to.equal('[1, 2');
+    expect(iniValue('')).to.equal('');
+  });
+  it('reads quoted strings, lists, tuples and dicts', () => {
+    expect(iniValue('"1"')).to.equal('1');
+    expect(iniValue("'a\\tb'")).to.equal('a\tb');
+    expect(iniValue("r'a\\tb'")).to.equal('a\\tb');
+    expect(iniValue("'a' 'b'")).to.equal('ab');
+    expect(iniValue("[1, 'two', [3]]")).to.deep.equal([1, 'two', [3]]);
+    expect(iniValue('(1, 2)')).to.deep.equal([1, 2]);
+    expect(iniValue('1, 2')).to.deep.equal([1, 2]);
+    expect({ ...(iniValue("{'a': 1, 'b': [True]}") as object) }).to.deep.equal({ a: 1, b: [true] });
+  });
+  it('ignores a trailing comment as Python does', () => {
+    expect(iniValue('1 # one')).to.equal(1);
+    expect(parsePythonLiteral('# only')).to.equal(undefined);
+  });
+  it('never turns a dict literal with a prototype key into an object', () => {
+    expect(iniValue("{'__proto__': 1}")).to.equal("{'__proto__': 1}");
+  });
+});
+
+describe('inventory INI host line splitting (shlex)', () => {
+  it('splits on blanks, honours quotes and escapes, stops at #', () => {
+    expect(shlexSplit(`h1 a="x y" b='p q' c=d\\ e # comment`)).to.deep.equal(['h1', 'a=x y', 'b=p q', 'c=d e']);
+    expect(shlexSplit('h1 a=b#c')).to.deep.equal(['h1', 'a=b']);
+    expect(shlexSplit('h1 a="say \\"hi\\""')).to.deep.equal(['h1', 'a=say "hi"']);
+  });
+  it('rejects an unclosed quote', () => {
+    expect(thrown(() => shlexSplit('h1 a="open'))).to.be.instanceOf(ShlexError);
+  });
+});
