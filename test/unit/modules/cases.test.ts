@@ -64,7 +64,10 @@ function substitute<T>(value: T, tmp: string): T {
 }
 
 function expectSubset(actual: unknown, wanted: unknown, path: string): void {
-  if (wanted && typeof wanted === 'object' && !Array.isArray(wanted)) {
+  if (wanted === null) {
+    // null in a case: the key is absent (or null)
+    expect(actual ?? null, path).to.equal(null);
+  } else if (wanted && typeof wanted === 'object' && !Array.isArray(wanted)) {
     expect(actual, path).to.be.an('object');
     for (const [k, v] of Object.entries(wanted)) expectSubset((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
   } else {
