@@ -2,8 +2,9 @@
 //
 // Stopping a command (timeout, abort): closing its channel is not enough, sshd keeps the command
 // running, and it refuses the SSH "signal" request for root logins (no privilege separation there).
-// So the command line first prints its pid ($$, which sshd made a session and process-group
-// leader) and then execs the real command; to stop it we kill that process group over a second channel.
+// So the command line first prints a marker line with its pid ($$, which sshd made a session and
+// process-group leader) and then execs the real command; to stop it we kill that process group over
+// a second channel. Anything a noisy login script prints before the marker is dropped.
 import { constants as osConstants } from 'node:os';
 import type { Client as SshClient, ClientChannel } from 'ssh2';
 import { sh } from './quote.js';
@@ -17,6 +18,9 @@ export type ChannelOutcome =
   | { kind: 'open-failed'; error: Error };
 
 const STOP_GRACE_MS = 3000;
+const MARKER = 'tsplay-pid:';
+const MARKER_RE = /(?:^|\n)tsplay-pid:(\d+)\n/;
+const MAX_HEAD = 64 * 1024;
 
 function killGroup(client: SshClient, pid: number): void {
   if (!Number.isInteger(pid) || pid <= 1) return; // a login script printed something else first
@@ -36,11 +40,11 @@ function killGroup(client: SshClient, pid: number): void {
 
 export function runOnChannel(client: SshClient, line: string, stdin: Buffer | undefined, opts: ExecOptions): Promise<ChannelOutcome> {
   return new Promise((resolve) => {
-    client.exec(`echo $$; exec ${line}`, (err, ch: ClientChannel) => {
+    client.exec(`echo ${MARKER}$$; exec ${line}`, (err, ch: ClientChannel) => {
       if (err) return resolve({ kind: 'open-failed', error: err });
       const out: Buffer[] = [];
       const errOut: Buffer[] = [];
-      let head = Buffer.alloc(0); // bytes before the pid line's newline
+      let head: Buffer | undefined = Buffer.alloc(0); // stdout until the marker line has been seen
       let pid: number | undefined;
       let exitCode: number | undefined;
       let stopped: 'timeout' | 'abort' | undefined;
@@ -55,6 +59,7 @@ export function runOnChannel(client: SshClient, line: string, stdin: Buffer | un
         opts.signal?.removeEventListener('abort', onAbort);
         if (stopped === 'abort') return resolve({ kind: 'aborted' });
         if (exitCode === undefined && stopped !== 'timeout') return resolve({ kind: 'lost' });
+        if (head?.length) out.unshift(head); // the command ended before the marker line was complete
         const stdoutBytes = Buffer.concat(out);
         let stderr = Buffer.concat(errOut).toString('utf8');
         if (stopped === 'timeout') stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}timed out after ${opts.timeoutMs} ms\n`;
@@ -76,13 +81,18 @@ export function runOnChannel(client: SshClient, line: string, stdin: Buffer | un
       else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
       ch.on('data', (d: Buffer) => {
-        if (pid !== undefined) return void out.push(d);
+        if (!head) return void out.push(d);
         head = Buffer.concat([head, d]);
-        const nl = head.indexOf(10);
-        if (nl < 0) return;
-        pid = Number(head.subarray(0, nl).toString('latin1'));
-        if (nl + 1 < head.length) out.push(head.subarray(nl + 1));
-        if (stopped) killGroup(client, pid); // stopped before the pid was known
+        const m = MARKER_RE.exec(head.toString('latin1'));
+        if (!m && head.length < MAX_HEAD) return;
+        // No marker within 64 KiB: not our prelude's output after all, keep everything as output.
+        const rest = m ? head.subarray(m.index + m[0].length) : head;
+        head = undefined;
+        if (rest.length) out.push(rest);
+        if (m) {
+          pid = Number(m[1]);
+          if (stopped) killGroup(client, pid); // stopped before the pid was known
+        }
       });
       ch.stderr.on('data', (d: Buffer) => errOut.push(d));
       ch.on('exit', (code: number | null, signal?: string) => {

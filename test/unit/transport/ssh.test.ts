@@ -253,6 +253,15 @@ describe('SshTransport (real sshd on 127.0.0.1)', function () {
       expect(await rejection(x.exec(sh`true`))).to.be.instanceOf(ConnectError);
     });
 
+    it('a server that never answers times out after ansible_ssh_timeout', async () => {
+      proxy.freeze(); // TCP connects, SSH banner never comes
+      const start = Date.now();
+      const e = await rejection(viaProxy({ ansible_ssh_timeout: 1 }).connect());
+      expect(Date.now() - start).to.be.within(900, 3000);
+      expect(e).to.be.instanceOf(ConnectError);
+      expect(e.message).to.match(/testhost .*Timed out while waiting for handshake/);
+    });
+
     it('a cut connection fails the running command and every later call', async () => {
       const x = viaProxy();
       expect((await x.exec(sh`echo up`)).stdout).to.equal('up\n');
