@@ -51,8 +51,14 @@ export class SshTransport implements Transport {
     await this.connection();
   }
 
+  /** A fresh error per call: callers add their task to it (withWhere), so one instance must not be shared. */
+  private brokenError(): ConnectError {
+    const b = this.broken!;
+    return new ConnectError(b.message, { host: this.host }, { cause: b.cause });
+  }
+
   private async connection(): Promise<SshConnection> {
-    if (this.broken) throw this.broken;
+    if (this.broken) throw this.brokenError();
     if (this.conn) return this.conn;
     // Concurrent first calls share one connect: still one connection per host.
     this.connecting ??= openSshConnection(this.options).then(
@@ -66,10 +72,12 @@ export class SshTransport implements Transport {
       (e) => {
         // A failed connect is final for this run: the host is unreachable.
         this.broken = e instanceof ConnectError ? e : new ConnectError(`ssh to ${this.label} failed: ${(e as Error).message}`, { host: this.host }, { cause: e });
-        throw this.broken;
+        throw this.brokenError();
       },
     );
-    return this.connecting;
+    return this.connecting.catch(() => {
+      throw this.brokenError();
+    });
   }
 
   /** Any loss of the connection (or of a jump host's) makes this transport unusable. */
@@ -94,7 +102,7 @@ export class SshTransport implements Transport {
     if (opts.signal?.aborted) throw this.interrupted(opts.signal);
     const release = await this.channels.acquire();
     try {
-      if (this.broken) throw this.broken;
+      if (this.broken) throw this.brokenError();
       return await this.run(conn.client, line.text, stdin, opts);
     } finally {
       release();
@@ -113,9 +121,9 @@ export class SshTransport implements Transport {
       case 'aborted':
         throw this.interrupted(opts.signal!);
       case 'lost':
-        throw this.broken ?? new ConnectError(`connection to ${this.label} lost during a command`, { host: this.host });
+        throw this.broken ? this.brokenError() : new ConnectError(`connection to ${this.label} lost during a command`, { host: this.host });
       case 'open-failed':
-        throw this.broken ?? new ConnectError(`cannot start a command on ${this.label}: ${r.error.message}`, { host: this.host }, { cause: r.error });
+        throw this.broken ? this.brokenError() : new ConnectError(`cannot start a command on ${this.label}: ${r.error.message}`, { host: this.host }, { cause: r.error });
     }
   }
 
