@@ -8,7 +8,9 @@ export function atomicPutCommand(path: string, size: number, opts: PutOptions = 
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) || '/' : '.';
   const owner = opts.owner ? (opts.group ? `${opts.owner}:${opts.group}` : opts.owner) : opts.group ? `:${opts.group}` : '';
   // Without an explicit mode/owner the new file keeps the old file's (as Ansible's copy does).
+  // SIGPIPE ignored: a lost connection must not kill the shell before its cleanup trap runs
   return sh`set -e
+trap '' PIPE
 t=$(mktemp ${dir + '/.tsplay-put.XXXXXX'})
 trap 'rm -f "$t"' EXIT INT TERM HUP
 head -c ${String(size)} > "$t"
