@@ -4,6 +4,13 @@ import { InputError, type SourcePos } from '../errors.js';
 import { assertSafeKey, newDict } from './safe-keys.js';
 import type { GroupData, HostData } from './types.js';
 
+/** Where something was written; a function when finding the position costs time and is only needed on error. */
+export type Where = SourcePos | (() => SourcePos);
+
+function at(where: Where): SourcePos {
+  return typeof where === 'function' ? where() : where;
+}
+
 export class InventoryBuilder {
   readonly groups = new Map<string, GroupData>();
   readonly hosts = new Map<string, HostData>();
@@ -17,10 +24,10 @@ export class InventoryBuilder {
     this.addChild('all', 'ungrouped', {});
   }
 
-  addGroup(name: string, where: SourcePos): GroupData {
+  addGroup(name: string, where: Where): GroupData {
     let g = this.groups.get(name);
     if (!g) {
-      if (!name) throw new InputError('empty group name', where);
+      if (!name) throw new InputError('empty group name', at(where));
       assertSafeKey(name, where, 'group name');
       g = { name, hosts: [], children: [], parents: [], vars: newDict(), priority: 1 };
       this.groups.set(name, g);
@@ -28,10 +35,10 @@ export class InventoryBuilder {
     return g;
   }
 
-  addHost(name: string, group: string | undefined, where: SourcePos): HostData {
+  addHost(name: string, group: string | undefined, where: Where): HostData {
     let h = this.hosts.get(name);
     if (!h) {
-      if (!name) throw new InputError('empty host name', where);
+      if (!name) throw new InputError('empty host name', at(where));
       assertSafeKey(name, where, 'host name');
       h = { name, vars: newDict(), groups: [], inventoryFile: this.currentFile };
       this.hosts.set(name, h);
@@ -46,32 +53,32 @@ export class InventoryBuilder {
     return h;
   }
 
-  addChild(parent: string, child: string, where: SourcePos): void {
-    if (child === 'all') throw new InputError(`group "all" cannot be a child of "${parent}"`, where);
-    if (parent === child) throw new InputError(`group "${parent}" cannot be a child of itself`, where);
+  addChild(parent: string, child: string, where: Where): void {
+    if (child === 'all') throw new InputError(`group "all" cannot be a child of "${parent}"`, at(where));
+    if (parent === child) throw new InputError(`group "${parent}" cannot be a child of itself`, at(where));
     const p = this.addGroup(parent, where);
     const c = this.addGroup(child, where);
     if (p.children.includes(child)) return;
     if (this.isDescendant(child, parent)) {
-      throw new InputError(`adding group "${child}" as a child of "${parent}" makes a loop`, where);
+      throw new InputError(`adding group "${child}" as a child of "${parent}" makes a loop`, at(where));
     }
     p.children.push(child);
     c.parents.push(parent);
   }
 
-  setGroupVar(group: string, key: string, value: unknown, where: SourcePos): void {
+  setGroupVar(group: string, key: string, value: unknown, where: Where): void {
     assertSafeKey(key, where, 'variable name');
     const g = this.addGroup(group, where);
     if (key === 'ansible_group_priority') {
       const n = Number(value);
-      if (!Number.isInteger(n)) throw new InputError(`ansible_group_priority must be an integer, got ${JSON.stringify(value)}`, where);
+      if (!Number.isInteger(n)) throw new InputError(`ansible_group_priority must be an integer, got ${JSON.stringify(value)}`, at(where));
       g.priority = n;
       return;
     }
     g.vars[key] = value;
   }
 
-  setHostVar(host: string, key: string, value: unknown, where: SourcePos): void {
+  setHostVar(host: string, key: string, value: unknown, where: Where): void {
     assertSafeKey(key, where, 'variable name');
     this.addHost(host, undefined, where).vars[key] = value;
   }

@@ -9,9 +9,9 @@ export function isForbiddenKey(key: string): boolean {
 }
 
 /** Throws an InputError naming the key and where it was written. */
-export function assertSafeKey(key: string, where: SourcePos, what = 'key'): void {
+export function assertSafeKey(key: string, where: SourcePos | (() => SourcePos), what = 'key'): void {
   if (FORBIDDEN.has(key)) {
-    throw new InputError(`${what} "${key}" is not allowed (it would reach the object prototype)`, where);
+    throw new InputError(`${what} "${key}" is not allowed (it would reach the object prototype)`, typeof where === 'function' ? where() : where);
   }
 }
 

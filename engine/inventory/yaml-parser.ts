@@ -30,31 +30,38 @@ export function parseYamlInventory(source: YamlSource, inv: InventoryBuilder): v
   for (const [name, group] of Object.entries(data)) readGroup(name, group, [name]);
 
   function readGroup(name: string, body: unknown, path: string[]): void {
-    inv.addGroup(name, source.posAt(path, true));
+    inv.addGroup(name, () => source.posAt(path, true));
     if (!isObj(body)) return;
-    if (isObj(body.vars)) {
-      for (const [k, v] of Object.entries(body.vars)) inv.setGroupVar(name, k, v, source.posAt([...path, 'vars', k], true));
-    }
-    for (const [child, childBody] of Object.entries(section(body.children))) {
-      const childPath = [...path, 'children', child];
-      readGroup(child, childBody, childPath);
-      inv.addChild(name, child, source.posAt(childPath, true));
-    }
-    for (const [key, hostBody] of Object.entries(section(body.hosts))) {
-      const where = source.posAt([...path, 'hosts', key], true);
-      let pattern;
-      try {
-        pattern = expandHostPattern(key);
-      } catch (e) {
-        if (e instanceof HostRangeError) throw new InputError(e.message, where);
-        throw e;
-      }
-      for (const host of pattern.hostnames) {
-        inv.addHost(host, name, where);
-        if (pattern.port !== undefined) inv.setHostVar(host, 'ansible_port', pattern.port, where);
-        if (isObj(hostBody)) {
-          for (const [k, v] of Object.entries(hostBody)) inv.setHostVar(host, k, v, source.posAt([...path, 'hosts', key, k], true));
+    // sections in the order written, as Ansible reads them (this decides declaration order)
+    for (const key of Object.keys(body)) {
+      if (key === 'vars' && isObj(body.vars)) {
+        for (const [k, v] of Object.entries(body.vars)) inv.setGroupVar(name, k, v, () => source.posAt([...path, 'vars', k], true));
+      } else if (key === 'children') {
+        for (const [child, childBody] of Object.entries(section(body.children))) {
+          const childPath = [...path, 'children', child];
+          readGroup(child, childBody, childPath);
+          inv.addChild(name, child, () => source.posAt(childPath, true));
         }
+      } else if (key === 'hosts') {
+        for (const [hostKey, hostBody] of Object.entries(section(body.hosts))) readHosts(name, hostKey, hostBody, [...path, 'hosts', hostKey]);
+      }
+    }
+  }
+
+  function readHosts(group: string, key: string, body: unknown, path: string[]): void {
+    const where = () => source.posAt(path, true);
+    let pattern;
+    try {
+      pattern = expandHostPattern(key);
+    } catch (e) {
+      if (e instanceof HostRangeError) throw new InputError(e.message, where());
+      throw e;
+    }
+    for (const host of pattern.hostnames) {
+      inv.addHost(host, group, where);
+      if (pattern.port !== undefined) inv.setHostVar(host, 'ansible_port', pattern.port, where);
+      if (isObj(body)) {
+        for (const [k, v] of Object.entries(body)) inv.setHostVar(host, k, v, () => source.posAt([...path, k], true));
       }
     }
   }
