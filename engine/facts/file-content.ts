@@ -11,6 +11,7 @@ export interface FileContentArgs {
 export const fileContent: Fact<Buffer | null, FileContentArgs> = {
   name: 'file_content',
   command: ({ path }) => readFileCommand(path),
+  overlayKey: ({ path }) => path.replace(/\/+$/, '') || '/',
   parse(r, { path }) {
     if (r.exitCode === 3) return null;
     if (r.exitCode !== 0) throw new ModuleError(`cannot read ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);

@@ -60,6 +60,7 @@ if [ -f "$p" ]; then ${sum}; else c=''; fi
 echo "\${c%% *}"
 if [ -L "$p" ]; then readlink -- "$p"; fi`;
   },
+  overlayKey: ({ path }) => path.replace(/\/+$/, '') || '/',
   parse(r, { path }) {
     if (r.exitCode !== 0) throw new ModuleError(`cannot stat ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
     const lines = r.stdout.split('\n');

@@ -9,4 +9,17 @@ export interface Fact<T, A = void> {
   name: string;
   command(args: A): ShellCommand;
   parse(result: ExecResult, args: A): T;
+  /**
+   * For facts about one object (a path): the key check-mode predictions are stored under, so a
+   * later read in the same --check run sees what an earlier task would have made.
+   */
+  overlayKey?(args: A): string;
+}
+
+/** What a planned change will make true, for later reads in check mode. */
+export interface Prediction {
+  fact: Fact<unknown, never>;
+  key: string;
+  /** the value a read with these args would return once the change is made */
+  value(args: unknown): unknown;
 }

@@ -5,7 +5,8 @@ import { attrSchema, type AttrParams } from './file-attrs.js';
 import { applyWrite, planWrite, type WriteData } from './write-file.js';
 import { asText } from './file-diff.js';
 import { splitLines, stripEol, pyRegex, RegexSyntaxError } from './text-lines.js';
-import { readTextFile, parentDir, type TextFileCurrent } from './text-file.js';
+import { readTextFile, parentDir, notYetThere, type TextFileCurrent } from './text-file.js';
+import { predictWrite } from './predictions.js';
 
 export interface BlockinfileParams extends AttrParams {
   path: string;
@@ -71,6 +72,7 @@ function edit(p: BlockinfileParams, lines: string[]): { lines: string[]; msg: st
 
 export const blockinfile: Module<BlockinfileParams, TextFileCurrent> = {
   name: 'blockinfile',
+  predict: (_p, plan) => predictWrite(plan),
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -99,7 +101,7 @@ export const blockinfile: Module<BlockinfileParams, TextFileCurrent> = {
     const { stat } = cur;
     if (stat.exists && stat.type === 'directory') return { kind: 'fail', msg: `Path ${p.path} is a directory !`, result: { rc: 256 } };
     if (stat.exists && stat.type !== 'file') return { kind: 'fail', msg: `Path ${p.path} is not a regular file` };
-    if (!stat.exists && !p.create) return { kind: 'fail', msg: `Path ${p.path} does not exist !`, result: { rc: 257 } };
+    if (!stat.exists && !p.create) return cur.check ? notYetThere(p.path) : { kind: 'fail', msg: `Path ${p.path} does not exist !`, result: { rc: 257 } };
     if (!stat.exists && p.state === 'absent') return { kind: 'noop', reason: `${p.path} does not exist: no block to remove`, result: { msg: `File ${p.path} not present` } };
     const text = cur.content ? asText(cur.content) : '';
     if (text === undefined) return { kind: 'fail', msg: `${p.path} is not a UTF-8 text file` };

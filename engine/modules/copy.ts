@@ -4,6 +4,7 @@ import { fileStat } from '../facts/file-stat.js';
 import { attrSchema } from './file-attrs.js';
 import { readContentTarget, planContent, type ContentCurrent, type ContentParams } from './content-target.js';
 import { applyWrite, type WriteData } from './write-file.js';
+import { predictWrite } from './predictions.js';
 
 export interface CopyParams extends ContentParams {
   src?: string;
@@ -14,6 +15,7 @@ type CopyCurrent = ContentCurrent & { src?: string };
 
 export const copy: Module<CopyParams, CopyCurrent> = {
   name: 'copy',
+  predict: (_p, plan) => predictWrite(plan),
   schema: {
     type: 'object',
     additionalProperties: false,

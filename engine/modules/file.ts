@@ -6,6 +6,7 @@ import { fileTree, type TreeEntry } from '../facts/file-tree.js';
 import type { Module, Plan, TaskResult } from './types.js';
 import { attrChanges, attrCommand, attrSchema, describeAttrs, hasAttrChange, type AttrChange, type AttrParams } from './file-attrs.js';
 import { parseMode, resolveMode, ModeSyntaxError, type ModeSpec } from './file-mode.js';
+import { predictDirectory } from './predictions.js';
 
 type FileState = 'file' | 'directory' | 'absent' | 'touch' | 'link' | 'hard';
 
@@ -26,6 +27,8 @@ export interface FileCurrent {
   src?: FileStat;
   /** directory with recurse: what is under it */
   tree?: TreeEntry[];
+  /** read in check mode: a missing path may come from an earlier task that was only predicted */
+  check?: boolean;
 }
 
 interface Step {
@@ -113,6 +116,7 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
       return change(p, state, steps, `directory ${p.path} exists with ${describeAttrs(st)}${p.recurse ? ', and so does everything under it' : ''}`);
     }
     case 'file': {
+      if (!st.exists && cur.check) return { kind: 'change', summary: `${p.path} does not exist yet: an earlier task must create it`, unknowable: true };
       if (!st.exists) return fail(`file (${p.path}) is absent, cannot continue`);
       if (st.type !== 'file') return fail(`file (${p.path}) is ${kind}, cannot continue`);
       const a = attrStep(p, st);
@@ -142,7 +146,8 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
           const a = attrStep(p, st, { noFollow: true });
           return change(p, state, a ? [a] : [], `link ${p.path} -> ${p.src} exists, owner ${st.owner}, group ${st.group}`);
         }
-        if (!src.exists && !p.force) return fail(`src file does not exist, use "force=yes" if you really want to create the link: ${srcPath}`);
+        // check mode: src may come from an earlier task that was only predicted
+        if (!src.exists && !p.force && !cur.check) return fail(`src file does not exist, use "force=yes" if you really want to create the link: ${srcPath}`);
         if (st.exists && st.type === 'directory') {
           if (!p.force) return fail(`refusing to convert from directory to symlink for ${p.path}`);
           steps.push({ cmd: sh`rmdir -- ${p.path}`, what: 'remove empty directory' });
@@ -151,6 +156,7 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
         }
         steps.push({ cmd: sh`ln -sfn -- ${p.src} ${p.path}`, what: st.exists ? `point link at ${p.src}` : `create link to ${p.src}` });
       } else {
+        if (!src.exists && cur.check) return { kind: 'change', summary: `src ${srcPath} does not exist yet: an earlier task must create it`, unknowable: true };
         if (!src.exists) return fail(`src does not exist: ${srcPath}`);
         if (src.type === 'directory') return fail(`src ${srcPath} is a directory: hard links to directories are not possible`);
         if (st.exists && st.inode === src.inode && st.dev === src.dev) {
@@ -172,6 +178,7 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
 
 export const file: Module<FileParams, FileCurrent> = {
   name: 'file',
+  predict: (p) => (p.state === 'directory' ? predictDirectory(p.path, typeof p.mode === 'string' && /^0?[0-7]{3}$/.test(p.mode) ? p.mode.padStart(4, '0') : undefined) : []),
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -195,7 +202,7 @@ export const file: Module<FileParams, FileCurrent> = {
   async read(ctx, p) {
     const follow = p.follow !== false && !['link', 'hard', 'absent'].includes(p.state ?? '');
     const stat = await ctx.facts.get(fileStat, { path: p.path, follow }, ctx.become);
-    const cur: FileCurrent = { stat };
+    const cur: FileCurrent = { stat, check: ctx.check };
     if ((p.state === 'link' || p.state === 'hard') && p.src !== undefined) {
       const srcPath = p.state === 'link' ? linkSourcePath(p.path, p.src) : p.src;
       cur.src = await ctx.facts.get(fileStat, { path: srcPath, follow: true }, ctx.become);

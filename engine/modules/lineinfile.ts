@@ -5,7 +5,8 @@ import { attrSchema, type AttrParams } from './file-attrs.js';
 import { applyWrite, planWrite, type WriteData } from './write-file.js';
 import { asText } from './file-diff.js';
 import { splitLines, stripEol, pyRegex, expandMatch, RegexSyntaxError } from './text-lines.js';
-import { readTextFile, parentDir, type TextFileCurrent } from './text-file.js';
+import { readTextFile, parentDir, notYetThere, type TextFileCurrent } from './text-file.js';
+import { predictWrite } from './predictions.js';
 
 export interface LineinfileParams extends AttrParams {
   path: string;
@@ -123,6 +124,7 @@ function invalid(p: LineinfileParams): string | undefined {
 
 export const lineinfile: Module<LineinfileParams, TextFileCurrent> = {
   name: 'lineinfile',
+  predict: (_p, plan) => predictWrite(plan),
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -154,7 +156,7 @@ export const lineinfile: Module<LineinfileParams, TextFileCurrent> = {
     if (stat.exists && stat.type !== 'file') return { kind: 'fail', msg: `Path ${p.path} is not a regular file` };
     if (!stat.exists) {
       if (state === 'absent') return { kind: 'noop', reason: `${p.path} does not exist: no line to remove`, result: { msg: 'file not present', found: 0 } };
-      if (!p.create) return { kind: 'fail', msg: `Destination ${p.path} does not exist !`, result: { rc: 257 } };
+      if (!p.create) return cur.check ? notYetThere(p.path) : { kind: 'fail', msg: `Destination ${p.path} does not exist !`, result: { rc: 257 } };
     }
     const text = cur.content ? asText(cur.content) : '';
     if (text === undefined) return { kind: 'fail', msg: `${p.path} is not a UTF-8 text file` };

@@ -45,7 +45,9 @@ export function planRun(p: RunParams, cur: RunCurrent, display: string, cmdResul
   const skip = (reason: string): Plan => ({ kind: 'noop', reason, result: { cmd: cmdResult, rc: 0, stdout: `skipped, since ${reason}`, stdout_lines: [`skipped, since ${reason}`], stderr: '', stderr_lines: [] } });
   if (cur.creates?.exists) return skip(`${resolve(p.creates!, p.chdir)} exists`);
   if (cur.removes && !cur.removes.exists) return skip(`${resolve(p.removes!, p.chdir)} does not exist`);
-  return { kind: 'change', summary: `run: ${display}`, unknowable: true, data, result: { cmd: cmdResult } };
+  // creates/removes decide: the command will run, so check mode can report that change
+  const decided = p.creates !== undefined || p.removes !== undefined;
+  return { kind: 'change', summary: `run: ${display}`, unknowable: !decided, data, result: { cmd: cmdResult } };
 }
 
 function lines(s: string): string[] {

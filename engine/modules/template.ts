@@ -4,6 +4,7 @@ import type { Module } from './types.js';
 import { attrSchema } from './file-attrs.js';
 import { readContentTarget, planContent, type ContentCurrent, type ContentParams } from './content-target.js';
 import { applyWrite, type WriteData } from './write-file.js';
+import { predictWrite } from './predictions.js';
 
 export interface TemplateParams extends ContentParams {
   src: string;
@@ -13,6 +14,7 @@ type TemplateCurrent = ContentCurrent & { src: string };
 
 export const template: Module<TemplateParams, TemplateCurrent> = {
   name: 'template',
+  predict: (_p, plan) => predictWrite(plan),
   schema: {
     type: 'object',
     additionalProperties: false,

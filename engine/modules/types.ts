@@ -1,6 +1,7 @@
 // The public Module contract. Built-in and site modules are written against it alike.
 import type { Transport, Become } from '../transport/types.js';
 import type { FactCache } from '../facts/cache.js';
+import type { Prediction } from '../facts/types.js';
 
 /** One file's change, for --diff. before/after undefined = file absent. */
 export interface FileDiff {
@@ -78,4 +79,6 @@ export interface Module<P = Record<string, unknown>, C = unknown> {
   diff(params: P, current: C): Plan;
   /** Act on a change plan. Returns the result; a failed command is a result, not an exception. */
   apply(ctx: ModuleContext, params: P, plan: Extract<Plan, { kind: 'change' }>): Promise<TaskResult>;
+  /** Pure, optional: what a change plan makes true, so later reads in --check see it. */
+  predict?(params: P, plan: Extract<Plan, { kind: 'change' }>): Prediction[];
 }

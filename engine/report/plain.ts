@@ -45,6 +45,8 @@ export class PlainReporter implements Reporter {
     if (this.info?.diff && ev.result.diff?.length && ev.status !== 'skipped') {
       for (const d of ev.result.diff) this.out.write(formatFileDiff(d));
     }
+    // a loop's items were shown one by one; Ansible prints no extra line for the whole loop
+    if (Array.isArray(ev.result.results) && ev.itemLabel === undefined && (ev.status === 'ok' || ev.status === 'changed' || ev.status === 'skipped')) return;
     switch (ev.status) {
       case 'ok':
       case 'changed': {

@@ -265,6 +265,7 @@ async function runModule(mod: Module, ctx: ModuleContext, args: Record<string, u
   if (plan.kind === 'fail') return { changed: false, ...plan.result, failed: true, msg: plan.msg };
   if (check) {
     if (plan.unknowable) return { ...skippedResult(`not knowable in check mode: ${plan.summary}`), check_unknowable: true };
+    for (const p of mod.predict?.(args, plan) ?? []) target.factsCache.predict(p);
     return { changed: true, msg: plan.summary, ...(plan.fileDiffs ? { diff: plan.fileDiffs } : {}), ...plan.result };
   }
   const r = await mod.apply(ctx, args, plan);

@@ -2,11 +2,11 @@
 import { expect } from 'chai';
 import { mkdtemp, cp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../../engine/paths.js';
 import { tsplay, recapOf } from './run-tsplay.js';
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'local');
+const FIXTURES = join(projectRoot(), 'test', 'fixtures', 'local');
 
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
