@@ -55,5 +55,6 @@ export function withAliases<P, C>(mod: Module<P, C>): Module<P, C> {
     read: (ctx, p) => mod.read(ctx, norm(p)),
     diff: (p, cur) => mod.diff(norm(p), cur),
     apply: (ctx, p, plan) => mod.apply(ctx, norm(p), plan),
+    predict: mod.predict ? (p, plan) => mod.predict!(norm(p), plan) : undefined,
   };
 }

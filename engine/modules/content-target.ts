@@ -19,6 +19,10 @@ export interface ContentCurrent {
   mkdir?: string;
   /** a reason the copy cannot happen; diff fails with it */
   error?: string;
+  /** the directory dest goes into does not exist (yet) */
+  missingDir?: string;
+  /** read in check mode: an earlier task may have been only predicted */
+  check?: boolean;
 }
 
 export interface ContentParams extends AttrParams {
@@ -50,7 +54,7 @@ export async function readContentTarget(ctx: ModuleContext, dest: string, desire
   }
   if (!st.exists && !mkdir) {
     const parent = await statOf(parentOf(path));
-    if (!parent.exists) return { path, desired, stat: st, before: undefined, error: `Destination directory ${parentOf(path)} does not exist` };
+    if (!parent.exists) return { path, desired, stat: st, before: null, missingDir: parentOf(path), check: ctx.check };
     if (parent.type !== 'directory') return { path, desired, stat: st, before: undefined, error: `Destination ${parentOf(path)} is not a directory` };
   }
   if (st.exists && st.type !== 'file') {
@@ -66,6 +70,7 @@ export async function readContentTarget(ctx: ModuleContext, dest: string, desire
 /** Pure: the plan for writing `cur.desired` to `cur.path`. */
 export function planContent(params: ContentParams, cur: ContentCurrent, extra: Partial<TaskResult> = {}): Plan {
   if (cur.error) return { kind: 'fail', msg: cur.error };
+  if (cur.missingDir && !cur.check) return { kind: 'fail', msg: `Destination directory ${cur.missingDir} does not exist` };
   const digest = sha256(cur.desired);
   const result = { ...extra, dest: cur.path, checksum: sha1(cur.desired), sha256: digest, size: cur.desired.length };
   if (cur.stat.exists && params.force === false) {
@@ -84,6 +89,8 @@ export function planContent(params: ContentParams, cur: ContentCurrent, extra: P
     backup: params.backup,
     mkdir: cur.mkdir,
     sameReason: `${cur.path} has the wanted content (sha256 ${digest.slice(0, 12)})`,
+    // check mode: an earlier task that creates the directory was only predicted (a real run fails)
+    changeMsg: cur.missingDir ? `file created (directory ${cur.missingDir} does not exist yet: an earlier task must create it)` : undefined,
     result,
   });
 }

@@ -50,7 +50,7 @@ export function planWrite(w: WriteInput): Plan {
     throw e;
   }
   if (!w.after && !hasAttrChange(attrs)) {
-    return { kind: 'noop', reason: `${w.sameReason}; ${w.path} has ${describeAttrs(w.stat)}`, result: { ...w.result, msg: '' } };
+    return { kind: 'noop', reason: `${w.sameReason}; ${w.path} has ${describeAttrs(w.stat)}`, result: w.result };
   }
   const what: string[] = [];
   if (w.after) what.push(w.changeMsg ?? (w.stat.exists ? 'content changed' : 'file created'));
