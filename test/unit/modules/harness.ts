@@ -136,7 +136,14 @@ export async function runModule(mod: Module, params: Record<string, unknown>, ct
   let result: TaskResult;
   if (plan.kind === 'noop') result = { ...plan.result, changed: false };
   else if (plan.kind === 'fail') result = { ...plan.result, changed: false, failed: true, msg: plan.msg };
-  else if (ctx.check) result = plan.unknowable ? { ...plan.result, changed: false, skipped: true } : { ...plan.result, changed: true, diff: plan.fileDiffs };
+  else if (ctx.check) {
+    if (plan.unknowable) result = { ...plan.result, changed: false, skipped: true };
+    else {
+      // as the runner does: later reads in this check run see what this change would make
+      for (const p of mod.predict?.(params, plan) ?? []) ctx.facts.predict(p);
+      result = { ...plan.result, changed: true, diff: plan.fileDiffs };
+    }
+  }
   else {
     result = await mod.apply(ctx, params, plan);
     if (plan.fileDiffs) result.diff = plan.fileDiffs;
