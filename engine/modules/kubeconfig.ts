@@ -4,7 +4,7 @@ import type { Module, TaskResult, FileDiff } from './types.js';
 import { MODE_SCHEMA } from '../facts/file-mode.js';
 import { tryCertFacts } from '../pki/cert-facts.js';
 import { tryInspectPrivateKey } from '../pki/private-key.js';
-import { renderKubeconfig, redactKubeconfig } from '../pki/kubeconfig-doc.js';
+import { renderKubeconfig, redactKubeconfig, redactedOrNothing } from '../pki/kubeconfig-doc.js';
 import { Secret } from '../pki/secret.js';
 import { readText, readSecret, fileModeOf, modeDrift, writeFile, chmod, KEY_MODE } from '../pki/pki-files.js';
 
@@ -69,7 +69,7 @@ export const kubeconfigModule: Module<KubeconfigParams, KubeconfigCurrent> = {
       return {
         kind: 'change',
         summary: `${params.path}: write kubeconfig (${desired.missing.join(', ')} not present yet: the run fails unless an earlier task creates it)`,
-        fileDiffs: [{ path: params.path, before: existing ? redactKubeconfig(existing.reveal()) : undefined }],
+        fileDiffs: existing ? [beforeOnly(params.path, existing)] : [],
         data: { chmod: false } satisfies KubeconfigPlanData,
       };
     }
@@ -81,10 +81,12 @@ export const kubeconfigModule: Module<KubeconfigParams, KubeconfigCurrent> = {
     const what: string[] = [];
     const fileDiffs: FileDiff[] = [];
     if (!sameContent) {
-      const before = existing === null ? undefined : redactKubeconfig(existing.reveal());
+      const before = existing === null ? undefined : redactedOrNothing(existing.reveal());
       const after = redactKubeconfig(want);
       what.push(existing === null ? 'created' : before === after ? 'client key changed (not shown)' : 'content changed');
-      fileDiffs.push({ path: params.path, before, after });
+      // a file whose key data cannot be redacted line by line is not shown at all
+      if (existing !== null && before === undefined) fileDiffs.push({ path: params.path, summary: 'kubeconfig with client key data (not shown)' });
+      else fileDiffs.push({ path: params.path, before, after });
     }
     if (drift) what.push(drift);
     const data: KubeconfigPlanData = { content: sameContent ? undefined : desired, chmod: !!drift };
@@ -105,6 +107,11 @@ export const kubeconfigModule: Module<KubeconfigParams, KubeconfigCurrent> = {
     }
   },
 };
+
+function beforeOnly(path: string, existing: Secret): FileDiff {
+  const before = redactedOrNothing(existing.reveal());
+  return before === undefined ? { path, summary: 'kubeconfig with client key data (not shown)' } : { path, before };
+}
 
 /** The wanted file text, or which inputs are missing, or why they are unusable. Pure. */
 function desiredContent(p: KubeconfigParams, ca: string | null, cert: string | null, key: Secret | null): KubeconfigCurrent['desired'] {

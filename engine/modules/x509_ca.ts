@@ -1,7 +1,7 @@
 // x509_ca: a self-signed CA (certificate + private key). An existing CA is never regenerated, even
 // when the parameters now say something else: every certificate of the cluster hangs on it.
 import type { Module, TaskResult } from './types.js';
-import { keySpecFrom, keySpecSchema, keySpecRule, describeKey, type KeySpec } from '../pki/key-spec.js';
+import { keySpecFrom, keySpecSchema, describeKey, type KeySpec } from '../pki/key-spec.js';
 import { generatePrivateKey, inspectPrivateKey } from '../pki/private-key.js';
 import { tryCertFacts, day, type CertFacts } from '../pki/cert-facts.js';
 import { issueSelfSignedCa, type Subject } from '../pki/issue.js';
@@ -47,7 +47,6 @@ export const x509CaModule: Module<X509CaParams, X509CaCurrent> = {
       validity_days: { type: 'integer', minimum: 1, default: 3650, description: 'Lifetime of a new CA.' },
       ...keySpecSchema('key_type', 'key_size'),
     },
-    ...keySpecRule('key_type', 'key_size'),
   },
 
   async read(ctx, params) {

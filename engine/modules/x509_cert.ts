@@ -2,7 +2,7 @@
 // the plan names: missing, key mismatch, other CA, near expiry, missing SAN/usage, other subject.
 // A re-issue keeps the existing key; a key is generated only when there is none.
 import type { Module, TaskResult, FileDiff } from './types.js';
-import { keySpecFrom, keySpecSchema, keySpecRule, describeKey, type KeySpec } from '../pki/key-spec.js';
+import { keySpecFrom, keySpecSchema, describeKey, type KeySpec } from '../pki/key-spec.js';
 import { generatePrivateKey, inspectPrivateKey } from '../pki/private-key.js';
 import { loadCertificate, certFacts, tryCertFacts, issuedBy, day, type CertFacts } from '../pki/cert-facts.js';
 import { issueLeaf, type LeafProfile, type SigningKey } from '../pki/issue.js';
@@ -96,7 +96,6 @@ export const x509CertModule: Module<X509CertParams, X509CertCurrent> = {
       renew_before_days: { type: 'integer', minimum: 0, default: 30, description: 'Re-issue when the certificate expires within this many days.' },
       ...keySpecSchema('key_type', 'key_size'),
     },
-    ...keySpecRule('key_type', 'key_size'),
   },
 
   async read(ctx, params) {

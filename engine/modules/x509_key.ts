@@ -3,7 +3,7 @@
 // with force: true.
 import type { Module, TaskResult, FileDiff } from './types.js';
 import { MODE_SCHEMA } from '../facts/file-mode.js';
-import { keySpecFrom, keySpecSchema, keySpecRule, describeKey, sameKeySpec, type KeySpec } from '../pki/key-spec.js';
+import { keySpecFrom, keySpecSchema, describeKey, sameKeySpec, type KeySpec } from '../pki/key-spec.js';
 import { generatePrivateKey, inspectPrivateKey } from '../pki/private-key.js';
 import { readKeyFile, readText, modeDrift, writeFile, chmod, KEY_MODE, type KeyFile } from '../pki/pki-files.js';
 
@@ -45,7 +45,6 @@ export const x509KeyModule: Module<X509KeyParams, X509KeyCurrent> = {
       public_path: { type: 'string', minLength: 1, description: 'Also write the public key (SPKI PEM) here, e.g. sa.pub.' },
       force: { type: 'boolean', default: false, description: 'Replace an existing key of another type or size (or an unreadable file).' },
     },
-    ...keySpecRule('type', 'size'),
   },
 
   async read(ctx, params) {

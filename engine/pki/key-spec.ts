@@ -32,7 +32,11 @@ export function keySpecFrom(type: string | undefined, size: number | string | un
   return { error: `key type must be RSA or ECDSA, got ${JSON.stringify(t)}` };
 }
 
-/** JSON Schema for a type/size parameter pair, named as the module names them. */
+/**
+ * JSON Schema for a type/size parameter pair, named as the module names them. Which sizes go with
+ * which type is checked by the diff (keySpecFrom): an if/then rule would also reject a size that
+ * is still a template at load time.
+ */
 export function keySpecSchema(typeName: string, sizeName: string): Record<string, unknown> {
   return {
     [typeName]: { enum: ['RSA', 'ECDSA'], default: 'RSA', description: 'Key algorithm.' },
@@ -40,14 +44,5 @@ export function keySpecSchema(typeName: string, sizeName: string): Record<string
       anyOf: [{ enum: [...RSA_SIZES] }, { enum: [...CURVES] }],
       description: 'RSA modulus bits (2048, 3072, 4096; default 2048) or ECDSA curve (P-256, P-384; default P-256).',
     },
-  };
-}
-
-/** Schema rule: an ECDSA key takes a curve, an RSA key a number of bits. */
-export function keySpecRule(typeName: string, sizeName: string): Record<string, unknown> {
-  return {
-    if: { properties: { [typeName]: { const: 'ECDSA' } }, required: [typeName] },
-    then: { properties: { [sizeName]: { enum: [...CURVES] } } },
-    else: { properties: { [sizeName]: { enum: [...RSA_SIZES] } } },
   };
 }

@@ -33,3 +33,10 @@ export function renderKubeconfig(k: KubeconfigInput): string {
 export function redactKubeconfig(text: string): string {
   return text.replace(/^(\s*-?\s*["']?client-key-data["']?\s*:[ \t]*).*$/gm, `$1${REDACTED}`);
 }
+
+/** redactKubeconfig, or undefined when some key data would still show (e.g. flow-style YAML). */
+export function redactedOrNothing(text: string): string | undefined {
+  const out = redactKubeconfig(text);
+  const leftover = new RegExp(`client-key-data["']?\\s*:\\s*(?!${REDACTED}\\s*$)\\S`, 'm');
+  return leftover.test(out) ? undefined : out;
+}
