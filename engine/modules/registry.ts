@@ -22,6 +22,10 @@ import { getUrlModule } from './get_url.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait_for.js';
 import { unarchiveModule } from './unarchive.js';
+import { x509KeyModule } from './x509_key.js';
+import { x509CaModule } from './x509_ca.js';
+import { x509CertModule } from './x509_cert.js';
+import { kubeconfigModule } from './kubeconfig.js';
 import { withAliases } from './aliases.js';
 
 // Module<P, C> is invariant in P; the registry holds them by name only.
@@ -32,6 +36,8 @@ const BUILTIN: AnyModule[] = [
   file, copy, template, lineinfile, blockinfile, command, shell, stat, debug, set_fact, assert, fail,
   // host state
   aptModule, packageModule, serviceModule, systemdModule, sysctlModule, modprobeModule, getUrlModule, uriModule, waitForModule, unarchiveModule,
+  // PKI
+  x509KeyModule, x509CaModule, x509CertModule, kubeconfigModule,
 ];
 
 // Built once: a module object is also a cache key (compiled schema validators).
