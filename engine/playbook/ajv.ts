@@ -4,8 +4,10 @@ import addFormatsModule from 'ajv-formats';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, allowUnionTypes: true });
+export function createAjv(opts: { coerceTypes?: boolean } = {}): Ajv {
+  // coerceTypes (run time only): "8080" from -e or a template becomes 8080 where the schema
+  // wants an integer, as Ansible's argument_spec converts types.
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, allowUnionTypes: true, coerceTypes: !!opts.coerceTypes });
   addFormats(ajv);
   return ajv;
 }

@@ -8,6 +8,7 @@ import type { Reporter } from '../report/types.js';
 import type { RoleContext } from '../playbook/model.js';
 import { InputError, type ErrorWhere } from '../errors.js';
 import { LocalTransport } from '../transport/local.js';
+import { createAjv } from '../playbook/ajv.js';
 import { transportFor } from '../transport/factory.js';
 import { HostState } from './host-state.js';
 import type { RunOptions } from './options.js';
@@ -18,6 +19,8 @@ export class RunContext {
   readonly controller = new LocalTransport('localhost');
   private invVars = new Map<string, Record<string, unknown>>();
   readonly validators = new Map<Module, ValidateFunction>();
+  /** validates rendered parameters, converting scalar types as Ansible does */
+  readonly coercingAjv = createAjv({ coerceTypes: true });
   /** a change was predicted (check mode) or made */
   anyChange = false;
 
@@ -55,7 +58,8 @@ export class RunContext {
   hostState(name: string): HostState {
     let h = this.hosts.get(name);
     if (!h) {
-      h = new HostState(name, transportFor(name, this.inventoryVars(name)));
+      // connection variables from -e win over the inventory's, as in Ansible
+      h = new HostState(name, transportFor(name, { ...this.inventoryVars(name), ...this.opts.extraVars }));
       this.hosts.set(name, h);
     }
     return h;

@@ -187,7 +187,7 @@ function becomeFor(run: RunContext, scope: Scope, task: TaskNode, vars: Record<s
 function validateRendered(run: RunContext, mod: Module, args: Record<string, unknown>): string | undefined {
   let v = run.validators.get(mod);
   if (!v) {
-    v = run.ajv.compile(mod.schema);
+    v = run.coercingAjv.compile(mod.schema);
     run.validators.set(mod, v);
   }
   const errs = relevantErrors(v, args, false);
