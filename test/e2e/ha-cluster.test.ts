@@ -1,0 +1,78 @@
+// The main job, as far as it is built: playbooks/ha-cluster.yml on the lab, through the real CLI.
+import { expect } from 'chai';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { projectRoot } from '../../engine/paths.js';
+import { tsplay, recapOf } from './run-tsplay.js';
+
+const run = promisify(execFile);
+const LAB = '/var/lib/tsplay-lab';
+const ROOT = projectRoot();
+const HOSTS: Record<string, string> = { master1: '10.77.0.11', master2: '10.77.0.12', master3: '10.77.0.13', worker1: '10.77.0.21', worker2: '10.77.0.22' };
+const ssh = (ip: string, cmd: string) =>
+  run('ssh', ['-i', `${LAB}/id_ed25519`, '-o', `UserKnownHostsFile=${LAB}/known_hosts`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `root@${ip}`, cmd], { timeout: 30_000 });
+
+interface JsonRun {
+  plays: { tasks: { task: { name: string }; hosts: Record<string, { changed: boolean }> }[] }[];
+  stats: Record<string, Record<string, number>>;
+}
+const changes = (r: JsonRun) =>
+  r.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, v]) => v.changed).map(([h]) => `${t.task.name}/${h}`))).sort();
+
+describe('e2e: playbooks/ha-cluster.yml on the lab (preflight + containerd)', function () {
+  this.timeout(600_000);
+  const args = (...extra: string[]) => ['run', join(ROOT, 'playbooks', 'ha-cluster.yml'), '-i', join(ROOT, 'inventories', 'lab'), ...extra];
+  before(async function () {
+    try {
+      await access(`${LAB}/id_ed25519`);
+      await ssh(HOSTS.worker1, 'true');
+    } catch (e) {
+      console.log(`      (skipped: the lab is not up: ${(e as Error).message.split('\n')[0]}; run \`tsplay lab up\`)`);
+      this.skip();
+    }
+  });
+
+  let predicted: JsonRun;
+  it('--check --diff runs without errors on the current hosts', async () => {
+    const r = await tsplay(args('--check', '--diff', '--json'));
+    expect(r.code, r.stderr + r.stdout.slice(-3000)).to.equal(0);
+    predicted = JSON.parse(r.stdout);
+  });
+
+  it('the real run makes exactly the predicted changes and leaves containerd answering', async () => {
+    const r = await tsplay(args('--json'));
+    expect(r.code, r.stderr + r.stdout.slice(-3000)).to.equal(0);
+    const real: JsonRun = JSON.parse(r.stdout);
+    // restarts by handlers are predicted as notified changes too
+    expect(changes(real)).to.deep.equal(changes(predicted));
+    for (const [h, ip] of Object.entries(HOSTS)) {
+      const { stdout } = await ssh(ip, 'systemctl is-active containerd; systemctl is-enabled containerd; ctr version >/dev/null && echo ctr-ok; grep -c SystemdCgroup /etc/containerd/config.toml; sysctl -n net.ipv4.ip_forward');
+      expect(stdout.split('\n').slice(0, 5), h).to.deep.equal(['active', 'enabled', 'ctr-ok', '1', '1']);
+    }
+  });
+
+  it('the second run reports changed=0 on every host; --check after it predicts no change', async () => {
+    const r = await tsplay(args());
+    expect(r.code, r.stdout.slice(-3000)).to.equal(0);
+    for (const h of Object.keys(HOSTS)) expect(recapOf(r.stdout, h)?.changed, h).to.equal(0);
+    const c = await tsplay(args('--check', '--detailed-exitcode'));
+    expect(c.code, c.stdout.slice(-3000)).to.equal(0);
+  });
+
+  it('a site setting added to containerd is kept and changes only the config plus one restart', async () => {
+    const extra = ['-e', '{"containerd_extra_config": "[plugins.\\"io.containerd.grpc.v1.cri\\".cni]\\n  bin_dir = \\"/opt/cni/bin\\""}', '--limit', 'worker2'];
+    const check = await tsplay(args('--check', '--json', ...extra));
+    expect(check.code, check.stderr).to.equal(0);
+    const real = await tsplay(args('--json', ...extra));
+    expect(real.code, real.stderr).to.equal(0);
+    const r = JSON.parse(real.stdout) as JsonRun;
+    expect(changes(r)).to.deep.equal(changes(JSON.parse(check.stdout)));
+    expect(changes(r)).to.deep.equal(['containerd config (systemd cgroups, sandbox image, registry hosts)/worker2', 'restart containerd/worker2']);
+    const { stdout } = await ssh(HOSTS.worker2, 'grep -c bin_dir /etc/containerd/config.toml; systemctl is-active containerd');
+    expect(stdout.trim().split('\n')).to.deep.equal(['1', 'active']);
+    const back = await tsplay(args('--limit', 'worker2'));
+    expect(recapOf(back.stdout, 'worker2')?.changed).to.equal(2);
+  });
+});
