@@ -125,6 +125,16 @@ describe('e2e: a playbook over SSH on the lab hosts', function () {
     }
   });
 
+  it('tsplay facts prints each host\'s facts as JSON', async () => {
+    const r = await tsplay(['facts', '-i', join(ROOT, 'inventories', 'lab'), '--limit', 'worker1:master3']);
+    expect(r.code, r.stderr).to.equal(0);
+    const facts = JSON.parse(r.stdout) as Record<string, { ansible_facts: Record<string, unknown> }>;
+    expect(Object.keys(facts)).to.deep.equal(['worker1', 'master3']);
+    expect((facts.worker1.ansible_facts.default_ipv4 as { address: string }).address).to.equal('10.77.0.21');
+    expect(facts.master3.ansible_facts.hostname).to.equal('master3');
+    expect(facts.master3.ansible_facts.distribution).to.equal('Debian');
+  });
+
   it('a changed host key fails that host with a clear message', async () => {
     const pinned = await readFile(`${LAB}/known_hosts`, 'utf8');
     const other = (await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'fake')]).then(() => readFile(join(dir, 'fake.pub'), 'utf8'))).split(' ').slice(0, 2).join(' ');
