@@ -39,7 +39,7 @@ export function relevantErrors(validate: ValidateFunction, data: unknown, tolera
       if (!isTemplated(valueAt(data, e.instancePath))) return true;
       return !['type', 'enum', 'format', 'pattern', 'minimum', 'maximum', 'const', 'anyOf', 'oneOf', 'minLength', 'maxLength', 'minItems', 'maxItems'].includes(e.keyword);
     }),
-  ).filter((e) => !(e.keyword === 'anyOf' || e.keyword === 'oneOf') || true);
+  );
 }
 
 function dedupe(errs: ErrorObject[]): ErrorObject[] {
