@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, InputError } from '../errors.js';
 import { parseYamlText } from '../playbook/yaml-source.js';
-import { splitWords } from '../playbook/kv.js';
+import { splitShellWords } from '../transport/shell-words.js';
 
 export function parseExtraVars(values: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -26,7 +26,7 @@ export function parseExtraVars(values: string[]): Record<string, unknown> {
     } else {
       let words: string[];
       try {
-        words = splitWords(text);
+        words = splitShellWords(text);
       } catch (e) {
         throw new UsageError(`-e: ${(e as Error).message}`);
       }
