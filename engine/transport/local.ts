@@ -4,8 +4,7 @@ import { ConnectError } from '../errors.js';
 import type { ShellCommand } from './quote.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport, Become } from './types.js';
 import { prepareCommand } from './command-line.js';
-import { atomicPutCommand, readFileCommand } from './atomic-put.js';
-import { PutError } from './put-error.js';
+import { putViaExec, getViaExec } from './file-ops.js';
 
 export class LocalTransport implements Transport {
   readonly kind = 'local';
@@ -42,16 +41,12 @@ export class LocalTransport implements Transport {
     });
   }
 
-  async put(data: Buffer, path: string, opts: PutOptions = {}): Promise<void> {
-    const r = await this.exec(atomicPutCommand(path, data.length, opts), { stdin: data, become: opts.become });
-    if (r.exitCode !== 0) throw new PutError(path, r);
+  put(data: Buffer, path: string, opts: PutOptions = {}): Promise<void> {
+    return putViaExec(this, data, path, opts);
   }
 
-  async get(path: string, opts: { become?: Become } = {}): Promise<Buffer | null> {
-    const r = await this.exec(readFileCommand(path), { become: opts.become });
-    if (r.exitCode === 3) return null;
-    if (r.exitCode !== 0) throw new PutError(path, r, 'read');
-    return r.stdoutBytes;
+  get(path: string, opts: { become?: Become } = {}): Promise<Buffer | null> {
+    return getViaExec(this, path, opts);
   }
 
   async close(): Promise<void> {}

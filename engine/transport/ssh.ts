@@ -3,11 +3,10 @@
 import type { Socket } from 'node:net';
 import type { Client as SshClient } from 'ssh2';
 import { ConnectError, InterruptedError } from '../errors.js';
-import { sh, type ShellCommand } from './quote.js';
+import type { ShellCommand } from './quote.js';
 import type { Become, ExecOptions, ExecResult, PutOptions, Transport } from './types.js';
 import { prepareCommand } from './command-line.js';
-import { atomicPutCommand, readFileCommand } from './atomic-put.js';
-import { PutError } from './put-error.js';
+import { putViaExec, getViaExec } from './file-ops.js';
 import { ChannelLimit } from './channel-limit.js';
 import { runOnChannel } from './ssh-exec.js';
 import { openSshConnection, type SshConnection } from './ssh-connect.js';
@@ -127,19 +126,12 @@ export class SshTransport implements Transport {
     }
   }
 
-  async put(data: Buffer, path: string, opts: PutOptions = {}): Promise<void> {
-    // SIGPIPE ignored: if the connection drops, the upload script's last words to a closed stderr
-    // must fail as an error (so its EXIT trap removes the temp file), not kill it silently.
-    const cmd = sh`trap '' PIPE; ${atomicPutCommand(path, data.length, opts)}`;
-    const r = await this.exec(cmd, { stdin: data, become: opts.become });
-    if (r.exitCode !== 0) throw new PutError(path, r);
+  put(data: Buffer, path: string, opts: PutOptions = {}): Promise<void> {
+    return putViaExec(this, data, path, opts);
   }
 
-  async get(path: string, opts: { become?: Become } = {}): Promise<Buffer | null> {
-    const r = await this.exec(readFileCommand(path), { become: opts.become });
-    if (r.exitCode === 3) return null;
-    if (r.exitCode !== 0) throw new PutError(path, r, 'read');
-    return r.stdoutBytes;
+  get(path: string, opts: { become?: Become } = {}): Promise<Buffer | null> {
+    return getViaExec(this, path, opts);
   }
 
   async close(): Promise<void> {
