@@ -2,26 +2,18 @@
 // "payload" groups inside whatever cgroup it starts in; hosts started from the same cgroup
 // would share /payload/system.slice/… and each host's systemd would create and remove the
 // others' unit groups (seen: units failing with 219/CGROUP "Failed to attach to cgroup").
-import { readdir, rmdir, stat } from 'node:fs/promises';
+import { readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathExists } from '../path-exists.js';
 
 const LAB_CGROUP = 'tsplay-lab';
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The hierarchies systemd uses: the unified one (pure v2 or hybrid) and v1 name=systemd. */
 export async function systemdCgroupRoots(): Promise<string[]> {
-  if (await exists('/sys/fs/cgroup/cgroup.controllers')) return ['/sys/fs/cgroup'];
+  if (await pathExists('/sys/fs/cgroup/cgroup.controllers')) return ['/sys/fs/cgroup'];
   const roots: string[] = [];
   for (const r of ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/systemd']) {
-    if (await exists(join(r, 'cgroup.procs'))) roots.push(r);
+    if (await pathExists(join(r, 'cgroup.procs'))) roots.push(r);
   }
   return roots;
 }

@@ -1,6 +1,6 @@
 // The base image: debootstrap, role packages, lab settings. Built in a temp dir and renamed
 // into place, so an interrupted build never leaves a half image where a whole one is expected.
-import { mkdir, readdir, readlink, rm, rename, writeFile, stat, chmod, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readlink, rm, rename, writeFile, chmod, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LAB_STATE_DIR, baseImageDir } from './paths.js';
 import { LAB_RECIPE, imageVersion, type ImageRecipe } from './recipe.js';
@@ -10,19 +10,11 @@ import { controllerMirror } from './mirror.js';
 import { currentMountPoints, mountsUnder, unmountUnder } from './mounts.js';
 import { run } from './run.js';
 import { sh } from '../transport/quote.js';
+import { pathExists } from '../path-exists.js';
 
 export type Log = (line: string) => void;
 
 const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C.UTF-8' };
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs one shell line inside the image with chroot (line built with the sh template). */
 function chrootSh(dir: string, line: ReturnType<typeof sh>, input?: string) {
@@ -51,7 +43,7 @@ const DROPPED_UNIT_LINKS = ['timers.target.wants/apt-daily.timer', 'timers.targe
 export async function ensureBaseImage(log: Log, recipe: ImageRecipe = LAB_RECIPE): Promise<string> {
   const version = imageVersion(recipe);
   const dir = baseImageDir(version);
-  if (await exists(join(dir, 'etc/os-release'))) {
+  if (await pathExists(join(dir, 'etc/os-release'))) {
     log(`base image ${dir} ready (cached)`);
     return dir;
   }

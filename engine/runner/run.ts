@@ -9,6 +9,7 @@ import { SourceMap } from '../playbook/yaml-source.js';
 import { createAjv } from '../playbook/ajv.js';
 import { isTemplated } from '../playbook/ajv.js';
 import { shippedRolesDir } from '../paths.js';
+import { pathExists } from '../path-exists.js';
 import { Templater } from '../template/index.js';
 import { fanout } from '../report/fanout.js';
 import { InputError, InterruptedError } from '../errors.js';
@@ -57,18 +58,13 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
     for (const f of play.varsFiles) {
       if (isTemplated(f)) throw new InputError(`vars_files entries must be literal file names: ${f}`, play.pos);
       const file = isAbsolute(f) ? f : join(play.dir, f);
-      if (!(await exists(file))) throw new InputError(`vars file not found: ${file}`, play.pos);
+      if (!(await pathExists(file))) throw new InputError(`vars file not found: ${file}`, play.pos);
       Object.assign(vars, await loader.loadVarsFile(file));
     }
     playVars.set(i, vars);
     preflight(run, play);
   }
   return { playbook, run, playVars };
-}
-
-async function exists(p: string): Promise<boolean> {
-  const { access } = await import('node:fs/promises');
-  return access(p).then(() => true, () => false);
 }
 
 export function exitCodeFor(stats: Record<string, HostStats>): number {
