@@ -4,6 +4,7 @@ import { hostPaths, LAB_STATE_DIR } from './paths.js';
 import { requireRoot } from './root.js';
 import { withLabLock } from './lock.js';
 import { stopHost } from './nspawn.js';
+import { killOrphans } from './orphans.js';
 import { unmountHostRoot, wipeHost } from './host-root.js';
 import { removeBridge } from './bridge.js';
 import { removeHostCgroups } from './cgroups.js';
@@ -25,6 +26,7 @@ export async function labDown(opts: LabDownOptions = {}): Promise<void> {
       LAB_HOSTS.map(async (h) => {
         const how = await stopHost(h.name);
         if (how !== 'not running') log(`${h.name} ${how}`);
+        await killOrphans(h.name, log);
         await unmountHostRoot(h.name);
         await removeHostCgroups(h.name);
         if (opts.wipe) {

@@ -13,6 +13,7 @@ import { ensureBridge } from './bridge.js';
 import { runningPid } from './pidfile.js';
 import { prepareHostRoot } from './host-root.js';
 import { bootHost } from './nspawn.js';
+import { killOrphans } from './orphans.js';
 import { waitReady, type ReadyHost } from './reach.js';
 import { readLabStatus, type LabStatus } from './status.js';
 
@@ -41,6 +42,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
       const pid = await runningPid(hostPaths(h.name).pidFile, h.name);
       if (pid) log(`${h.name} already running (pid ${pid})`);
       else {
+        await killOrphans(h.name, log);
         await prepareHostRoot(h, base, labKey, log);
         toBoot.push(h);
       }
@@ -50,6 +52,10 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
     for (const h of toBoot) log(`${h.name} booting (pid ${await bootHost(h)}), console: ${hostPaths(h.name).logFile}`);
 
     const ready = await waitAll(wanted, opts.readyTimeoutMs ?? 120_000, log);
+    // a boot that failed at once (e.g. its network name taken) must not pass for a running host
+    for (const h of toBoot) {
+      if (!(await runningPid(hostPaths(h.name).pidFile, h.name))) throw new Error(`${h.name}: nspawn exited after boot; see ${hostPaths(h.name).logFile}`);
+    }
     const status = await readLabStatus();
     for (const h of status.hosts) {
       const r = ready.get(h.name);

@@ -1,0 +1,35 @@
+// The lab recovers a host whose nspawn process was killed (as a stopped session does): the
+// orphaned container is ended through the host's cgroup and the host boots again.
+import { expect } from 'chai';
+import { readFile, access } from 'node:fs/promises';
+import { tsplay } from './run-tsplay.js';
+
+const PIDFILE = '/var/lib/tsplay-lab/hosts/worker2/nspawn.pid';
+
+describe('e2e: lab up after an nspawn was killed', function () {
+  this.timeout(180_000);
+  before(async function () {
+    if (process.getuid?.() !== 0) return this.skip();
+    try {
+      await access(PIDFILE);
+    } catch {
+      console.log('      (skipped: the lab is not up)');
+      this.skip();
+    }
+  });
+
+  it('ends the orphaned container and boots the host again', async () => {
+    const pid = Number((await readFile(PIDFILE, 'utf8')).trim());
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    const down = await tsplay(['lab', 'status']);
+    expect(JSON.parse(down.stdout).hosts.find((h: { name: string }) => h.name === 'worker2').running).to.equal(false);
+    const up = await tsplay(['lab', 'up']);
+    expect(up.code, up.stderr).to.equal(0);
+    expect(up.stderr).to.match(/worker2: ending the processes left in .*tsplay-lab\/worker2/);
+    const host = JSON.parse(up.stdout).hosts.find((h: { name: string }) => h.name === 'worker2');
+    expect(host.running).to.equal(true);
+    expect(host.reachable).to.equal(true);
+    expect(Number((await readFile(PIDFILE, 'utf8')).trim())).to.not.equal(pid);
+  });
+});
