@@ -1,35 +1,9 @@
 // YAML as Ansible reads it (YAML 1.1 as PyYAML resolves it: yes/no/on/off are booleans, `y` and `n`
 // are strings, dates stay strings), with source positions for every node, so errors name file:line:col.
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
-import type { ScalarTag, Tags } from 'yaml';
 import { InputError, type SourcePos } from '../errors.js';
 import { assertSafeKey } from './safe-keys.js';
-
-const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
-const BOOL = 'tag:yaml.org,2002:bool';
-const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
-const FLOAT = 'tag:yaml.org,2002:float';
-
-function pyyamlTags(tags: Tags): Tags {
-  const out: Tags = [];
-  for (const tag of tags) {
-    if (typeof tag === 'string') continue;
-    const t = tag as ScalarTag;
-    if (t.tag === TIMESTAMP) continue; // dates stay the strings that were written
-    if (t.tag === BOOL && t.test) {
-      out.push({ ...t, test: t.test.test('yes') ? PYYAML_TRUE : PYYAML_FALSE } as ScalarTag);
-      continue;
-    }
-    // PyYAML needs a dot in a float: 1e3 is a string
-    if (t.tag === FLOAT && t.test && String(t.test).includes('[eE]') && !String(t.test).includes('inf')) {
-      out.push({ ...t, test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[eE][-+][0-9]+$/ } as ScalarTag);
-      continue;
-    }
-    out.push(t);
-  }
-  return out;
-}
+import { PYYAML_PARSE_OPTIONS } from '../yaml/pyyaml.js';
 
 export class YamlSource {
   readonly lineCounter = new LineCounter();
@@ -40,8 +14,7 @@ export class YamlSource {
     text: string,
   ) {
     this.doc = parseDocument(text, {
-      version: '1.1',
-      customTags: pyyamlTags,
+      ...PYYAML_PARSE_OPTIONS,
       lineCounter: this.lineCounter,
       uniqueKeys: false, // PyYAML keeps the last of duplicate keys
       prettyErrors: false,

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, type Node, type Document } from 'yaml';
 import { InputError, type SourcePos } from '../errors.js';
+import { PYYAML_PARSE_OPTIONS } from '../yaml/pyyaml.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_NODES = 2_000_000;
@@ -65,8 +66,8 @@ export async function loadYamlFile(file: string, positions = new SourceMap()): P
 
 export function parseYamlText(text: string, file: string, positions = new SourceMap()): LoadedYaml {
   const lc = new LineCounter();
-  // YAML 1.1 as PyYAML reads it (Ansible habits: `gather_facts: no`); duplicate keys are errors.
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', uniqueKeys: true, prettyErrors: false });
+  // YAML as PyYAML reads it (Ansible habits: `gather_facts: no`); duplicate keys are errors here.
+  const doc = parseDocument(text, { ...PYYAML_PARSE_OPTIONS, lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number | undefined): SourcePos => {
     if (offset === undefined) return { file };
     const { line, col } = lc.linePos(offset);
@@ -105,8 +106,7 @@ class Converter {
     }
     if (isScalar(node)) {
       const v = node.value;
-      if (typeof v === 'bigint') return Number(v);
-      return v instanceof Date ? v.toISOString() : v;
+      return typeof v === 'bigint' ? Number(v) : v;
     }
     if (isMap(node)) {
       const obj: Record<string, unknown> = {};
