@@ -1,5 +1,6 @@
-/** Ansible's truthiness for keyword values: yes/no/true/false strings too. */
+import { ansibleBoolean } from '../ansible-bool.js';
+
+/** A keyword's value as a flag: Ansible's boolean strings, else JavaScript truthiness. */
 export function truthy(v: unknown): boolean {
-  if (typeof v === 'string') return ['yes', 'true', 'on', '1', 'y'].includes(v.trim().toLowerCase());
-  return !!v;
+  return typeof v === 'string' ? ansibleBoolean(v) === true : !!v;
 }

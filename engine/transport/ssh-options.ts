@@ -3,6 +3,7 @@
 // Precedence: inventory variables, then ssh arguments, then ssh config, then defaults.
 import { homedir, userInfo } from 'node:os';
 import { InputError } from '../errors.js';
+import { ansibleBoolean } from '../ansible-bool.js';
 import { parseSshArgs, type SshArgs } from './ssh-args.js';
 import { sshConfigFor, expandHome, type SshConfigHost } from './ssh-config.js';
 import { parseProxyJump, proxyCommandToJump, type JumpSpec } from './proxy-jump.js';
@@ -73,16 +74,6 @@ function seconds(value: string | undefined, what: string, host: string): number 
   const n = Number(value);
   if (!/^\s*\d+(\.\d+)?\s*$/.test(value)) throw new InputError(`${what} for host ${host} must be a number of seconds, got "${value}"`, { host });
   return n;
-}
-
-/** Ansible booleans: true/false, yes/no, on/off, 1/0. */
-function bool(value: unknown): boolean | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'boolean') return value;
-  const s = String(value).trim().toLowerCase();
-  if (['true', 'yes', 'on', '1', 'y', 't'].includes(s)) return true;
-  if (['false', 'no', 'off', '0', 'n', 'f'].includes(s)) return false;
-  return undefined;
 }
 
 function argsFrom(vars: Vars, host: string): SshArgs {
@@ -174,8 +165,8 @@ export function sshOptionsFromVars(host: string, vars: Vars, ctx: SshOptionsCont
   const strict = (o.stricthostkeychecking ?? cfg.strictHostKeyChecking)?.toLowerCase();
   // accept-new would write an unknown key to known_hosts and trust it: we never accept silently, so it counts as "yes".
   const hostKeyChecking =
-    bool(vars.ansible_host_key_checking) !== false &&
-    bool(env.ANSIBLE_HOST_KEY_CHECKING) !== false &&
+    ansibleBoolean(vars.ansible_host_key_checking) !== false &&
+    ansibleBoolean(env.ANSIBLE_HOST_KEY_CHECKING) !== false &&
     strict !== 'no' &&
     strict !== 'off';
 
