@@ -43,12 +43,12 @@ export class RunContext {
     return this.opts.forks ?? 25;
   }
 
-  /** inventory variables of a host (implicit localhost: local connection), cached */
+  /** inventory variables of a host, cached */
   inventoryVars(host: string): Record<string, unknown> {
     let v = this.invVars.get(host);
     if (!v) {
-      if (this.inventory.hasHost(host)) v = this.inventory.hostVars(host);
-      else if (host === 'localhost' || host === '127.0.0.1') v = { inventory_hostname: host, ansible_connection: 'local', group_names: [] };
+      // the inventory also answers for the implicit localhost (local connection, `all` vars)
+      if (this.inventory.hasHost(host) || this.inventory.isImplicitLocalhost(host)) v = this.inventory.hostVars(host);
       else v = { inventory_hostname: host, group_names: [] };
       this.invVars.set(host, v);
     }
