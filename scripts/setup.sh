@@ -8,7 +8,7 @@ if [ "$(id -u)" = 0 ]; then
   sh .ci/lab-deps.sh
   export DEBIAN_FRONTEND=noninteractive
   need=""
-  for p in openssh-server openssl; do
+  for p in openssh-server openssl tmux; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
   done
   if [ -n "$need" ]; then apt-get -qq update; apt-get -qq -y install --no-install-recommends $need >/dev/null; fi

@@ -4,6 +4,7 @@ import { runPlaybook, loadRun } from '../runner/run.js';
 import { selectHosts } from '../inventory/index.js';
 import { PlainReporter } from '../report/plain.js';
 import { JsonReporter } from '../report/json.js';
+import { ListrReporter } from '../report/listr.js';
 import type { Reporter } from '../report/types.js';
 import type { Node } from '../playbook/model.js';
 import { parseExtraVars } from './extra-vars.js';
@@ -37,7 +38,9 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('--detailed-exitcode', 'with --check: exit 10 when changes are pending, 0 when the hosts are converged')
     .option('-v, --verbose', 'show why each task was ok or skipped')
     .action(async (playbook: string, o) => {
-      const reporters: Reporter[] = [o.json ? new JsonReporter(process.stdout) : new PlainReporter(process.stdout, { verbose: o.verbose })];
+      // listr2 progress on a terminal; Ansible-style lines for pipes, logs and -v
+      const view = o.json ? new JsonReporter(process.stdout) : process.stdout.isTTY && !o.verbose && !process.env.CI ? new ListrReporter(process.stdout) : new PlainReporter(process.stdout, { verbose: o.verbose });
+      const reporters: Reporter[] = [view];
       const ac = new AbortController();
       const onSignal = () => ac.abort();
       process.once('SIGINT', onSignal);

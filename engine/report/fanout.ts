@@ -10,5 +10,9 @@ export function fanout(reporters: Reporter[]): Required<Reporter> {
       for (const r of reporters) (r[hook] as ((...a: unknown[]) => void) | undefined)?.apply(r, args);
     };
   }
-  return out as unknown as Required<Reporter>;
+  const all = out as unknown as Required<Reporter>;
+  all.flush = async () => {
+    await Promise.all(reporters.map((r) => r.flush?.()));
+  };
+  return all;
 }

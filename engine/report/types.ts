@@ -20,6 +20,8 @@ export interface TaskInfo {
   where: string;
   handler?: boolean;
   role?: string;
+  /** the hosts the task runs on, in order */
+  hosts?: string[];
 }
 
 export interface HostResultEvent {
@@ -52,6 +54,8 @@ export interface Reporter {
   onWarning?(msg: string): void;
   onRecap?(stats: Record<string, HostStats>): void;
   onRunEnd?(result: { exitCode: number; stats: Record<string, HostStats>; changesPending: boolean }): void;
+  /** resolves once all output is written (views that draw asynchronously) */
+  flush?(): Promise<void>;
 }
 
 export function emptyStats(): HostStats {

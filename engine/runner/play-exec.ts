@@ -61,7 +61,7 @@ export class PlayRunner {
   private async gather(pc: PlayContext, hosts: HostState[]): Promise<void> {
     const run = this.run;
     const info = { name: 'Gathering Facts', module: 'gather_facts', where: '' };
-    run.reporter.onTaskStart(info);
+    run.reporter.onTaskStart({ ...info, hosts: hosts.map((h) => h.name) });
     await mapLimit(hosts, run.forks, async (h) => {
       try {
         await h.connect();

@@ -97,6 +97,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   const exitCode = interrupted ? new InterruptedError('interrupted').exitCode : exitCodeFor(stats);
   const changesPending = run.anyChange;
   run.reporter.onRunEnd({ exitCode, stats, changesPending });
+  await run.reporter.flush();
   return { exitCode, stats, changesPending };
 }
 

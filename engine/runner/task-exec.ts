@@ -41,10 +41,10 @@ interface HostOutcome {
 /** Run a task on hosts (forks-limited); returns each host's outcome. */
 export async function runTask(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, hosts: HostState[], handler = false): Promise<HostOutcome[]> {
   const info = taskInfo(task, scope, handler);
-  run.reporter.onTaskStart(info);
-  pc.hostvars = undefined; // facts may have changed since the last step
   const runOnce = truthy(effective(scope, task, 'run_once'));
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  run.reporter.onTaskStart({ ...info, hosts: targets.map((h) => h.name) });
+  pc.hostvars = undefined; // facts may have changed since the last step
   const outcomes = await mapLimit(targets, run.forks, (h) => runOnHost(run, pc, task, scope, h, info));
   if (runOnce && outcomes.length) {
     // Ansible: a run_once result (and its register) applies to every host of the batch
