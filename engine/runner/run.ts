@@ -18,6 +18,7 @@ import type { HostStats } from '../report/types.js';
 import { RunContext } from './run-context.js';
 import { PlayRunner } from './play-exec.js';
 import { preflight } from './preflight.js';
+import { checkPlaySyntax } from './syntax-check.js';
 import { metaModule } from './meta-module.js';
 import type { RunOptions, RunResult } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
@@ -63,6 +64,7 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
     }
     playVars.set(i, vars);
     preflight(run, play);
+    checkPlaySyntax(play, templater);
   }
   return { playbook, run, playVars };
 }

@@ -5,4 +5,7 @@ export interface TemplateEngine {
   renderDeep<T>(value: T, vars: Record<string, unknown>, where?: ErrorWhere): T;
   renderText(text: string, vars: Record<string, unknown>, where?: ErrorWhere): string;
   evalCondition(expr: unknown, vars: Record<string, unknown>, where?: ErrorWhere): boolean;
+  /** syntax checks before any host is contacted */
+  checkTemplates(value: unknown, where?: ErrorWhere | ((path: ReadonlyArray<string | number>) => ErrorWhere | undefined)): void;
+  checkCondition(expr: unknown, where?: ErrorWhere): void;
 }

@@ -67,6 +67,14 @@ export class ConditionEvaluator {
     return result;
   }
 
+  /** parse without evaluating: syntax errors surface before any host is contacted */
+  check(expr: Condition, where?: ErrorWhere): void {
+    if (typeof expr === 'boolean') return;
+    if (Array.isArray(expr)) return expr.forEach((e) => this.check(e as string | boolean, where));
+    if (typeof expr !== 'string') throw fail(`a condition must be a string, a boolean or a list of them, got ${kindOf(expr)}`, where);
+    this.program(expr, where);
+  }
+
   private program(expr: string, where: ErrorWhere | undefined): ParseResult {
     if (!this.useCache) return compile(expr, where);
     let p = this.cache.get(expr);

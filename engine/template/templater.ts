@@ -56,6 +56,25 @@ export class Templater {
     return this.conditions.evaluate(expr, vars, where);
   }
 
+  /** Syntax only, before any host: every template string inside `value` compiles (and is cached). */
+  checkTemplates(value: unknown, where?: DeepWhere, path: Array<string | number> = [], depth = 0): void {
+    if (typeof value === 'string') {
+      if (!value.includes('{{')) return;
+      try {
+        this.compile(value, 'value', typeof where === 'function' ? where(path) : where);
+      } catch (e) {
+        if (e instanceof TemplateError && path.length > 0) e.message += ` (in ${pathText(path)})`;
+        throw e;
+      }
+    } else if (depth < 200 && Array.isArray(value)) value.forEach((v, i) => this.checkTemplates(v, where, [...path, i], depth + 1));
+    else if (depth < 200 && isPlainObject(value)) for (const k of Object.keys(value)) this.checkTemplates(value[k], where, [...path, k], depth + 1);
+  }
+
+  /** Syntax only: the condition (or each of a list) parses as CEL. */
+  checkCondition(expr: Condition, where?: ErrorWhere): void {
+    this.conditions.check(expr, where);
+  }
+
   private deep(value: unknown, vars: Record<string, unknown>, where: DeepWhere | undefined, path: Array<string | number>): unknown {
     if (typeof value === 'string') {
       if (!value.includes('{{')) return value;

@@ -26,6 +26,8 @@ describe('e2e: bad input is refused before any change', function () {
     { name: 'undefined variable', body: (d) => canary(d).replace('content: "x"', 'content: "{{ nope }}"'), where: /site\.yml:4:\d+/, message: /nope/, code: 2 },
     { name: 'missing template file', body: (d) => canary(d) + '    - template: { src: missing.hbs, dest: /tmp/x }\n', where: /site\.yml:5:\d+/, message: /template "missing\.hbs" not found/ },
     { name: 'bad host pattern', body: (d) => canary(d).replace('hosts: all', 'hosts: "web[1:"'), where: /./, message: /pattern/ },
+    { name: 'bad CEL condition', body: (d) => canary(d) + '    - debug: { msg: hi }\n      when: "x == = 1"\n', where: /site\.yml:5:7/, message: /invalid condition/ },
+    { name: 'bad template syntax', body: (d) => canary(d) + '    - debug:\n        msg: "{{#if x}} open"\n', where: /site\.yml:6:\d+/, message: /template syntax error/ },
     { name: 'unknown play keyword', body: (d) => canary(d).replace('gather_facts: false', 'gather_fact: false'), where: /site\.yml:1:\d+/, message: /unknown play keyword "gather_fact"/ },
   ];
   for (const c of cases) {

@@ -1,0 +1,45 @@
+// Before any host is contacted: every template in task arguments and keywords compiles, and
+// every condition parses as CEL, so a typo is an input error naming its line (exit 4), not a
+// failure halfway through a run. Compiled forms stay cached for the run.
+import type { Node, Play, TaskNode } from '../playbook/model.js';
+import type { TemplateEngine } from './template-engine.js';
+
+const CONDITIONS = ['when', 'changed_when', 'failed_when', 'until'] as const;
+const TEMPLATED_KEYWORDS = ['loop', 'delegate_to', 'retries', 'delay', 'become_user', 'vars', 'environment', 'loop_control'] as const;
+
+function checkTask(t: TaskNode, templater: TemplateEngine): void {
+  const task = t.name ?? t.module;
+  templater.checkTemplates(t.args, (path) => ({ ...(t.positions.posAtPath(t.args, '/' + path.join('/')) ?? t.pos), task }));
+  for (const k of TEMPLATED_KEYWORDS) {
+    if (t.keywords[k] !== undefined) templater.checkTemplates(t.keywords[k], { ...t.pos, task });
+  }
+  for (const k of CONDITIONS) {
+    if (t.keywords[k] !== undefined) templater.checkCondition(t.keywords[k], { ...t.pos, task });
+  }
+}
+
+function walk(nodes: Node[], templater: TemplateEngine, roles = new Set<object>()): void {
+  for (const n of nodes) {
+    if (n.role && !roles.has(n.role)) {
+      roles.add(n.role);
+      templater.checkTemplates(n.role.defaults, { file: n.role.path });
+      templater.checkTemplates(n.role.vars, { file: n.role.path });
+    }
+    if (n.kind === 'task') {
+      checkTask(n, templater);
+      continue;
+    }
+    for (const k of CONDITIONS) if (n.keywords[k] !== undefined) templater.checkCondition(n.keywords[k], n.pos);
+    walk(n.block, templater, roles);
+    walk(n.rescue, templater, roles);
+    walk(n.always, templater, roles);
+  }
+}
+
+export function checkPlaySyntax(play: Play, templater: TemplateEngine): void {
+  templater.checkTemplates(play.vars, play.pos);
+  walk(play.preTasks, templater);
+  walk(play.tasks, templater);
+  walk(play.postTasks, templater);
+  walk(play.handlers, templater);
+}
