@@ -49,9 +49,13 @@ export async function runTask(run: RunContext, pc: PlayContext, task: TaskNode, 
   if (runOnce && outcomes.length) {
     // Ansible: a run_once result (and its register) applies to every host of the batch
     const reg = task.keywords.register;
+    // set_fact too, unless delegate_facts (ansible#47509: expected behaviour)
+    const first = outcomes[0];
+    const facts = first.status !== 'failed' && !truthy(effective(scope, task, 'delegate_facts')) ? first.result.ansible_facts : undefined;
     for (const h of hosts.slice(1)) {
-      if (typeof reg === 'string') h.hostFacts[reg] = outcomes[0].result;
-      if (outcomes[0].status === 'failed') h.failed = true;
+      if (typeof reg === 'string') h.hostFacts[reg] = first.result;
+      if (facts) Object.assign(h.hostFacts, facts);
+      if (first.status === 'failed') h.failed = true;
     }
   }
   return outcomes;
