@@ -63,8 +63,13 @@ export async function runTask(run: RunContext, pc: PlayContext, task: TaskNode, 
 
 async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, info: TaskInfo): Promise<HostOutcome> {
   const noLog = truthy(effective(scope, task, 'no_log'));
+  // no_log hides loop items and their labels too (Ansible shows "item=None")
   const emit = (ev: Omit<HostResultEvent, 'task' | 'host'>) =>
-    run.reporter.onHostResult({ task: info, host: h.name, ...ev, result: noLog ? censor(ev.result) : ev.result });
+    run.reporter.onHostResult(
+      noLog
+        ? { task: info, host: h.name, ...ev, result: censor(ev.result), ...(ev.itemLabel !== undefined ? { item: null, itemLabel: 'None' } : {}) }
+        : { task: info, host: h.name, ...ev },
+    );
   let outcome: HostOutcome;
   try {
     outcome = await executeOnHost(run, pc, task, scope, h, info, emit);
@@ -176,7 +181,9 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
 
 function skippedResult(reason: string): TaskResult {
   // the keys later tasks read exist on a skipped result too (unlike Ansible, ansible#31113)
-  return { changed: false, skipped: true, skip_reason: reason, rc: undefined, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] };
+  // rc is null, not absent: no command ran, yet `{{ r.rc }}` and `r.rc == 0` must not fail
+  const r: TaskResult = { changed: false, skipped: true, skip_reason: reason, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] };
+  return Object.assign(r, { rc: null });
 }
 
 function becomeFor(run: RunContext, scope: Scope, task: TaskNode, vars: Record<string, unknown>): Become | undefined {

@@ -46,7 +46,8 @@ export interface PlaybookCase {
     events_exclude?: string[];
     /** recap numbers per host (only the keys given) */
     stats?: Record<string, Record<string, number>>;
-    /** per task name, per host: keys the (last, non-item) result must have (deep equal) */
+    /** per task name, per host: keys the (last, non-item) result must have (objects and lists of objects
+     *  compared key by key, other values deep equal; "<absent>" = key must not be there) */
     results?: Record<string, Record<string, Record<string, unknown>>>;
     /** strings that must not appear in the plain nor the JSON output */
     absent?: string[];
@@ -92,10 +93,21 @@ function loadCases(): PlaybookCase[] {
   return out;
 }
 
+/** a wanted value that must not be there */
+const ABSENT = '<absent>';
+
 /** An object contains the expected keys with deep-equal values (extra keys allowed). */
 function expectSubset(actual: Record<string, unknown> | undefined, want: Record<string, unknown>, what: string): void {
   expect(actual, `${what}: no result`).to.not.equal(undefined);
-  for (const [k, v] of Object.entries(want)) expect(actual![k], `${what}.${k} in ${JSON.stringify(actual)}`).to.deep.equal(v);
+  for (const [k, v] of Object.entries(want)) {
+    const msg = `${what}.${k} in ${JSON.stringify(actual)}`;
+    if (v === ABSENT) expect(actual!, msg).to.not.have.property(k);
+    else if (v && typeof v === 'object' && !Array.isArray(v) && actual![k] && typeof actual![k] === 'object') expectSubset(actual![k] as Record<string, unknown>, v as Record<string, unknown>, `${what}.${k}`);
+    else if (Array.isArray(v) && Array.isArray(actual![k]) && v.every((x) => x && typeof x === 'object')) {
+      expect((actual![k] as unknown[]).length, msg).to.equal(v.length);
+      v.forEach((x, i) => expectSubset((actual![k] as Record<string, unknown>[])[i], x as Record<string, unknown>, `${what}.${k}[${i}]`));
+    } else expect(actual![k], msg).to.deep.equal(v);
+  }
 }
 
 async function writeCaseFiles(c: PlaybookCase, tmp: string): Promise<void> {
