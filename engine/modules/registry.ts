@@ -22,6 +22,7 @@ import { getUrlModule } from './get_url.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait_for.js';
 import { unarchiveModule } from './unarchive.js';
+import { fetchModule } from './fetch.js';
 import { x509KeyModule } from './x509_key.js';
 import { x509CaModule } from './x509_ca.js';
 import { x509CertModule } from './x509_cert.js';
@@ -35,7 +36,7 @@ const BUILTIN: AnyModule[] = [
   // files, commands, control
   file, copy, template, lineinfile, blockinfile, command, shell, stat, debug, set_fact, assert, fail,
   // host state
-  aptModule, packageModule, serviceModule, systemdModule, sysctlModule, modprobeModule, getUrlModule, uriModule, waitForModule, unarchiveModule,
+  aptModule, packageModule, serviceModule, systemdModule, sysctlModule, modprobeModule, getUrlModule, uriModule, waitForModule, unarchiveModule, fetchModule,
   // PKI
   x509KeyModule, x509CaModule, x509CertModule, kubeconfigModule,
 ];
