@@ -11,6 +11,7 @@ import { relevantErrors, describeAjvError, isTemplated } from './ajv.js';
 import { TASK_KEYWORDS, INCLUDE_KEYS } from './keywords.js';
 import { parseFreeForm } from './kv.js';
 import { findRoleDirs, yamlFile } from './role-dirs.js';
+import { loadRoleSchema } from './role-schema.js';
 import type { LoadContext } from './load-context.js';
 import type { BlockNode, Handler, Keywords, Node, Play, Playbook, RoleContext, TaskNode } from './model.js';
 
@@ -42,8 +43,8 @@ export class PlaybookLoader {
   async loadPlaybook(file: string, depth = 0): Promise<Playbook> {
     const abs = resolve(file);
     const { data } = await loadYamlFile(abs, this.sm);
-    if (data === null || data === undefined) this.fail('playbook is empty', undefined, abs);
-    if (!Array.isArray(data)) this.fail('a playbook must be a list of plays', this.sm.pos(data), abs);
+    if (data === null || data === undefined) this.fail('playbook is empty', { file: abs, line: 1, col: 1 }, abs);
+    if (!Array.isArray(data)) this.fail('a playbook must be a list of plays', this.sm.pos(data) ?? { file: abs, line: 1, col: 1 }, abs);
     const errs = relevantErrors(this.playbookValidator, data, true);
     if (errs.length) {
       // anyOf over play/import_playbook: report the play-level error that is most specific
@@ -247,9 +248,11 @@ export class PlaybookLoader {
     const bad = Object.keys(val).find((k) => !allowed.has(k));
     if (bad) this.fail(`${kind}: unknown parameter "${bad}"`, this.sm.pos(val, bad), file);
     const vars = isMap(val.vars) ? val.vars : isMap(keywords.vars) ? (keywords.vars as Record<string, unknown>) : {};
+    const paramsPos = Object.fromEntries(Object.keys(vars).map((k) => [k, this.sm.pos(vars, k) ?? pos]));
     const nodes = await this.loadRole(val.name, vars, this.sm.pos(item, key) ?? pos, file, play, depth + 1, {
       tasksFrom: typeof val.tasks_from === 'string' ? val.tasks_from : undefined,
       dedupe: false,
+      paramsPos,
     });
     return [{ kind: 'block', name: item.name as string | undefined, block: nodes, rescue: [], always: [], keywords, pos, role }];
   }
@@ -257,24 +260,38 @@ export class PlaybookLoader {
   private async roleFromEntry(entry: unknown, pos: SourcePos, file: string, play: PlayState, depth: number): Promise<Node[] | undefined> {
     let name: string;
     let params: Record<string, unknown> = {};
+    const paramsPos: Record<string, SourcePos> = {};
     const keywords: Keywords = {};
     if (typeof entry === 'string') name = entry;
     else if (isMap(entry)) {
       name = String(entry.role ?? entry.name);
       for (const [k, v] of Object.entries(entry)) {
         if (k === 'role' || k === 'name') continue;
-        if (k === 'vars' && isMap(v)) params = { ...params, ...v };
-        else if (TASK_KEYWORDS.has(k)) keywords[k] = v;
-        else params[k] = v;
+        if (k === 'vars' && isMap(v)) {
+          params = { ...params, ...v };
+          for (const vk of Object.keys(v)) paramsPos[vk] = this.sm.pos(v, vk) ?? pos;
+        } else if (TASK_KEYWORDS.has(k)) keywords[k] = v;
+        else {
+          params[k] = v;
+          paramsPos[k] = this.sm.pos(entry, k) ?? pos;
+        }
       }
     } else this.fail('a role entry must be a name or a map with "role:"', pos, file);
-    const nodes = await this.loadRole(name, params, pos, file, play, depth, { dedupe: true });
+    const nodes = await this.loadRole(name, params, pos, file, play, depth, { dedupe: true, paramsPos });
     if (!nodes.length) return undefined;
     return [{ kind: 'block', name: `role ${name}`, block: nodes, rescue: [], always: [], keywords, pos, role: undefined }];
   }
 
   /** A role's tasks as nodes (dependencies first), its handlers added to the play. */
-  async loadRole(name: string, params: Record<string, unknown>, pos: SourcePos, file: string, play: PlayState, depth: number, opts: { tasksFrom?: string; dedupe: boolean }): Promise<Node[]> {
+  async loadRole(
+    name: string,
+    params: Record<string, unknown>,
+    pos: SourcePos,
+    file: string,
+    play: PlayState,
+    depth: number,
+    opts: { tasksFrom?: string; dedupe: boolean; paramsPos?: Record<string, SourcePos> },
+  ): Promise<Node[]> {
     if (depth > MAX_INCLUDE_DEPTH) this.fail(`role "${name}" nested too deeply (a dependency loop?)`, pos, file);
     if (isTemplated(name)) this.fail('role names must be literal', pos, file);
     const path = [join(play.dir, 'roles'), ...this.ctx.rolesPath];
@@ -286,11 +303,16 @@ export class PlaybookLoader {
 
     // defaults: shipped first, site extensions override key by key
     const defaults: Record<string, unknown> = {};
+    const defaultsPos: Record<string, SourcePos> = {};
     const vars: Record<string, unknown> = {};
     for (const d of [...dirs.all].reverse()) {
-      Object.assign(defaults, await this.loadVarsFile(yamlFile(join(d, 'defaults'), 'main')));
+      const f = yamlFile(join(d, 'defaults'), 'main');
+      const loaded = await this.loadVarsFile(f);
+      Object.assign(defaults, loaded);
+      for (const k of Object.keys(loaded)) defaultsPos[k] = this.sm.pos(loaded, k) ?? { file: f };
       Object.assign(vars, await this.loadVarsFile(yamlFile(join(d, 'vars'), 'main')));
     }
+    const entryPoint = opts.tasksFrom ? opts.tasksFrom.replace(/\.ya?ml$/, '') : 'main';
     const role: RoleContext = {
       name,
       path: dirs.main,
@@ -298,6 +320,10 @@ export class PlaybookLoader {
       defaults,
       vars,
       params,
+      schema: await loadRoleSchema(dirs.all, this.ctx.ajv, entryPoint),
+      defaultsPos,
+      paramsPos: opts.paramsPos ?? {},
+      usedAt: pos,
     };
     const out: Node[] = [];
     // meta dependencies run first (once per play unless their parameters differ)

@@ -1,6 +1,7 @@
 // The loaded, validated shape of a playbook. Values inside stay unrendered templates.
 import type { SourcePos } from '../errors.js';
 import type { SourceMap } from './yaml-source.js';
+import type { RoleSchema } from './role-schema.js';
 
 export type Keywords = Record<string, unknown>;
 
@@ -15,6 +16,13 @@ export interface RoleContext {
   vars: Record<string, unknown>;
   /** role params given in `roles:` or include_role vars */
   params: Record<string, unknown>;
+  /** the declared parameters (schema.json or meta/argument_specs.yml), checked before the run */
+  schema?: RoleSchema;
+  /** where each default and param was written, for errors */
+  defaultsPos?: Record<string, SourcePos>;
+  paramsPos?: Record<string, SourcePos>;
+  /** where the role is used (roles: entry, import_role, dependency) */
+  usedAt?: SourcePos;
 }
 
 export interface TaskNode {

@@ -18,6 +18,7 @@ import type { HostStats } from '../report/types.js';
 import { RunContext } from './run-context.js';
 import { PlayRunner } from './play-exec.js';
 import { preflight } from './preflight.js';
+import { checkRoleParams } from './role-params-check.js';
 import { checkPlaySyntax } from './syntax-check.js';
 import { metaModule } from './meta-module.js';
 import type { RunOptions, RunResult } from './options.js';
@@ -56,14 +57,18 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
   const playVars = new Map<number, Record<string, unknown>>();
   for (const [i, play] of playbook.plays.entries()) {
     const vars: Record<string, unknown> = { ...play.vars };
+    const varsPos = Object.fromEntries(Object.keys(play.vars).map((k) => [k, positions.pos(play.vars, k) ?? play.pos]));
     for (const f of play.varsFiles) {
       if (isTemplated(f)) throw new InputError(`vars_files entries must be literal file names: ${f}`, play.pos);
       const file = isAbsolute(f) ? f : join(play.dir, f);
       if (!(await pathExists(file))) throw new InputError(`vars file not found: ${file}`, play.pos);
-      Object.assign(vars, await loader.loadVarsFile(file));
+      const loaded = await loader.loadVarsFile(file);
+      Object.assign(vars, loaded);
+      for (const k of Object.keys(loaded)) varsPos[k] = positions.pos(loaded, k) ?? { file };
     }
     playVars.set(i, vars);
     preflight(run, play);
+    checkRoleParams(run, play, vars, varsPos);
     checkPlaySyntax(play, templater);
   }
   return { playbook, run, playVars };
