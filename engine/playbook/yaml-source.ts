@@ -1,7 +1,7 @@
 // YAML with source positions. Values are plain JS; a side table maps every object/array
 // (and each key of a map, each item of a list) to its file:line:col, so any later error can
 // point at the line a person wrote.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, type Node, type Document } from 'yaml';
 import { InputError, type SourcePos } from '../errors.js';
 import { PYYAML_PARSE_OPTIONS } from '../yaml/pyyaml.js';
@@ -9,6 +9,9 @@ import { PYYAML_PARSE_OPTIONS } from '../yaml/pyyaml.js';
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_NODES = 2_000_000;
 const MAX_ALIASES = 10_000;
+/** what aliases may expand to, counted as if copied (billion-laughs documents stop here) */
+const MAX_EXPANDED = 1_000_000;
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface Positions {
   node: SourcePos;
@@ -56,8 +59,11 @@ export interface LoadedYaml {
 export async function loadYamlFile(file: string, positions = new SourceMap()): Promise<LoadedYaml> {
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_FILE_BYTES) throw new InputError(`file is ${size} bytes; YAML inputs are limited to ${MAX_FILE_BYTES}`, { file });
     text = await readFile(file, 'utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file: ${(e as Error).message}`, { file });
   }
@@ -86,6 +92,9 @@ class Converter {
   private nodes = 0;
   private aliases = 0;
   private done = new Map<Node, unknown>();
+  /** nodes each converted collection stands for, aliases counted as copies */
+  private sizes = new Map<Node, number>();
+  private expanded = 0;
   constructor(
     private doc: Document,
     private positions: SourceMap,
@@ -101,13 +110,27 @@ class Converter {
       const target = node.resolve(this.doc);
       if (!target) throw new InputError(`unknown YAML alias *${node.source}`, this.at(node.range?.[0]));
       // an alias shares the converted value: memory stays linear even for alias bombs
-      if (this.done.has(target)) return this.done.get(target);
+      if (this.done.has(target)) {
+        this.expanded += this.sizes.get(target) ?? 1;
+        if (this.expanded > MAX_EXPANDED) throw new InputError(`YAML aliases expand to more than ${MAX_EXPANDED} nodes`, this.at(node.range?.[0]));
+        return this.done.get(target);
+      }
       return this.value(target, depth + 1);
     }
     if (isScalar(node)) {
       const v = node.value;
       return typeof v === 'bigint' ? Number(v) : v;
     }
+    if (isMap(node) || isSeq(node)) {
+      const before = this.nodes + this.expanded;
+      const v = this.collection(node, depth);
+      this.sizes.set(node, this.nodes + this.expanded - before + 1);
+      return v;
+    }
+    return null;
+  }
+
+  private collection(node: Node, depth: number): unknown {
     if (isMap(node)) {
       const obj: Record<string, unknown> = {};
       this.done.set(node, obj);

@@ -3,7 +3,7 @@
 import { resolve, isAbsolute, join } from 'node:path';
 import type { Module } from '../modules/types.js';
 import { findModule as findBuiltin } from '../modules/registry.js';
-import { loadInventory } from '../inventory/index.js';
+import { loadInventory, selectHosts } from '../inventory/index.js';
 import { PlaybookLoader } from '../playbook/loader.js';
 import { SourceMap } from '../playbook/yaml-source.js';
 import { createAjv } from '../playbook/ajv.js';
@@ -67,6 +67,13 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
       for (const k of Object.keys(loaded)) varsPos[k] = positions.pos(loaded, k) ?? { file };
     }
     playVars.set(i, vars);
+    // patterns (and --limit) are checked now, not when the play starts
+    try {
+      selectHosts(inventory, play.hosts, opts.limit);
+    } catch (e) {
+      if (e instanceof InputError) throw e.withWhere(play.pos);
+      throw e;
+    }
     preflight(run, play);
     checkRoleParams(run, play, vars, varsPos);
     checkPlaySyntax(play, templater);
