@@ -9,6 +9,7 @@ import { addRunCommand } from './run-command.js';
 import { addInventoryCommand } from './inventory-command.js';
 import { addFactsCommand } from './facts-command.js';
 import { addLabCommand } from './lab-command.js';
+import { addRoleCommand } from './role-command.js';
 
 const HELP_FOOTER = `
 Exit codes (as ansible-playbook): 0 ok, 1 error, 2 a host failed, 4 a host unreachable or
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   addInventoryCommand(program, exit);
   addFactsCommand(program, exit);
   addLabCommand(program, exit);
+  addRoleCommand(program, exit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit.code;
