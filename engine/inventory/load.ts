@@ -13,7 +13,8 @@ import { parseYamlInventory } from './yaml-parser.js';
 import { YamlSource } from './yaml-source.js';
 
 // Ansible's directory rules: hidden files, group_vars/host_vars and these endings are skipped.
-const IGNORED_NAMES = /^(?:\.|host_vars$|group_vars$|vars_plugins$)/;
+// site/ holds a site's role and module extensions beside its inventory (README, "Site customization").
+const IGNORED_NAMES = /^(?:\.|host_vars$|group_vars$|vars_plugins$|site$)/;
 const IGNORED_ENDINGS = ['.orig', '.cfg', '.retry', '.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst'];
 const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
 

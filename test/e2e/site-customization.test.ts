@@ -99,4 +99,16 @@ describe('e2e: site customization without forking a shipped role', function () {
     expect(await tree(join(work, 'shipped-roles'))).to.deep.equal(shippedBefore);
     expect(Object.keys(shippedBefore).some((p) => p.endsWith('pre.yml'))).to.equal(false);
   });
+
+  it('the documented inventories/prod example passes --syntax-check and --list-hosts, its hook on the role path', async () => {
+    const base = ['run', join(projectRoot(), 'playbooks', 'ha-cluster.yml'), '-i', join(projectRoot(), 'inventories', 'prod')];
+    const syntax = await tsplay([...base, '--syntax-check']);
+    expect(syntax.code, syntax.stderr).to.equal(0);
+    const hosts = await tsplay([...base, '--list-hosts']);
+    expect(hosts.code, hosts.stderr).to.equal(0);
+    expect(hosts.stdout).to.match(/pattern: \['etcd'\]\n  hosts \(3\):\n    master1\n    master2\n    master3\n/);
+    const tasks = await tsplay([...base, '--roles-path', join(projectRoot(), 'inventories', 'prod', 'site', 'roles'), '--list-tasks']);
+    expect(tasks.code, tasks.stderr).to.equal(0);
+    expect(tasks.stdout).to.match(/containerd : site registry certificate directory\tTAGS: \[\]\n    containerd : containerd and runc installed/);
+  });
 });
