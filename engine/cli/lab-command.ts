@@ -14,10 +14,14 @@ export function addLabCommand(program: Command, exit: { code: number }): void {
       process.stdout.write(JSON.stringify(s, null, 2) + '\n');
       exit.code = 0;
     });
-  lab.command('down').description('stop the hosts by pid, unmount, remove the bridge').action(async () => {
-    await labDown({ log });
-    exit.code = 0;
-  });
+  lab
+    .command('down')
+    .description('stop the hosts by pid, unmount, remove the bridge')
+    .option('--wipe', "also delete each host's changes: the next up starts from the clean image")
+    .action(async (o) => {
+      await labDown({ log, wipe: !!o.wipe });
+      exit.code = 0;
+    });
   lab.command('status').description('which hosts run and answer').action(async () => {
     process.stdout.write(JSON.stringify(await labStatus(), null, 2) + '\n');
   });

@@ -9,6 +9,7 @@ import { addRunCommand } from './run-command.js';
 import { addInventoryCommand } from './inventory-command.js';
 import { addFactsCommand } from './facts-command.js';
 import { addLabCommand } from './lab-command.js';
+import { addVaultCommand } from './vault-command.js';
 import { addRoleCommand } from './role-command.js';
 
 const HELP_FOOTER = `
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   addInventoryCommand(program, exit);
   addFactsCommand(program, exit);
   addLabCommand(program, exit);
+  addVaultCommand(program, exit);
   addRoleCommand(program, exit);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -5,6 +5,10 @@ import { selectHosts } from '../inventory/index.js';
 import { PlainReporter } from '../report/plain.js';
 import { JsonReporter } from '../report/json.js';
 import { ListrReporter } from '../report/listr.js';
+import { RunLogReporter } from '../report/run-log.js';
+import { Redactor } from '../secrets/redactor.js';
+import { vaultPassword } from '../vault/password.js';
+import { TsplayError } from '../errors.js';
 import type { Reporter } from '../report/types.js';
 import type { Node } from '../playbook/model.js';
 import { parseExtraVars } from './extra-vars.js';
@@ -37,10 +41,17 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('--modules-path <dir>', 'directory of site modules (repeatable)', collect)
     .option('--detailed-exitcode', 'with --check: exit 10 when changes are pending, 0 when the hosts are converged')
     .option('-v, --verbose', 'show why each task was ok or skipped')
+    .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE)')
+    .option('--run-log <file>', 'append a JSON record of this run (or TSPLAY_RUN_LOG)')
     .action(async (playbook: string, o) => {
+      // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
+      const redactor = new Redactor();
+      const out = redactor.wrap(process.stdout);
       // listr2 progress on a terminal; Ansible-style lines for pipes, logs and -v
-      const view = o.json ? new JsonReporter(process.stdout) : process.stdout.isTTY && !o.verbose && !process.env.CI ? new ListrReporter(process.stdout) : new PlainReporter(process.stdout, { verbose: o.verbose });
+      const view = o.json ? new JsonReporter(out) : process.stdout.isTTY && !o.verbose && !process.env.CI ? new ListrReporter(out) : new PlainReporter(out, { verbose: o.verbose });
       const reporters: Reporter[] = [view];
+      const runLog = o.runLog ?? process.env.TSPLAY_RUN_LOG;
+      if (runLog && !o.check) reporters.push(new RunLogReporter(runLog, o.inventory ?? [], redactor));
       const ac = new AbortController();
       const onSignal = () => ac.abort();
       process.once('SIGINT', onSignal);
@@ -62,35 +73,50 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
         modules: await loadSiteModules(playbook, modulesPath),
         reporters,
         signal: ac.signal,
+        vaultPassword: vaultPassword(o.vaultPasswordFile),
+        redactor,
       };
-      if (o.syntaxCheck || o.listHosts || o.listTasks) {
-        const { playbook: pb, run } = await loadRun(opts);
-        if (o.syntaxCheck) process.stdout.write(`\nplaybook: ${playbook}\n`);
-        for (const play of pb.plays) {
-          if (o.listHosts) {
-            const hosts = selectHosts(run.inventory, play.hosts, opts.limit);
-            process.stdout.write(`\nplay #${pb.plays.indexOf(play) + 1} (${play.hosts}): ${play.name}\tTAGS: []\n  pattern: ['${play.hosts}']\n  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);
-          }
-          if (o.listTasks) {
-            process.stdout.write(`\nplay #${pb.plays.indexOf(play) + 1} (${play.hosts}): ${play.name}\n  tasks:\n`);
-            const walk = (nodes: Node[], role?: string) => {
-              for (const n of nodes) {
-                if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always], n.role?.name ?? role);
-                else {
-                  const tags = n.keywords.tags === undefined ? [] : ([] as unknown[]).concat(n.keywords.tags);
-                  process.stdout.write(`    ${n.role?.name ?? role ? `${n.role?.name ?? role} : ` : ''}${n.name ?? n.module}\tTAGS: [${tags.join(', ')}]\n`);
-                }
-              }
-            };
-            walk([...play.preTasks, ...play.tasks, ...play.postTasks]);
-          }
-        }
-        exit.code = 0;
-        return;
+      try {
+        await runOrList(opts, o, playbook, exit, out);
+      } catch (e) {
+        if (e instanceof TsplayError) e.message = redactor.redact(e.message);
+        throw e;
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+        await new Promise<void>((res) => out.end(res));
       }
-      const r = await runPlaybook(opts);
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-      exit.code = r.exitCode === 0 && o.detailedExitcode && o.check && r.changesPending ? 10 : r.exitCode;
     });
+}
+
+/** --syntax-check / --list-hosts / --list-tasks, or the run itself */
+async function runOrList(opts: RunOptions, o: Record<string, unknown>, playbook: string, exit: { code: number }, out: NodeJS.WritableStream): Promise<void> {
+  if (o.syntaxCheck || o.listHosts || o.listTasks) {
+    const { playbook: pb, run } = await loadRun(opts);
+    if (o.syntaxCheck) out.write(`\nplaybook: ${playbook}\n`);
+    for (const [i, play] of pb.plays.entries()) {
+      if (o.listHosts) {
+        const hosts = selectHosts(run.inventory, play.hosts, opts.limit);
+        out.write(`\nplay #${i + 1} (${play.hosts}): ${play.name}\tTAGS: []\n  pattern: ['${play.hosts}']\n  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);
+      }
+      if (o.listTasks) {
+        out.write(`\nplay #${i + 1} (${play.hosts}): ${play.name}\n  tasks:\n`);
+        const walk = (nodes: Node[], role?: string) => {
+          for (const n of nodes) {
+            if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always], n.role?.name ?? role);
+            else {
+              const tags = n.keywords.tags === undefined ? [] : ([] as unknown[]).concat(n.keywords.tags);
+              const r = n.role?.name ?? role;
+              out.write(`    ${r ? `${r} : ` : ''}${n.name ?? n.module}\tTAGS: [${tags.join(', ')}]\n`);
+            }
+          }
+        };
+        walk([...play.preTasks, ...play.tasks, ...play.postTasks]);
+      }
+    }
+    exit.code = 0;
+    return;
+  }
+  const r = await runPlaybook(opts);
+  exit.code = r.exitCode === 0 && o.detailedExitcode && o.check && r.changesPending ? 10 : r.exitCode;
 }

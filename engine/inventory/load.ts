@@ -11,6 +11,7 @@ import type { VarsDir } from './types.js';
 import { loadVarsDir } from './vars-files.js';
 import { parseYamlInventory } from './yaml-parser.js';
 import { YamlSource } from './yaml-source.js';
+import type { SecretInputs } from '../secrets/inputs.js';
 
 // Ansible's directory rules: hidden files, group_vars/host_vars and these endings are skipped.
 // site/ holds a site's role and module extensions beside its inventory (README, "Site customization").
@@ -74,7 +75,7 @@ function loadHostList(list: string, inv: InventoryBuilder): void {
 }
 
 /** Loads and merges inventory sources in order. Bad input throws an InputError naming file:line:col. */
-export async function loadInventory(sources: string[]): Promise<Inventory> {
+export async function loadInventory(sources: string[], secrets?: SecretInputs): Promise<Inventory> {
   const inv = new InventoryBuilder();
   const bases: string[] = [];
   for (const source of sources) {
@@ -97,6 +98,6 @@ export async function loadInventory(sources: string[]): Promise<Inventory> {
   }
   inv.reconcile();
   const varsDirs: VarsDir[] = [];
-  for (const base of bases) varsDirs.push(await loadVarsDir(base, inv.groups.keys(), new Set([...inv.hosts.keys(), ...LOCALHOST_NAMES])));
+  for (const base of bases) varsDirs.push(await loadVarsDir(base, inv.groups.keys(), new Set([...inv.hosts.keys(), ...LOCALHOST_NAMES]), secrets));
   return new Inventory({ groups: inv.groups, hosts: inv.hosts, varsDirs, sources: [...sources], warnings: inv.warnings });
 }

@@ -2,6 +2,7 @@
 import type { Ajv, ValidateFunction } from 'ajv';
 import type { Module } from '../modules/types.js';
 import type { SourceMap } from './yaml-source.js';
+import type { SecretInputs } from '../secrets/inputs.js';
 
 export interface LoadContext {
   findModule(name: string): Module | undefined;
@@ -9,6 +10,8 @@ export interface LoadContext {
   rolesPath: string[];
   ajv: Ajv;
   positions: SourceMap;
+  /** vault password and redactor for encrypted files */
+  secrets?: SecretInputs;
   /** compiled module-parameter validators */
   validators: Map<Module, ValidateFunction>;
 }

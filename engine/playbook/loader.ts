@@ -42,7 +42,7 @@ export class PlaybookLoader {
 
   async loadPlaybook(file: string, depth = 0): Promise<Playbook> {
     const abs = resolve(file);
-    const { data } = await loadYamlFile(abs, this.sm);
+    const { data } = await loadYamlFile(abs, this.sm, this.ctx.secrets);
     if (data === null || data === undefined) this.fail('playbook is empty', { file: abs, line: 1, col: 1 }, abs);
     if (!Array.isArray(data)) this.fail('a playbook must be a list of plays', this.sm.pos(data) ?? { file: abs, line: 1, col: 1 }, abs);
     const errs = relevantErrors(this.playbookValidator, data, true);
@@ -235,7 +235,7 @@ export class PlaybookLoader {
       const rel = isMap(val) ? val.file : val;
       if (typeof rel !== 'string' || isTemplated(rel)) this.fail(`${kind} needs a literal file name`, this.sm.pos(item, key), file);
       const target = isAbsolute(rel) ? rel : join(baseDir, rel);
-      const { data } = await loadYamlFile(target, this.sm).catch((e) => {
+      const { data } = await loadYamlFile(target, this.sm, this.ctx.secrets).catch((e) => {
         if (e instanceof InputError && e.message === 'file not found') this.fail(`${kind}: file not found: ${target}`, this.sm.pos(item, key), file);
         throw e;
       });
@@ -329,7 +329,7 @@ export class PlaybookLoader {
     // meta dependencies run first (once per play unless their parameters differ)
     const metaFile = yamlFile(join(dirs.main, 'meta'), 'main');
     if (metaFile) {
-      const { data: meta } = await loadYamlFile(metaFile, this.sm);
+      const { data: meta } = await loadYamlFile(metaFile, this.sm, this.ctx.secrets);
       const deps = isMap(meta) && Array.isArray(meta.dependencies) ? meta.dependencies : [];
       for (const [i, dep] of deps.entries()) {
         const n = await this.roleFromEntry(dep, this.sm.pos(deps, i) ?? { file: metaFile }, metaFile, play, depth + 1);
@@ -343,7 +343,7 @@ export class PlaybookLoader {
         if (d === dirs.main) continue;
         const f = yamlFile(join(d, 'tasks'), which);
         if (f) {
-          const { data } = await loadYamlFile(f, this.sm);
+          const { data } = await loadYamlFile(f, this.sm, this.ctx.secrets);
           out.push(...(await this.loadTaskList(data, f, join(d, 'tasks'), role, play, depth + 1)));
         }
       }
@@ -352,14 +352,14 @@ export class PlaybookLoader {
     const mainFile = yamlFile(tasksDir, mainBase);
     if (!mainFile && opts.tasksFrom) this.fail(`role "${name}" has no tasks/${opts.tasksFrom}`, pos, file);
     if (mainFile) {
-      const { data } = await loadYamlFile(mainFile, this.sm);
+      const { data } = await loadYamlFile(mainFile, this.sm, this.ctx.secrets);
       out.push(...(await this.loadTaskList(data, mainFile, tasksDir, role, play, depth + 1)));
     }
     if (!opts.tasksFrom) await hook('post');
     const handlersFile = yamlFile(join(dirs.main, 'handlers'), 'main');
     if (handlersFile && !play.handlerRoles?.has(name)) {
       (play.handlerRoles ??= new Set()).add(name);
-      const { data } = await loadYamlFile(handlersFile, this.sm);
+      const { data } = await loadYamlFile(handlersFile, this.sm, this.ctx.secrets);
       play.handlers.push(...(await this.loadHandlers(data, handlersFile, join(dirs.main, 'handlers'), role, play)));
     }
     return [{ kind: 'block', name: `role ${name}`, block: out, rescue: [], always: [], keywords: {}, pos, role }];
@@ -367,7 +367,7 @@ export class PlaybookLoader {
 
   async loadVarsFile(file: string | undefined): Promise<Record<string, unknown>> {
     if (!file || !existsSync(file)) return {};
-    const { data } = await loadYamlFile(file, this.sm);
+    const { data } = await loadYamlFile(file, this.sm, this.ctx.secrets);
     if (data === null) return {};
     if (!isMap(data)) this.fail('a vars file must be a map of variables', this.sm.pos(data), file);
     return data;

@@ -1,7 +1,8 @@
 // YAML with source positions. Values are plain JS; a side table maps every object/array
 // (and each key of a map, each item of a list) to its file:line:col, so any later error can
 // point at the line a person wrote.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readInput, learnSecrets, type InputText, type SecretInputs } from '../secrets/inputs.js';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, type Node, type Document } from 'yaml';
 import { InputError, type SourcePos } from '../errors.js';
 import { PYYAML_PARSE_OPTIONS } from '../yaml/pyyaml.js';
@@ -56,18 +57,20 @@ export interface LoadedYaml {
   positions: SourceMap;
 }
 
-export async function loadYamlFile(file: string, positions = new SourceMap()): Promise<LoadedYaml> {
-  let text: string;
+export async function loadYamlFile(file: string, positions = new SourceMap(), secrets?: SecretInputs): Promise<LoadedYaml> {
+  let input: InputText;
   try {
     const { size } = await stat(file);
     if (size > MAX_FILE_BYTES) throw new InputError(`file is ${size} bytes; YAML inputs are limited to ${MAX_FILE_BYTES}`, { file });
-    text = await readFile(file, 'utf8');
+    input = await readInput(file, secrets);
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file: ${(e as Error).message}`, { file });
   }
-  return parseYamlText(text, file, positions);
+  const loaded = parseYamlText(input.text, file, positions);
+  learnSecrets(input, loaded.data, secrets);
+  return loaded;
 }
 
 export function parseYamlText(text: string, file: string, positions = new SourceMap()): LoadedYaml {

@@ -2,7 +2,7 @@
 // ok / changed / skipped / failed as results arrive. Banners, diffs and the recap are printed
 // between lists. Only a view: the runner schedules and decides, this only draws.
 import type { Writable } from 'node:stream';
-import { Listr } from 'listr2';
+import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
 import { recapLine } from './recap.js';
 import { formatFileDiff } from './file-diff.js';
@@ -69,7 +69,16 @@ export class ListrReporter implements Reporter {
             ),
         },
       ],
-      { exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false } },
+      {
+        exitOnError: false,
+        registerSignalListeners: false,
+        rendererOptions: {
+          collapseSubtasks: false,
+          collapseErrors: false,
+          // listr2 writes through our stream too (the redactor sits in it)
+          logger: new ListrLogger({ processOutput: new ProcessOutput(this.out as NodeJS.WriteStream, this.out as NodeJS.WriteStream) }),
+        },
+      },
     );
     this.later(async () => {
       await list.run().catch(() => undefined);

@@ -1,6 +1,7 @@
 // What a caller (the CLI or a program) asks of one run.
 import type { Reporter } from '../report/types.js';
 import type { Module } from '../modules/types.js';
+import type { Redactor } from '../secrets/redactor.js';
 
 export interface RunOptions {
   playbook: string;
@@ -19,6 +20,10 @@ export interface RunOptions {
   /** extra modules (site modules loaded by the caller) */
   modules?: Module[];
   reporters?: Reporter[];
+  /** decrypts vault files */
+  vaultPassword?: string;
+  /** learns secrets (vault values, tsplay_secret_vars, no_log arguments) and hides them in output */
+  redactor?: Redactor;
   /** abort the run (SIGINT) */
   signal?: AbortSignal;
 }

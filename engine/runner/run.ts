@@ -20,6 +20,7 @@ import { PlayRunner } from './play-exec.js';
 import { preflight } from './preflight.js';
 import { checkRoleParams } from './role-params-check.js';
 import { checkPlaySyntax } from './syntax-check.js';
+import { learnSecretVars, secretVarNames } from './secret-vars.js';
 import { metaModule } from './meta-module.js';
 import type { RunOptions, RunResult } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
@@ -48,9 +49,12 @@ export interface LoadedRun {
 export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
   const ajv = createAjv();
   const findModule = moduleLookup(opts.modules);
-  const inventory = await loadInventory(opts.inventory);
+  const secrets = { password: opts.vaultPassword, redactor: opts.redactor };
+  const inventory = await loadInventory(opts.inventory, secrets);
+  learnSecretVars(inventory, opts.redactor);
+  if (opts.redactor && opts.extraVars) for (const name of secretVarNames(opts.extraVars)) opts.redactor.add(opts.extraVars[name]);
   const positions = new SourceMap();
-  const loader = new PlaybookLoader({ findModule, rolesPath: rolesPathFor(opts), ajv, positions, validators: new Map() });
+  const loader = new PlaybookLoader({ findModule, rolesPath: rolesPathFor(opts), ajv, positions, validators: new Map(), secrets });
   const playbook = await loader.loadPlaybook(opts.playbook);
   const templater = new Templater() as unknown as TemplateEngine;
   const run = new RunContext(opts, inventory, templater, findModule, fanout(opts.reporters ?? []), ajv);
@@ -67,6 +71,7 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
       for (const k of Object.keys(loaded)) varsPos[k] = positions.pos(loaded, k) ?? { file };
     }
     playVars.set(i, vars);
+    if (opts.redactor) for (const name of secretVarNames(vars)) opts.redactor.add(vars[name]);
     // patterns (and --limit) are checked now, not when the play starts
     try {
       selectHosts(inventory, play.hosts, opts.limit);

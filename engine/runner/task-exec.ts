@@ -231,6 +231,8 @@ async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, sco
     evalCondition: (expr) => run.templater.evalCondition(expr, vars, where),
   };
   const args = dropOmitted(run.templater.renderDeep(task.args, vars, where));
+  // a no_log task's arguments are secrets for the rest of the run (they may be echoed elsewhere)
+  if (truthy(effective(scope, task, 'no_log'))) run.opts.redactor?.add(args);
   const bad = validateRendered(run, mod, args);
   if (bad) return { host: h, status: 'failed', result: { changed: false, failed: true, msg: `${bad} (after rendering)` } };
 

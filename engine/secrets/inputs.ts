@@ -1,0 +1,32 @@
+// Reading an input file (playbook, vars file, inventory): a vault file is decrypted with the
+// run's password, and everything in it becomes a secret for the redactor.
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import { decryptText, isVaultText } from '../vault/format.js';
+import type { Redactor } from './redactor.js';
+
+export interface SecretInputs {
+  /** the vault password, when one was given */
+  password?: string;
+  /** learns every value read from an encrypted file */
+  redactor?: Redactor;
+}
+
+export interface InputText {
+  text: string;
+  encrypted: boolean;
+}
+
+export async function readInput(file: string, secrets?: SecretInputs): Promise<InputText> {
+  const raw = await readFile(file, 'utf8');
+  if (!isVaultText(raw)) return { text: raw, encrypted: false };
+  if (secrets?.password === undefined) {
+    throw new InputError('this file is vault-encrypted: give --vault-password-file (or TSPLAY_VAULT_PASSWORD_FILE)', { file, line: 1, col: 1 });
+  }
+  return { text: decryptText(raw, secrets.password, file), encrypted: true };
+}
+
+/** after parsing an encrypted file: all its values are secrets */
+export function learnSecrets(input: InputText, data: unknown, secrets?: SecretInputs): void {
+  if (input.encrypted) secrets?.redactor?.add(data);
+}
