@@ -14,6 +14,14 @@ export interface LoopbackSshd {
   stop(): Promise<void>;
 }
 
+// Debian's bash sources ~/.bashrc for every command sshd runs; this controller's root .bashrc runs `pyenv init`
+// (~150 ms), which would dominate every exec of every contender. The lab hosts have a stock .bashrc. So sshd runs in
+// a private mount namespace where the controller user's .bashrc reads as empty: nothing outside sshd sees a change.
+const QUIET_SHELL = [
+  'if [ -f "$HOME/.bashrc" ]; then mount --bind /dev/null "$HOME/.bashrc" || exit 1; fi',
+  'exec /usr/sbin/sshd -D -E "$1" -f "$2"',
+].join('\n');
+
 function keygen(path: string): string {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'tsplay-bench', '-f', path]);
   return readFileSync(`${path}.pub`, 'utf8').trim();
@@ -56,7 +64,9 @@ export async function startLoopbackSshd(dir: string, port: number): Promise<Loop
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-E', log, '-f', join(dir, 'sshd_config')], { stdio: 'ignore' });
+  const child: ChildProcess = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', QUIET_SHELL, 'sh', log, join(dir, 'sshd_config')], {
+    stdio: 'ignore',
+  });
   const known = new Map<string, string>();
   // sshd -D only logs errors at this level: wait until the port accepts a TCP connection.
   const until = Date.now() + 10_000;
