@@ -52,10 +52,16 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
       const reporters: Reporter[] = [view];
       const runLog = o.runLog ?? process.env.TSPLAY_RUN_LOG;
       if (runLog && !o.check) reporters.push(new RunLogReporter(runLog, o.inventory ?? [], redactor));
+      // first SIGINT/SIGTERM: finish the running task, start nothing more, exit 99;
+      // a second one: exit 99 at once (uploads are atomic, so no file is left half written)
       const ac = new AbortController();
-      const onSignal = () => ac.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const onSignal = () => {
+        if (ac.signal.aborted) process.exit(99);
+        process.stderr.write('\n[interrupted: finishing the running task; interrupt again to stop now]\n');
+        ac.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       const modulesPath = [...(o.modulesPath ?? []), ...(process.env.TSPLAY_MODULES_PATH?.split(':').filter(Boolean) ?? [])];
       const opts: RunOptions = {
         playbook,

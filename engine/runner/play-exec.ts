@@ -86,6 +86,8 @@ export class PlayRunner {
 
   private async nodes(pc: PlayContext, nodes: Node[], hosts: HostState[], scope: Scope): Promise<void> {
     for (const node of nodes) {
+      // interrupted: the running task has finished on every host; nothing after it starts
+      if (this.run.opts.signal?.aborted) throw new EndPlay();
       const live = hosts.filter((h) => h.alive);
       if (!live.length) return;
       if (node.kind === 'block') await this.block(pc, node, live, scope);
@@ -164,6 +166,7 @@ export class PlayRunner {
   async flushHandlers(pc: PlayContext, hosts: HostState[]): Promise<void> {
     const force = this.run.opts.forceHandlers || truthy(pc.play.keywords.force_handlers);
     for (const handler of pc.play.handlers) {
+      if (this.run.opts.signal?.aborted) throw new EndPlay();
       const targets = hosts.filter((h) => (h.alive || (force && !h.unreachable)) && notifiedBy(h, handler));
       if (!targets.length) continue;
       for (const h of targets) for (const n of handler.listenNames) h.notified.delete(n);

@@ -106,7 +106,10 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
       }
       await runner.runPlay(play, playVars.get(i) ?? {});
     }
-    if (opts.signal?.aborted) interrupted = true;
+    if (opts.signal?.aborted) {
+      interrupted = true;
+      run.reporter.onWarning('interrupted: the tasks that were running finished; nothing after them was started (see the recap for what was applied)');
+    }
   } finally {
     await run.closeAll();
   }
