@@ -49,6 +49,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `tsplay … | head`: a closed pipe ends the output quietly, not with a crash
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });
