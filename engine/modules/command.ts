@@ -3,7 +3,8 @@
 import { sh } from '../transport/quote.js';
 import type { Module } from './types.js';
 import { splitArgv, ArgvSyntaxError } from './split-argv.js';
-import { readGuards, planRun, runCommand, runSchema, type RunCurrent, type RunParams } from './run-command.js';
+import { readGuards, planRun, runCommand, runSchema, resolve, type RunCurrent, type RunParams } from './run-command.js';
+import { predictExists } from './predictions.js';
 
 export interface CommandParams extends RunParams {
   argv?: string[];
@@ -12,6 +13,8 @@ export interface CommandParams extends RunParams {
 export const command: Module<CommandParams, RunCurrent> = {
   name: 'command',
   freeForm: 'cmd',
+  // `creates` names what the command makes: later reads in --check see it
+  predict: (p) => predictExists([p.creates ? resolve(p.creates, p.chdir) : undefined]),
   schema: {
     type: 'object',
     additionalProperties: false,

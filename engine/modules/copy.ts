@@ -11,7 +11,8 @@ export interface CopyParams extends ContentParams {
   content?: string;
 }
 
-type CopyCurrent = ContentCurrent & { src?: string };
+/** pendingSrc: --check, and src is made by an earlier task: its content is not known yet */
+type CopyCurrent = ContentCurrent & { src?: string; pendingSrc?: boolean };
 
 export const copy: Module<CopyParams, CopyCurrent> = {
   name: 'copy',
@@ -33,8 +34,16 @@ export const copy: Module<CopyParams, CopyCurrent> = {
 
   async read(ctx, params) {
     if (params.content !== undefined) return readContentTarget(ctx, params.dest, Buffer.from(params.content, 'utf8'));
-    const src = await ctx.findFile('files', params.src!);
+    // --check: a src that an earlier task would create on the controller (a new certificate)
+    const predicted = async (path: string) => ctx.check && !!(await ctx.controllerFacts?.get(fileStat, { path, follow: true }))?.exists;
+    const src = await ctx.findFile('files', params.src!).catch(async (e) => {
+      if (params.src!.startsWith('/') && (await predicted(params.src!))) return params.src!;
+      throw e;
+    });
     const st = fileStat.parse(await ctx.controller.exec(fileStat.command({ path: src, follow: true })), { path: src, follow: true });
+    if (!st.exists && (await predicted(src))) {
+      return { path: params.dest, desired: Buffer.alloc(0), stat: { path: params.dest, exists: false }, before: undefined, src, pendingSrc: true };
+    }
     if (!st.exists) return { path: params.dest, desired: Buffer.alloc(0), stat: st, before: undefined, error: `could not find src ${params.src}`, src };
     if (st.type !== 'file') return { path: params.dest, desired: Buffer.alloc(0), stat: st, before: undefined, error: `src ${src} is a ${st.type}: only files can be copied`, src };
     const bytes = await ctx.controller.get(src);
@@ -44,6 +53,7 @@ export const copy: Module<CopyParams, CopyCurrent> = {
   },
 
   diff(params, cur) {
+    if (cur.pendingSrc) return { kind: 'change', summary: `${params.dest}: would copy ${cur.src}, which an earlier task makes (content not known in check mode)`, result: { src: cur.src } };
     return planContent(params, cur, cur.src ? { src: cur.src } : {});
   },
 

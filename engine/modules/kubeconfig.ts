@@ -7,6 +7,7 @@ import { tryInspectPrivateKey } from '../pki/private-key.js';
 import { renderKubeconfig, redactKubeconfig, redactedOrNothing } from '../pki/kubeconfig-doc.js';
 import { Secret } from '../pki/secret.js';
 import { readText, readSecret, fileModeOf, modeDrift, writeFile, chmod, KEY_MODE } from '../pki/pki-files.js';
+import { predictExists } from './predictions.js';
 
 export interface KubeconfigParams {
   path: string;
@@ -35,6 +36,8 @@ interface KubeconfigPlanData {
 
 export const kubeconfigModule: Module<KubeconfigParams, KubeconfigCurrent> = {
   name: 'kubeconfig',
+  // check mode: later tasks (copies to hosts) see that this file will exist
+  predict: (p) => predictExists([p.path], '0600'),
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -28,7 +28,7 @@ export const runSchema = {
   strip_empty_ends: { type: 'boolean', default: true, description: 'Strip trailing newlines from stdout and stderr.' },
 };
 
-function resolve(path: string, chdir?: string): string {
+export function resolve(path: string, chdir?: string): string {
   return chdir && !path.startsWith('/') ? `${chdir.replace(/\/+$/, '')}/${path}` : path;
 }
 

@@ -2,7 +2,8 @@
 // through /bin/sh (or `executable`), with pipes, redirections and variables.
 import { sh, joinCommands, ShellCommand } from '../transport/quote.js';
 import type { Module } from './types.js';
-import { readGuards, planRun, runCommand, runSchema, type RunCurrent, type RunParams } from './run-command.js';
+import { readGuards, planRun, runCommand, runSchema, resolve, type RunCurrent, type RunParams } from './run-command.js';
+import { predictExists } from './predictions.js';
 
 export interface ShellParams extends RunParams {
   cmd: string;
@@ -12,6 +13,8 @@ export interface ShellParams extends RunParams {
 export const shell: Module<ShellParams, RunCurrent> = {
   name: 'shell',
   freeForm: 'cmd',
+  // `creates` names what the command makes: later reads in --check see it
+  predict: (p) => predictExists([p.creates ? resolve(p.creates, p.chdir) : undefined]),
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -57,6 +57,8 @@ export interface ModuleContext {
   check: boolean;
   /** the controller itself, for modules that read controller files (copy src, template) */
   controller: Transport;
+  /** the controller's facts, with the predictions of earlier check-mode tasks run there */
+  controllerFacts?: FactCache;
   /** resolve a controller-side file for `src:` (role files/, templates/, playbook dir) */
   findFile(kind: 'files' | 'templates', name: string): Promise<string>;
   /** render a Handlebars template text with the host's variables */

@@ -7,6 +7,7 @@ import { tryCertFacts, day, type CertFacts } from '../pki/cert-facts.js';
 import { issueSelfSignedCa, type Subject } from '../pki/issue.js';
 import { readKeyFile, readText, modeDrift, writeFile, chmod, KEY_MODE, CERT_MODE, type KeyFile } from '../pki/pki-files.js';
 import { organizationsOf, sameSubject, describeSubject } from '../pki/subject.js';
+import { predictExists } from './predictions.js';
 
 export interface X509CaParams {
   cert_path: string;
@@ -35,6 +36,8 @@ interface CaPlanData {
 
 export const x509CaModule: Module<X509CaParams, X509CaCurrent> = {
   name: 'x509_ca',
+  // check mode: later tasks (copies to hosts) see that this file will exist
+  predict: (p) => predictExists([p.cert_path, p.key_path]),
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -11,6 +11,7 @@ import { organizationsOf, describeSubject } from '../pki/subject.js';
 import { normalizeIp } from '../pki/ip.js';
 import { KEY_USAGES, EXTENDED_KEY_USAGES, type KeyUsageName, type ExtendedKeyUsageName } from '../pki/usages.js';
 import { readKeyFile, readText, modeDrift, writeFile, chmod, KEY_MODE, CERT_MODE, type KeyFile } from '../pki/pki-files.js';
+import { predictExists } from './predictions.js';
 
 export interface X509CertParams {
   cert_path: string;
@@ -77,6 +78,8 @@ function paramError(p: X509CertParams, profile: LeafProfile, renewBeforeDays: nu
 
 export const x509CertModule: Module<X509CertParams, X509CertCurrent> = {
   name: 'x509_cert',
+  // check mode: later tasks (copies to hosts) see that this file will exist
+  predict: (p) => predictExists([p.cert_path, p.key_path]),
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -6,6 +6,7 @@ import { MODE_SCHEMA } from '../facts/file-mode.js';
 import { keySpecFrom, keySpecSchema, describeKey, sameKeySpec, type KeySpec } from '../pki/key-spec.js';
 import { generatePrivateKey, inspectPrivateKey } from '../pki/private-key.js';
 import { readKeyFile, readText, modeDrift, writeFile, chmod, KEY_MODE, type KeyFile } from '../pki/pki-files.js';
+import { predictExists } from './predictions.js';
 
 export interface X509KeyParams {
   path: string;
@@ -34,6 +35,8 @@ const PRIVATE_KEY_DIFF = 'private key (not shown)';
 
 export const x509KeyModule: Module<X509KeyParams, X509KeyCurrent> = {
   name: 'x509_key',
+  // check mode: later tasks (copies to hosts) see that this file will exist
+  predict: (p) => predictExists([p.path, p.public_path], '0600'),
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -225,6 +225,7 @@ async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, sco
     become,
     check,
     controller: run.controller,
+    controllerFacts: run.hostState('localhost').factsCache,
     vars,
     findFile: async (kind, name) => run.findFile(kind, name, scope.role, pc.play.dir, where),
     renderTemplate: (text, src) => run.templater.renderText(text, vars, { file: src, host: h.name, task: where.task }),
