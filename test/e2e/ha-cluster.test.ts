@@ -1,4 +1,6 @@
-// The main job, as far as it is built: playbooks/ha-cluster.yml on the lab, through the real CLI.
+// The main job: playbooks/ha-cluster.yml on the lab, through the real CLI. It runs first (.mocharc
+// "file"), so in CI, where the lab hosts are wiped and the clone has no PKI, its --check is
+// compared with the first real run on fresh hosts.
 import { expect } from 'chai';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +23,7 @@ interface JsonRun {
 const changes = (r: JsonRun) =>
   r.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, v]) => v.changed).map(([h]) => `${t.task.name}/${h}`))).sort();
 
-describe('e2e: playbooks/ha-cluster.yml on the lab (preflight + containerd)', function () {
+describe('e2e: playbooks/ha-cluster.yml on the lab (first, on clean hosts in CI)', function () {
   this.timeout(600_000);
   const args = (...extra: string[]) => ['run', join(ROOT, 'playbooks', 'ha-cluster.yml'), '-i', join(ROOT, 'inventories', 'lab'), ...extra];
   before(async function () {
