@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem, release, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 import { ensureAnsible } from './lib/ansible.js';
@@ -124,7 +124,8 @@ try {
       node: process.version,
       ansible: ansible.version,
     },
-    commands: [`npm run bench --${quick ? ' --quick' : ''}${args.filter((a) => a !== '--quick').map((a) => ' ' + a).join('')}`, ...commands],
+    // the harness invocation as it was run (npm run bench runs dist/bench/run.js)
+    commands: [['node', relative(repo, process.argv[1]), ...args].join(' '), ...commands],
     notes,
     workloads,
     targets: targets(workloads),
