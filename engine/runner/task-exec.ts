@@ -169,6 +169,9 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
     emit({ status: o.status, result: r, item, itemLabel: label });
   }
   const result: TaskResult = { changed: anyChanged, results, msg: anyFailed ? 'One or more items failed' : 'All items completed' };
+  // set_fact in a loop: each item's facts are set in turn, so the last item's value stays (Ansible)
+  const facts = Object.assign({}, ...results.filter((r) => !r.failed && !r.skipped).map((r) => r.ansible_facts ?? {}));
+  if (Object.keys(facts).length) result.ansible_facts = facts;
   if (anyFailed) result.failed = true;
   if (allSkipped && items.length) result.skipped = true;
   if (!items.length) {

@@ -28,7 +28,10 @@ function view(obj: object): object {
   }
   let v = views.get(obj);
   if (!v) {
-    v = new Proxy(obj, {
+    // A proxy of a frozen object must return its properties unchanged (a Proxy invariant), so
+    // a frozen value (shared inventory data such as `groups`) is viewed through a shallow copy.
+    const target: object = Object.isFrozen(obj) ? (isArray ? [...(obj as unknown[])] : Object.assign(Object.create(proto), obj)) : obj;
+    v = new Proxy(target, {
       get(target, key, receiver) {
         if (key === 'constructor') return isArray ? Array : proto === null ? undefined : Object;
         if (isArray ? isIndex(key) : typeof key === 'string' && Object.prototype.hasOwnProperty.call(target, key)) {
