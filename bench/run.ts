@@ -2,7 +2,7 @@
 // Runs the workloads of issue 7 with tsplay, ansible-playbook and an ssh2 floor on the lab hosts (and, for W5, on a
 // loopback sshd), alternating contenders, and writes bench/results/<date>.json and the table in bench/README.md.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem, release, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

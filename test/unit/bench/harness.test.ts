@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { projectRoot } from '../../../engine/paths.js';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseRecap, checkRecap, total } from '../../../bench/lib/recap.js';
@@ -22,8 +23,8 @@ import { startLoopbackSshd, type LoopbackSshd } from '../../../bench/lib/sshd.js
 import { freePort } from '../transport/sshd-fixture.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// fixtures are not compiled: read them from the source tree
-const fixture = (name: string) => readFileSync(join(here, '../../../../../test/unit/bench/fixtures', name), 'utf8');
+// fixtures are not compiled: read them from the source tree, wherever the build went
+const fixture = (name: string) => readFileSync(join(projectRoot(), 'test/unit/bench/fixtures', name), 'utf8');
 const compiledRoot = join(here, '../../..');
 const LAB = ['master1', 'master2', 'master3', 'worker1', 'worker2'];
 
