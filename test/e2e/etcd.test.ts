@@ -123,7 +123,8 @@ describe('e2e: PKI and a TLS etcd cluster on the lab (issue 5)', function () {
     const caOf = (rel: string) => (rel.startsWith('etcd/') || /\/etcd-(server|peer)\.crt$/.test(rel) || rel.startsWith('apiserver-etcd-client') ? cas.etcd : rel.startsWith('front-proxy') ? cas['front-proxy'] : cas.ca);
     const leaves = certs.filter((c) => !Object.values(cas).includes(c));
     // 4 shared ca-signed + 2 etcd-ca + 1 front-proxy + per master apiserver/etcd-server/etcd-peer + per node kubelet
-    expect(leaves.length).to.equal(7 + 3 * 3 + 5);
+    // (worker3's, made when the scale and etcd-join tests add it, are verified below but not counted)
+    expect(leaves.filter((c) => !relative(PKI, c).startsWith('nodes/worker3/')).length).to.equal(7 + 3 * 3 + 5);
     for (const c of leaves) {
       const out = await openssl(['verify', '-CAfile', caOf(relative(PKI, c)), c]);
       expect(out.trim(), c).to.equal(`${c}: OK`);
