@@ -30,6 +30,7 @@ describe('e2e: faults on the lab', function () {
     dir = await mkdtemp(join(tmpdir(), 'tsplay-faults-'));
   });
   after(async () => {
+    if (!dir) return; // skipped: no lab to clean up (each ssh would wait for its timeout)
     await ssh(HOSTS.worker1, 'umount /mnt/tsplay-full 2>/dev/null; rmdir /mnt/tsplay-full 2>/dev/null; true').catch(() => undefined);
     for (const ip of Object.values(HOSTS)) await ssh(ip, 'rm -rf /srv/tsplay-forks').catch(() => undefined);
     if (dir) await rm(dir, { recursive: true, force: true });
