@@ -41,11 +41,22 @@ export function hostNetwork(host: LabHost): string {
   ].join('\n');
 }
 
-/** sshd offers only the per-host ed25519 key, the one pinned in known_hosts. */
+/**
+ * sshd offers only the per-host ed25519 key, the one pinned in known_hosts. It also probes idle
+ * clients, so a session whose controller vanished (link cut) ends within seconds and the
+ * upload's shell removes its temp file; without it sshd would wait on TCP keepalive (2 h).
+ */
 export const SSHD_DROPIN_FILE = 'etc/ssh/sshd_config.d/10-tsplay-lab.conf';
 
 export function sshdDropin(): string {
-  return ['# tsplay lab: one host key, pinned by the controller', 'HostKey /etc/ssh/ssh_host_ed25519_key', 'UseDNS no', ''].join('\n');
+  return [
+    '# tsplay lab: one host key, pinned by the controller; dead clients noticed within ~15 s',
+    'HostKey /etc/ssh/ssh_host_ed25519_key',
+    'UseDNS no',
+    'ClientAliveInterval 5',
+    'ClientAliveCountMax 3',
+    '',
+  ].join('\n');
 }
 
 /** known_hosts line: "name,ip keytype base64" from a .pub file's text. */

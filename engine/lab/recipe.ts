@@ -18,7 +18,7 @@ export const ROLE_PACKAGES = [
 ] as const;
 
 /** Bump when the build steps change in a way the package lists do not show. */
-export const RECIPE_REVISION = 2;
+export const RECIPE_REVISION = 3; // 3: sshd ClientAlive probes
 
 export interface ImageRecipe {
   release: string;
