@@ -40,7 +40,9 @@ export const serviceModule: Module<ServiceParams, UnitState> = {
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', minLength: 1, pattern: '^[^\\s/]+$' },
+      // systemd's unit-name characters only: systemctl takes '*', '?' and '[…]' as globs and would
+      // act on every matching unit (state: stopped with name '*' stops sshd too)
+      name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9:_.@\\\\-]+$' },
       state: { enum: ['started', 'stopped', 'restarted', 'reloaded'] },
       enabled: { type: 'boolean' },
       daemon_reload: { type: 'boolean', default: false },
