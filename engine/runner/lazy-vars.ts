@@ -13,7 +13,14 @@ function hasTemplate(v: unknown, depth = 0): boolean {
   if (typeof v === 'string') return v.includes('{{');
   if (depth > 50 || v === null || typeof v !== 'object') return false;
   if (Array.isArray(v)) return v.some((x) => hasTemplate(x, depth + 1));
-  return Object.values(v).some((x) => hasTemplate(x, depth + 1));
+  // A getter is a lazy value of another merge (hostvars, an earlier layer) that renders itself
+  // when read: looking must not read it, or a value that only fails for another host
+  // (hostvars.localhost.x) fails every task here.
+  for (const k of Object.keys(v)) {
+    const d = Object.getOwnPropertyDescriptor(v, k);
+    if (d && 'value' in d && hasTemplate(d.value, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** keys of a layer whose values hold templates, computed once per layer object */
