@@ -84,6 +84,34 @@ describe('e2e: the whole HA cluster on the lab, with failover (issue 6; Kubernet
     expect(verify.code, verify.stdout.slice(-3000)).to.equal(0);
   });
 
+  it('verify.yml reports wider-than-intended key modes, a CA key on a worker and a daemon on a wrong address; a re-run fixes the mode', async () => {
+    const verify = () => tsplay(['run', join(ROOT, 'playbooks', 'verify.yml'), '-i', INV]);
+    const clean = await verify();
+    expect(clean.code, clean.stdout.slice(-3000)).to.equal(0);
+    await ssh(MASTERS.master2, 'chmod 0644 /etc/kubernetes/pki/apiserver.key');
+    await ssh(WORKERS.worker1, 'install -m 0600 /dev/null /etc/kubernetes/pki/ca.key');
+    // a second listener on the scheduler's port, on the node address instead of 127.0.0.1
+    await ssh(MASTERS.master3, `systemd-run --unit=tsplay-rogue-listener python3 -c 'import socket,time; s=socket.socket(); s.bind(("${MASTERS.master3}", 10259)); s.listen(); time.sleep(600)'`);
+    try {
+      await sleep(500);
+      const r = await verify();
+      expect(r.code, r.stdout.slice(-3000)).to.equal(2);
+      expect(recapOf(r.stdout, 'master1')?.failed).to.equal(0);
+      expect(recapOf(r.stdout, 'worker2')?.failed).to.equal(0);
+      expect(r.stdout).to.match(/fatal: \[master2\]: FAILED! .*\/etc\/kubernetes\/pki\/apiserver\.key mode 644 owner root:root/);
+      expect(r.stdout).to.match(/fatal: \[worker1\] => \(item=ca\.key\): FAILED!/);
+      expect(r.stdout).to.match(new RegExp(`fatal: \\[master3\\] => \\(item=.*"10259".*\\): FAILED! .*port 10259 open on ${MASTERS.master3.replaceAll('.', '\\.')}`));
+    } finally {
+      await ssh(WORKERS.worker1, 'rm -f /etc/kubernetes/pki/ca.key');
+      await ssh(MASTERS.master3, 'systemctl stop tsplay-rogue-listener').catch(() => undefined);
+    }
+    // the playbook puts the key's mode back (one change on master2), then verify passes again
+    const fix = await tsplay(cluster(), { timeoutMs: 600_000 });
+    expect(fix.code, fix.stdout.slice(-3000)).to.equal(0);
+    expect(recapOf(fix.stdout, 'master2')?.changed).to.equal(1);
+    expect((await verify()).code).to.equal(0);
+  });
+
   it('exactly one master holds the VIP; /healthz through it answers 200 with the cluster CA, from a worker and from the controller', async () => {
     expect(await vipHolders()).to.have.length(1);
     expect(await throughVip()).to.deep.equal(Array(6).fill('200'));
