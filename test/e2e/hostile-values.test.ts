@@ -182,7 +182,9 @@ describe('e2e: hostile values on a lab host', function () {
     await writeFile(join(dir, 'vars.json'), JSON.stringify({ cases, long, binary_src: join(dir, 'binary.bin'), fetch_dir: join(dir, 'fetched') }));
   });
   after(async () => {
-    if (dir && !process.env.TSPLAY_KEEP_TMP) await rm(dir, { recursive: true, force: true });
+    if (!dir) return;
+    await run('ssh', ['-i', `${LAB}/id_ed25519`, '-o', `UserKnownHostsFile=${LAB}/known_hosts`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', 'root@10.77.0.21', `rm -rf ${BASE}`], { timeout: 30_000 }).catch(() => undefined);
+    if (!process.env.TSPLAY_KEEP_TMP) await rm(dir, { recursive: true, force: true });
   });
 
   const canaries = async () => {
