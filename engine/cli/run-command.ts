@@ -1,5 +1,5 @@
 // `tsplay run PLAYBOOK`: options → RunOptions → runPlaybook → exit code.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { runPlaybook, loadRun } from '../runner/run.js';
 import { selectHosts } from '../inventory/index.js';
 import { PlainReporter } from '../report/plain.js';
@@ -16,6 +16,11 @@ import { loadSiteModules } from '../modules/site-modules.js';
 import type { RunOptions } from '../runner/options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+function parseGrace(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number of seconds, 0 or more');
+  return n;
+}
 const csv = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function addRunCommand(program: Command, exit: { code: number }): void {
@@ -43,6 +48,7 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('-v, --verbose', 'show why each task was ok or skipped')
     .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE)')
     .option('--run-log <file>', 'append a JSON record of this run (or TSPLAY_RUN_LOG)')
+    .option('--interrupt-grace <seconds>', 'after SIGINT/SIGTERM, how long running tasks may take before their commands are stopped', parseGrace, 10)
     .action(async (playbook: string, o) => {
       // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
       const redactor = new Redactor();
@@ -52,13 +58,17 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
       const reporters: Reporter[] = [view];
       const runLog = o.runLog ?? process.env.TSPLAY_RUN_LOG;
       if (runLog && !o.check) reporters.push(new RunLogReporter(runLog, o.inventory ?? [], redactor));
-      // first SIGINT/SIGTERM: finish the running task, start nothing more, exit 99;
-      // a second one: exit 99 at once (uploads are atomic, so no file is left half written)
+      // first SIGINT/SIGTERM: the running tasks get --interrupt-grace seconds to finish, then
+      // their commands are stopped (TERM, then KILL); nothing new starts; exit 99. A second
+      // signal exits at once (uploads are atomic, so no file is left half written).
       const ac = new AbortController();
+      const stop = new AbortController();
+      const grace = Number(o.interruptGrace);
       const onSignal = () => {
         if (ac.signal.aborted) process.exit(99);
-        process.stderr.write('\n[interrupted: finishing the running task; interrupt again to stop now]\n');
+        process.stderr.write(`\n[interrupted: the running tasks get ${grace} s to finish, then their commands are stopped; interrupt again to stop now]\n`);
         ac.abort();
+        setTimeout(() => stop.abort(), grace * 1000).unref();
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
@@ -79,6 +89,7 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
         modules: await loadSiteModules(playbook, modulesPath),
         reporters,
         signal: ac.signal,
+        stopCommands: stop.signal,
         vaultPassword: vaultPassword(o.vaultPasswordFile),
         redactor,
       };

@@ -24,8 +24,10 @@ export interface RunOptions {
   vaultPassword?: string;
   /** learns secrets (vault values, tsplay_secret_vars, no_log arguments) and hides them in output */
   redactor?: Redactor;
-  /** abort the run (SIGINT) */
+  /** abort the run (SIGINT): the running tasks finish, nothing new starts */
   signal?: AbortSignal;
+  /** stop the commands still running (the interrupted run's grace is over) */
+  stopCommands?: AbortSignal;
 }
 
 export interface RunResult {

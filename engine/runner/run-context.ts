@@ -16,7 +16,7 @@ import type { TemplateEngine } from './template-engine.js';
 
 export class RunContext {
   readonly hosts = new Map<string, HostState>();
-  readonly controller = new LocalTransport('localhost');
+  readonly controller: LocalTransport;
   private invVars = new Map<string, Record<string, unknown>>();
   readonly validators = new Map<Module, ValidateFunction>();
   /** validates rendered parameters, converting scalar types as Ansible does */
@@ -31,7 +31,9 @@ export class RunContext {
     readonly findModule: (name: string) => Module | undefined,
     readonly reporter: Required<Reporter>,
     readonly ajv: Ajv,
-  ) {}
+  ) {
+    this.controller = new LocalTransport('localhost', opts.stopCommands);
+  }
 
   get check(): boolean {
     return !!this.opts.check;
@@ -59,7 +61,7 @@ export class RunContext {
     let h = this.hosts.get(name);
     if (!h) {
       // connection variables from -e win over the inventory's, as in Ansible
-      h = new HostState(name, transportFor(name, { ...this.inventoryVars(name), ...this.opts.extraVars }));
+      h = new HostState(name, transportFor(name, { ...this.inventoryVars(name), ...this.opts.extraVars }, undefined, this.opts.stopCommands));
       this.hosts.set(name, h);
     }
     return h;

@@ -108,7 +108,11 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     }
     if (opts.signal?.aborted) {
       interrupted = true;
-      run.reporter.onWarning('interrupted: the tasks that were running finished; nothing after them was started (see the recap for what was applied)');
+      run.reporter.onWarning(
+        opts.stopCommands?.aborted
+          ? 'interrupted: commands still running after the grace period were stopped (their tasks failed); nothing after them was started (see the recap for what was applied)'
+          : 'interrupted: the tasks that were running finished; nothing after them was started (see the recap for what was applied)',
+      );
     }
   } finally {
     await run.closeAll();

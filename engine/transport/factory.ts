@@ -8,14 +8,15 @@ import type { Transport } from './types.js';
 
 const IMPLICIT_LOCAL = new Set(['localhost', '127.0.0.1', '::1']);
 
-export function transportFor(host: string, vars: Record<string, unknown>, ctx?: SshOptionsContext): Transport {
+/** stop: ends the transport's running commands (an interrupted run whose grace ran out) */
+export function transportFor(host: string, vars: Record<string, unknown>, ctx?: SshOptionsContext, stop?: AbortSignal): Transport {
   const conn = vars.ansible_connection;
   if (conn === undefined || conn === null || conn === '') {
-    return IMPLICIT_LOCAL.has(host) ? new LocalTransport(host) : SshTransport.fromVars(host, vars, ctx);
+    return IMPLICIT_LOCAL.has(host) ? new LocalTransport(host, stop) : SshTransport.fromVars(host, vars, ctx, { stop });
   }
-  if (conn === 'local') return new LocalTransport(host);
+  if (conn === 'local') return new LocalTransport(host, stop);
   // paramiko/smart are other Ansible clients for the same protocol.
-  if (conn === 'ssh' || conn === 'paramiko' || conn === 'smart') return SshTransport.fromVars(host, vars, ctx);
+  if (conn === 'ssh' || conn === 'paramiko' || conn === 'smart') return SshTransport.fromVars(host, vars, ctx, { stop });
   throw new InputError(
     `ansible_connection for host ${host} is ${JSON.stringify(conn)}: tsplay supports "ssh" and "local"`,
     { host },

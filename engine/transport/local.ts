@@ -1,6 +1,6 @@
 // ansible_connection: local — commands run on the controller through /bin/sh.
 import { spawn } from 'node:child_process';
-import { ConnectError } from '../errors.js';
+import { ConnectError, InterruptedError } from '../errors.js';
 import type { ShellCommand } from './quote.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport, Become } from './types.js';
 import { prepareCommand } from './command-line.js';
@@ -8,29 +8,58 @@ import { putViaExec, getViaExec } from './file-ops.js';
 
 export class LocalTransport implements Transport {
   readonly kind = 'local';
-  constructor(readonly host: string = 'localhost') {}
+  /** stop: ends every running command of this transport (an interrupted run whose grace ran out) */
+  constructor(
+    readonly host: string = 'localhost',
+    private readonly stop?: AbortSignal,
+  ) {}
 
   async connect(): Promise<void> {}
 
   exec(cmd: ShellCommand, opts: ExecOptions = {}): Promise<ExecResult> {
     const { line, stdin } = prepareCommand(cmd, opts);
+    const signal = opts.signal ?? this.stop;
+    if (signal?.aborted) return Promise.reject(this.interrupted());
     return new Promise((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', line.text], { stdio: ['pipe', 'pipe', 'pipe'], signal: opts.signal });
+      // its own process group: a stop reaches the command's children too, and a terminal's
+      // Ctrl-C reaches only tsplay, which lets the running task finish
+      const child = spawn('/bin/sh', ['-c', line.text], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timer: NodeJS.Timeout | undefined;
-      if (opts.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+      let kill: NodeJS.Timeout | undefined;
+      let aborted = false;
+      const group = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, sig);
+        } catch {
+          /* already gone */
+        }
+      };
+      const onAbort = () => {
+        aborted = true;
+        group('SIGTERM'); // a chance to clean up (an upload's temp file), then KILL
+        kill = setTimeout(() => group('SIGKILL'), 2000);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        if (kill) clearTimeout(kill);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      if (opts.timeoutMs) timer = setTimeout(() => group('SIGKILL'), opts.timeoutMs);
       child.stdout.on('data', (d: Buffer) => out.push(d));
       child.stderr.on('data', (d: Buffer) => err.push(d));
       child.on('error', (e) => {
-        if (timer) clearTimeout(timer);
+        done();
         reject(new ConnectError(`local exec failed: ${e.message}`, { host: this.host }, { cause: e }));
       });
-      child.on('close', (code, signal) => {
-        if (timer) clearTimeout(timer);
+      child.on('close', (code, sig) => {
+        done();
+        if (aborted) return reject(this.interrupted());
         const stdoutBytes = Buffer.concat(out);
         resolve({
-          exitCode: code ?? (signal ? 128 + 9 : 1),
+          exitCode: code ?? (sig ? 128 + 9 : 1),
           stdout: stdoutBytes.toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
           stdoutBytes,
@@ -39,6 +68,10 @@ export class LocalTransport implements Transport {
       child.stdin.on('error', () => {}); // the command may exit before reading stdin
       child.stdin.end(stdin ?? undefined);
     });
+  }
+
+  private interrupted(): InterruptedError {
+    return new InterruptedError(`command on ${this.host} stopped: the run was interrupted`, { host: this.host });
   }
 
   put(data: Buffer, path: string, opts: PutOptions = {}): Promise<void> {

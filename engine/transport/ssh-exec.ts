@@ -17,14 +17,18 @@ export type ChannelOutcome =
   | { kind: 'lost' }
   | { kind: 'open-failed'; error: Error };
 
-const STOP_GRACE_MS = 3000;
+const STOP_GRACE_MS = 4000; // the kill above takes up to ~2 s
 const MARKER = 'tsplay-pid:';
 const MARKER_RE = /(?:^|\n)tsplay-pid:(\d+)\n/;
 const MAX_HEAD = 64 * 1024;
 
 function killGroup(client: SshClient, pid: number): void {
   if (!Number.isInteger(pid) || pid <= 1) return; // a login script printed something else first
-  const cmd = sh`kill -KILL -- ${'-' + pid} ${String(pid)} 2>/dev/null; true`;
+  // TERM first: an upload's shell then removes its temp file (KILL cannot be trapped); KILL
+  // whatever is left after 2 s
+  const g = '-' + pid;
+  const p = String(pid);
+  const cmd = sh`kill -TERM -- ${g} ${p} 2>/dev/null; i=0; while kill -0 ${p} 2>/dev/null && [ $i -lt 10 ]; do sleep 0.2; i=$((i+1)); done; kill -KILL -- ${g} ${p} 2>/dev/null; true`;
   try {
     client.exec(cmd.text, (err, ch) => {
       if (err) return;

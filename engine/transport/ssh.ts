@@ -15,6 +15,8 @@ import { sshOptionsFromVars, type SshOptions, type SshOptionsContext } from './s
 export interface SshTransportSettings {
   /** commands in flight at once on the connection (sshd's MaxSessions is 10 by default) */
   maxChannels?: number;
+  /** stops every running command of this transport (an interrupted run whose grace ran out) */
+  stop?: AbortSignal;
 }
 
 export class SshTransport implements Transport {
@@ -28,8 +30,11 @@ export class SshTransport implements Transport {
   private broken?: ConnectError;
   private readonly channels: ChannelLimit;
 
+  private readonly stop?: AbortSignal;
+
   constructor(readonly host: string, readonly options: SshOptions, settings: SshTransportSettings = {}) {
     this.channels = new ChannelLimit(settings.maxChannels ?? 8);
+    this.stop = settings.stop;
   }
 
   static fromVars(host: string, vars: Record<string, unknown>, ctx?: SshOptionsContext, settings?: SshTransportSettings): SshTransport {
@@ -96,6 +101,7 @@ export class SshTransport implements Transport {
   }
 
   async exec(cmd: ShellCommand, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (!opts.signal && this.stop) opts = { ...opts, signal: this.stop };
     const { line, stdin } = prepareCommand(cmd, opts);
     const conn = await this.connection();
     if (opts.signal?.aborted) throw this.interrupted(opts.signal);

@@ -81,6 +81,8 @@ async function killSshd(host: string): Promise<number> {
   return n;
 }
 
+const exists = (p: string) => access(p).then(() => true, () => false);
+
 async function tempFiles(host: string, dir: string): Promise<string[]> {
   return (await readdir(onHost(host, dir)).catch(() => [] as string[])).filter((f) => f.startsWith('.tsplay-put'));
 }
@@ -162,6 +164,36 @@ describe('e2e: faults in the middle of a run', function () {
     expect(again.stdout.match(/^changed: \[worker1\] => \(item=/gm)?.length).to.equal(stillOld); // …for exactly the files still old
     expect(recapOf(again.stdout, 'worker2')?.changed).to.equal(0);
     for (const n of names) expect(sha(await readFile(onHost('worker1', `/srv/tsplay-mid/${n}`)))).to.equal(sha(content('new', n)));
+  });
+
+  it('SIGINT during an upload, grace 0: the upload is stopped, the old file intact, no temp file, exit 99; a rerun converges', async () => {
+    const big = join(dir, 'int.bin');
+    const bytes = Buffer.concat(Array.from({ length: 48 }, () => randomBytes(4 << 20)));
+    await writeFile(big, bytes);
+    await writeFile(join(dir, 'int.yml'), `- hosts: worker1\n  gather_facts: false\n  tasks:\n    - copy: { src: ${big}, dest: /srv/tsplay-cut/int.bin }\n    - copy: { dest: /srv/tsplay-cut/after, content: "x" }\n`);
+    await ssh('worker1', 'rm -rf /srv/tsplay-cut && mkdir -p /srv/tsplay-cut && echo old > /srv/tsplay-cut/int.bin');
+    const child = spawn(process.execPath, [CLI, 'run', join(dir, 'int.yml'), '-i', INV, '--interrupt-grace', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const closed = new Promise<number | null>((res) => child.on('close', res));
+    const partial = await waitFor('the upload to start', 120_000, async () => {
+      for (const f of await tempFiles('worker1', '/srv/tsplay-cut')) if ((await stat(onHost('worker1', `/srv/tsplay-cut/${f}`))).size > 0) return true;
+      return undefined;
+    });
+    expect(partial).to.equal(true);
+    child.kill('SIGINT');
+    const code = await closed;
+    expect(code, out.slice(-2000)).to.equal(99);
+    expect(out).to.match(/fatal: \[worker1\]: FAILED! .*aborted/);
+    expect(sha(await readFile(onHost('worker1', '/srv/tsplay-cut/int.bin')))).to.equal(sha('old\n'));
+    expect(await exists(onHost('worker1', '/srv/tsplay-cut/after'))).to.equal(false);
+    // the upload's shell got TERM and removed its temp file
+    await waitFor('the temp file to go', 30_000, async () => ((await tempFiles('worker1', '/srv/tsplay-cut')).length === 0 ? true : undefined));
+    const again = await tsplay(['run', join(dir, 'int.yml'), '-i', INV]);
+    expect(again.code, again.stdout.slice(-1500)).to.equal(0);
+    expect(recapOf(again.stdout, 'worker1')?.changed).to.equal(2);
+    expect(sha(await readFile(onHost('worker1', '/srv/tsplay-cut/int.bin')))).to.equal(sha(bytes));
   });
 
   it('link cut during an upload: UNREACHABLE, the old file intact, the temp file removed, a rerun converges', async () => {
