@@ -1,6 +1,8 @@
 // `tsplay lab up [--hosts N] | down | status`: the local systemd-nspawn lab.
 import type { Command } from 'commander';
-import { labUp, labDown, labStatus } from '../lab/index.js';
+
+// the lab code (nspawn, image building) loads only when a `lab` subcommand runs
+const labApi = () => import('../lab/index.js');
 
 export function addLabCommand(program: Command, exit: { code: number }): void {
   const lab = program.command('lab').description('the local lab of real Debian hosts (systemd-nspawn; needs root)');
@@ -10,7 +12,7 @@ export function addLabCommand(program: Command, exit: { code: number }): void {
     .description('build the image once, boot the hosts, write inventories/lab')
     .option('--hosts <n>', 'number of hosts (5: 3 masters + 2 workers; 6 adds a spare worker)', (v) => parseInt(v, 10), 5)
     .action(async (o) => {
-      const s = await labUp({ hosts: o.hosts, log });
+      const s = await (await labApi()).labUp({ hosts: o.hosts, log });
       process.stdout.write(JSON.stringify(s, null, 2) + '\n');
       exit.code = 0;
     });
@@ -19,10 +21,10 @@ export function addLabCommand(program: Command, exit: { code: number }): void {
     .description('stop the hosts by pid, unmount, remove the bridge')
     .option('--wipe', "also delete each host's changes: the next up starts from the clean image")
     .action(async (o) => {
-      await labDown({ log, wipe: !!o.wipe });
+      await (await labApi()).labDown({ log, wipe: !!o.wipe });
       exit.code = 0;
     });
   lab.command('status').description('which hosts run and answer').action(async () => {
-    process.stdout.write(JSON.stringify(await labStatus(), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(await (await labApi()).labStatus(), null, 2) + '\n');
   });
 }

@@ -1,0 +1,44 @@
+// `tsplay role doc`: a role's parameters (type, default, description), from its schema.json or
+// meta/argument_specs.yml, with the values of defaults/main.yml. Loaded only when that command runs.
+import { join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { createAjv } from '../playbook/ajv.js';
+import { findRoleDirs, yamlFile } from '../playbook/role-dirs.js';
+import { loadRoleSchema, schemaParams } from '../playbook/role-schema.js';
+import { loadYamlFile } from '../playbook/yaml-source.js';
+import { rolesPathFor } from '../runner/run.js';
+
+function typeOf(p: Record<string, unknown>): string {
+  if (Array.isArray(p.enum)) return `one of ${p.enum.map((x) => JSON.stringify(x)).join(', ')}`;
+  const t = Array.isArray(p.type) ? p.type.join('|') : typeof p.type === 'string' ? p.type : 'any';
+  const items = p.items as Record<string, unknown> | undefined;
+  return t === 'array' && items ? `array of ${typeOf(items)}` : t;
+}
+
+export async function roleDoc(name: string, rolesPath: string[]): Promise<string> {
+  const path = [...new Set([resolve('roles'), ...rolesPathFor({ rolesPath })])];
+  const dirs = findRoleDirs(name, path);
+  if (!dirs) throw new InputError(`role "${name}" not found in: ${path.join(', ')}`);
+  const defaults: Record<string, unknown> = {};
+  for (const d of [...dirs.all].reverse()) {
+    const f = yamlFile(join(d, 'defaults'), 'main');
+    if (f) Object.assign(defaults, ((await loadYamlFile(f)).data as Record<string, unknown>) ?? {});
+  }
+  const rs = await loadRoleSchema(dirs.all, createAjv());
+  const lines = [`role ${name} (${dirs.main})`];
+  if (!rs) {
+    lines.push('  declares no schema (schema.json or meta/argument_specs.yml); its defaults:');
+    for (const [k, v] of Object.entries(defaults)) lines.push(`  ${k}  default: ${JSON.stringify(v)}`);
+    return lines.join('\n') + '\n';
+  }
+  if (typeof rs.schema.description === 'string') lines.push(`  ${rs.schema.description}`);
+  lines.push(`  parameters (${rs.file}):`);
+  const required = new Set((rs.schema.required as string[] | undefined) ?? []);
+  for (const [k, p] of schemaParams(rs)) {
+    const def = k in defaults ? defaults[k] : p.default;
+    lines.push('', `  ${k}${required.has(k) ? '  (required)' : ''}`, `    type: ${typeOf(p)}`);
+    if (def !== undefined) lines.push(`    default: ${JSON.stringify(def)}`);
+    if (typeof p.description === 'string') lines.push(`    ${p.description}`);
+  }
+  return lines.join('\n') + '\n';
+}

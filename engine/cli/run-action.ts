@@ -1,0 +1,129 @@
+// The `tsplay run` action, loaded only when that command runs: it pulls in the runner, the
+// modules' registry and the reporters, which `--version`/`--help` never need.
+import { runPlaybook, loadRun } from '../runner/run.js';
+import { selectHosts } from '../inventory/index.js';
+import { PlainReporter } from '../report/plain.js';
+import { JsonReporter } from '../report/json.js';
+import { ListrReporter } from '../report/listr.js';
+import { RunLogReporter } from '../report/run-log.js';
+import { Redactor } from '../secrets/redactor.js';
+import { vaultPassword } from '../vault/password.js';
+import { TsplayError } from '../errors.js';
+import type { Reporter } from '../report/types.js';
+import type { Node } from '../playbook/model.js';
+import { parseExtraVars } from './extra-vars.js';
+import { loadSiteModules } from '../modules/site-modules.js';
+import type { RunOptions } from '../runner/options.js';
+
+/** the options commander parsed for `run` (see run-command.ts) */
+export interface RunCliOptions {
+  inventory?: string[];
+  check?: boolean;
+  diff?: boolean;
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  extraVars?: string[];
+  forks: number;
+  json?: boolean;
+  syntaxCheck?: boolean;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  startAtTask?: string;
+  forceHandlers?: boolean;
+  rolesPath?: string[];
+  modulesPath?: string[];
+  detailedExitcode?: boolean;
+  verbose?: boolean;
+  vaultPasswordFile?: string;
+  runLog?: string;
+  interruptGrace: number;
+}
+
+export async function runAction(playbook: string, o: RunCliOptions, exit: { code: number }): Promise<void> {
+  // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
+  const redactor = new Redactor();
+  const out = redactor.wrap(process.stdout);
+  // listr2 progress on a terminal; Ansible-style lines for pipes, logs and -v
+  const view = o.json ? new JsonReporter(out) : process.stdout.isTTY && !o.verbose && !process.env.CI ? new ListrReporter(out) : new PlainReporter(out, { verbose: o.verbose });
+  const reporters: Reporter[] = [view];
+  const runLog = o.runLog ?? process.env.TSPLAY_RUN_LOG;
+  if (runLog && !o.check) reporters.push(new RunLogReporter(runLog, o.inventory ?? [], redactor));
+  // first SIGINT/SIGTERM: the running tasks get --interrupt-grace seconds to finish, then
+  // their commands are stopped (TERM, then KILL); nothing new starts; exit 99. A second
+  // signal exits at once (uploads are atomic, so no file is left half written).
+  const ac = new AbortController();
+  const stop = new AbortController();
+  const grace = Number(o.interruptGrace);
+  const onSignal = () => {
+    if (ac.signal.aborted) process.exit(99);
+    process.stderr.write(`\n[interrupted: the running tasks get ${grace} s to finish, then their commands are stopped; interrupt again to stop now]\n`);
+    ac.abort();
+    setTimeout(() => stop.abort(), grace * 1000).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const modulesPath = [...(o.modulesPath ?? []), ...(process.env.TSPLAY_MODULES_PATH?.split(':').filter(Boolean) ?? [])];
+  const opts: RunOptions = {
+    playbook,
+    inventory: o.inventory ?? [],
+    check: !!o.check,
+    diff: !!o.diff,
+    limit: o.limit,
+    tags: o.tags,
+    skipTags: o.skipTags,
+    extraVars: parseExtraVars(o.extraVars ?? []),
+    forks: o.forks,
+    startAtTask: o.startAtTask,
+    forceHandlers: !!o.forceHandlers,
+    rolesPath: o.rolesPath,
+    modules: await loadSiteModules(playbook, modulesPath),
+    reporters,
+    signal: ac.signal,
+    stopCommands: stop.signal,
+    vaultPassword: vaultPassword(o.vaultPasswordFile),
+    redactor,
+  };
+  try {
+    await runOrList(opts, o, playbook, exit, out);
+  } catch (e) {
+    if (e instanceof TsplayError) e.message = redactor.redact(e.message);
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await new Promise<void>((res) => out.end(res));
+  }
+}
+
+/** --syntax-check / --list-hosts / --list-tasks, or the run itself */
+async function runOrList(opts: RunOptions, o: RunCliOptions, playbook: string, exit: { code: number }, out: NodeJS.WritableStream): Promise<void> {
+  if (o.syntaxCheck || o.listHosts || o.listTasks) {
+    const { playbook: pb, run } = await loadRun(opts);
+    if (o.syntaxCheck) out.write(`\nplaybook: ${playbook}\n`);
+    for (const [i, play] of pb.plays.entries()) {
+      if (o.listHosts) {
+        const hosts = selectHosts(run.inventory, play.hosts, opts.limit);
+        out.write(`\nplay #${i + 1} (${play.hosts}): ${play.name}\tTAGS: []\n  pattern: ['${play.hosts}']\n  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);
+      }
+      if (o.listTasks) {
+        out.write(`\nplay #${i + 1} (${play.hosts}): ${play.name}\n  tasks:\n`);
+        const walk = (nodes: Node[], role?: string) => {
+          for (const n of nodes) {
+            if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always], n.role?.name ?? role);
+            else {
+              const tags = n.keywords.tags === undefined ? [] : ([] as unknown[]).concat(n.keywords.tags);
+              const r = n.role?.name ?? role;
+              out.write(`    ${r ? `${r} : ` : ''}${n.name ?? n.module}\tTAGS: [${tags.join(', ')}]\n`);
+            }
+          }
+        };
+        walk([...play.preTasks, ...play.tasks, ...play.postTasks]);
+      }
+    }
+    exit.code = 0;
+    return;
+  }
+  const r = await runPlaybook(opts);
+  exit.code = r.exitCode === 0 && o.detailedExitcode && o.check && r.changesPending ? 10 : r.exitCode;
+}
