@@ -4,7 +4,6 @@ import { runPlaybook, loadRun } from '../runner/run.js';
 import { selectHosts } from '../inventory/index.js';
 import { PlainReporter } from '../report/plain.js';
 import { JsonReporter } from '../report/json.js';
-import { ListrReporter } from '../report/listr.js';
 import { RunLogReporter } from '../report/run-log.js';
 import { Redactor } from '../secrets/redactor.js';
 import { vaultPassword } from '../vault/password.js';
@@ -44,8 +43,12 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
   const redactor = new Redactor();
   const out = redactor.wrap(process.stdout);
-  // listr2 progress on a terminal; Ansible-style lines for pipes, logs and -v
-  const view = o.json ? new JsonReporter(out) : process.stdout.isTTY && !o.verbose && !process.env.CI ? new ListrReporter(out) : new PlainReporter(out, { verbose: o.verbose });
+  // listr2 progress on a terminal (listr2 loads only then); Ansible-style lines for pipes, logs and -v
+  const view = o.json
+    ? new JsonReporter(out)
+    : process.stdout.isTTY && !o.verbose && !process.env.CI
+      ? new (await import('../report/listr.js')).ListrReporter(out)
+      : new PlainReporter(out, { verbose: o.verbose });
   const reporters: Reporter[] = [view];
   const runLog = o.runLog ?? process.env.TSPLAY_RUN_LOG;
   if (runLog && !o.check) reporters.push(new RunLogReporter(runLog, o.inventory ?? [], redactor));
