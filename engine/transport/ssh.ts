@@ -9,7 +9,7 @@ import { prepareCommand } from './command-line.js';
 import { putViaExec, getViaExec } from './file-ops.js';
 import { ChannelLimit } from './channel-limit.js';
 import { runOnChannel } from './ssh-exec.js';
-import { openSshConnection, type SshConnection } from './ssh-connect.js';
+import type { SshConnection } from './ssh-connect.js';
 import { sshOptionsFromVars, type SshOptions, type SshOptionsContext } from './ssh-options.js';
 
 export interface SshTransportSettings {
@@ -65,7 +65,8 @@ export class SshTransport implements Transport {
     if (this.broken) throw this.brokenError();
     if (this.conn) return this.conn;
     // Concurrent first calls share one connect: still one connection per host.
-    this.connecting ??= openSshConnection(this.options).then(
+    // ssh2 (and its crypto) loads with the first connect: a run on local hosts never needs it
+    this.connecting ??= import('./ssh-connect.js').then((m) => m.openSshConnection(this.options)).then(
       (c) => {
         this.connectionsOpened++;
         SshTransport.connectionsOpened++;
