@@ -1,58 +1,71 @@
 // The built-in modules by name. `ansible.builtin.X` and `ansible.legacy.X` name the same module.
+// Each module's code loads the first time a playbook names it: a run uses a handful, and some
+// (x509_*, kubeconfig) pull in large libraries that a run without PKI tasks never needs.
 import type { Module } from './types.js';
-import { file } from './file.js';
-import { copy } from './copy.js';
-import { template } from './template.js';
-import { lineinfile } from './lineinfile.js';
-import { blockinfile } from './blockinfile.js';
-import { command } from './command.js';
-import { shell } from './shell.js';
-import { stat } from './stat.js';
-import { debug } from './debug.js';
-import { set_fact } from './set_fact.js';
-import { assert } from './assert.js';
-import { fail } from './fail.js';
-import { aptModule } from './apt.js';
-import { packageModule } from './package.js';
-import { serviceModule } from './service.js';
-import { systemdModule } from './systemd.js';
-import { sysctlModule } from './sysctl.js';
-import { modprobeModule } from './modprobe.js';
-import { getUrlModule } from './get_url.js';
-import { uriModule } from './uri.js';
-import { waitForModule } from './wait_for.js';
-import { unarchiveModule } from './unarchive.js';
-import { fetchModule } from './fetch.js';
-import { x509KeyModule } from './x509_key.js';
-import { x509CaModule } from './x509_ca.js';
-import { x509CertModule } from './x509_cert.js';
-import { kubeconfigModule } from './kubeconfig.js';
 import { withAliases } from './aliases.js';
 
 // Module<P, C> is invariant in P; the registry holds them by name only.
 type AnyModule = Module<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const BUILTIN: AnyModule[] = [
+const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   // files, commands, control
-  file, copy, template, lineinfile, blockinfile, command, shell, stat, debug, set_fact, assert, fail,
+  file: async () => (await import('./file.js')).file,
+  copy: async () => (await import('./copy.js')).copy,
+  template: async () => (await import('./template.js')).template,
+  lineinfile: async () => (await import('./lineinfile.js')).lineinfile,
+  blockinfile: async () => (await import('./blockinfile.js')).blockinfile,
+  command: async () => (await import('./command.js')).command,
+  shell: async () => (await import('./shell.js')).shell,
+  stat: async () => (await import('./stat.js')).stat,
+  debug: async () => (await import('./debug.js')).debug,
+  set_fact: async () => (await import('./set_fact.js')).set_fact,
+  assert: async () => (await import('./assert.js')).assert,
+  fail: async () => (await import('./fail.js')).fail,
   // host state
-  aptModule, packageModule, serviceModule, systemdModule, sysctlModule, modprobeModule, getUrlModule, uriModule, waitForModule, unarchiveModule, fetchModule,
+  apt: async () => (await import('./apt.js')).aptModule,
+  package: async () => (await import('./package.js')).packageModule,
+  service: async () => (await import('./service.js')).serviceModule,
+  systemd: async () => (await import('./systemd.js')).systemdModule,
+  sysctl: async () => (await import('./sysctl.js')).sysctlModule,
+  modprobe: async () => (await import('./modprobe.js')).modprobeModule,
+  get_url: async () => (await import('./get_url.js')).getUrlModule,
+  uri: async () => (await import('./uri.js')).uriModule,
+  wait_for: async () => (await import('./wait_for.js')).waitForModule,
+  unarchive: async () => (await import('./unarchive.js')).unarchiveModule,
+  fetch: async () => (await import('./fetch.js')).fetchModule,
   // PKI
-  x509KeyModule, x509CaModule, x509CertModule, kubeconfigModule,
-];
+  x509_key: async () => (await import('./x509_key.js')).x509KeyModule,
+  x509_ca: async () => (await import('./x509_ca.js')).x509CaModule,
+  x509_cert: async () => (await import('./x509_cert.js')).x509CertModule,
+  kubeconfig: async () => (await import('./kubeconfig.js')).kubeconfigModule,
+};
 
-// Built once: a module object is also a cache key (compiled schema validators).
-const MODULES: Map<string, Module> = new Map(BUILTIN.map((m) => [m.name, withAliases(m) as Module]));
-
-/** The built-in modules by short name, aliases accepted (see aliases.ts). */
-export function builtinModules(): Map<string, Module> {
-  return new Map(MODULES);
-}
+// The per-process module cache. Each module is wrapped once: a module object is also a cache
+// key (compiled schema validators), so every lookup of a name must give the same object.
+const LOADED = new Map<string, Promise<Module>>();
 
 const PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
 
-/** The module for a task key, or undefined. */
-export function findModule(name: string, modules: Map<string, Module> = MODULES): Module | undefined {
+function shortName(name: string): string {
   const prefix = PREFIXES.find((p) => name.startsWith(p));
-  return modules.get(prefix ? name.slice(prefix.length) : name);
+  return prefix ? name.slice(prefix.length) : name;
+}
+
+/** The built-in module for a task key (loading its code on first use), or undefined. */
+export function findModule(name: string): Promise<Module | undefined> {
+  const short = shortName(name);
+  if (!Object.hasOwn(BUILTIN, short)) return Promise.resolve(undefined);
+  let m = LOADED.get(short);
+  if (!m) {
+    m = BUILTIN[short]().then((mod) => withAliases(mod) as Module);
+    LOADED.set(short, m);
+  }
+  return m;
+}
+
+/** All built-in modules by short name, aliases accepted (see aliases.ts); loads every one. */
+export async function builtinModules(): Promise<Map<string, Module>> {
+  const names = Object.keys(BUILTIN);
+  const mods = await Promise.all(names.map((n) => findModule(n)));
+  return new Map(names.map((n, i) => [n, mods[i]!]));
 }

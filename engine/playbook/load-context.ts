@@ -5,7 +5,8 @@ import type { SourceMap } from './yaml-source.js';
 import type { SecretInputs } from '../secrets/inputs.js';
 
 export interface LoadContext {
-  findModule(name: string): Module | undefined;
+  /** the module for a task key, its code loaded on first use; undefined when no module has that name */
+  findModule(name: string): Promise<Module | undefined>;
   /** directories holding roles, highest priority first (playbook roles/, TSPLAY_ROLES_PATH, shipped) */
   rolesPath: string[];
   ajv: Ajv;

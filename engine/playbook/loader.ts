@@ -175,15 +175,16 @@ export class PlaybookLoader {
 
     const moduleKeys = keys.filter((k) => !TASK_KEYWORDS.has(k));
     if (moduleKeys.length === 0) this.fail(`task${name ? ` "${name}"` : ''} names no module`, pos, file);
-    const mods = moduleKeys.filter((k) => this.ctx.findModule(k));
+    const found = await Promise.all(moduleKeys.map((k) => this.ctx.findModule(k)));
+    const mods = moduleKeys.filter((_, i) => found[i]);
     if (mods.length === 0) {
       this.fail(moduleKeys.length === 1 ? `unknown module "${moduleKeys[0]}"` : `unknown keyword or module "${moduleKeys[0]}"`, this.sm.pos(item, moduleKeys[0]), file);
     }
-    const unknown = moduleKeys.find((k) => !this.ctx.findModule(k));
+    const unknown = moduleKeys.find((_, i) => !found[i]);
     if (unknown) this.fail(`unknown task keyword "${unknown}"`, this.sm.pos(item, unknown), file);
     if (mods.length > 1) this.fail(`a task can use one module, found ${mods.join(' and ')}`, this.sm.pos(item, mods[1]), file);
     const modName = mods[0];
-    const mod = this.ctx.findModule(modName)!;
+    const mod = found[moduleKeys.indexOf(modName)]!;
     const keywords = this.checkKeywords(item, file);
     const args = this.moduleArgs(mod, item[modName], keywords.args, this.sm.pos(item, modName) ?? pos, file);
     this.validateArgs(mod, args, this.sm.pos(item, modName) ?? pos, file);

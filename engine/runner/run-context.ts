@@ -28,7 +28,8 @@ export class RunContext {
     readonly opts: RunOptions,
     readonly inventory: Inventory,
     readonly templater: TemplateEngine,
-    readonly findModule: (name: string) => Module | undefined,
+    /** resolves at once for the modules the playbook named: the loader loaded them */
+    readonly findModule: (name: string) => Promise<Module | undefined>,
     readonly reporter: Required<Reporter>,
     readonly ajv: Ajv,
   ) {

@@ -25,12 +25,12 @@ import { metaModule } from './meta-module.js';
 import type { RunOptions, RunResult } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
 
-/** module lookup: site modules first (they may add names), then built-ins, then meta */
-export function moduleLookup(extra: Module[] = []): (name: string) => Module | undefined {
+/** module lookup: site modules first (they may add names), then built-ins (loaded on first use), then meta */
+export function moduleLookup(extra: Module[] = []): (name: string) => Promise<Module | undefined> {
   const site = new Map(extra.map((m) => [m.name, m]));
-  return (name: string) => {
+  return async (name: string) => {
     const short = name.replace(/^ansible\.(builtin|legacy)\./, '');
-    return site.get(name) ?? findBuiltin(name) ?? (short === 'meta' ? metaModule : undefined);
+    return site.get(name) ?? (await findBuiltin(name)) ?? (short === 'meta' ? metaModule : undefined);
   };
 }
 

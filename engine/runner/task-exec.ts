@@ -209,7 +209,7 @@ function validateRendered(run: RunContext, mod: Module, args: Record<string, unk
 }
 
 async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>, where: ErrorWhere): Promise<HostOutcome> {
-  const mod = run.findModule(task.module)!;
+  const mod = (await run.findModule(task.module))!;
   const delegate = effective(scope, task, 'delegate_to');
   const target = delegate !== undefined ? run.hostState(String(run.templater.renderDeep(delegate, vars, where))) : h;
   if (target.unreachable) throw new ConnectError(`host ${target.name} is unreachable`, where);

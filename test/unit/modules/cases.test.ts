@@ -7,7 +7,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { findModule } from '../../../engine/modules/registry.js';
-import type { FileDiff, TaskResult } from '../../../engine/modules/types.js';
+import type { FileDiff, Module, TaskResult } from '../../../engine/modules/types.js';
 import { applySetup, makeContext, makeTmp, removeTmp, runModule, snapshot, type Setup } from './harness.js';
 
 interface FileExpect {
@@ -102,7 +102,10 @@ const casesDir = join(repoRoot(), 'test', 'cases', 'modules');
 describe('module cases (test/cases/modules)', () => {
   for (const modName of readdirSync(casesDir).sort()) {
     describe(modName, () => {
-      const mod = findModule(modName);
+      let mod: Module | undefined;
+      before(async () => {
+        mod = await findModule(modName);
+      });
       it('is a built-in module', () => expect(mod, modName).to.not.equal(undefined));
       for (const file of readdirSync(join(casesDir, modName)).filter((f) => f.endsWith('.json')).sort()) {
         const raw = JSON.parse(readFileSync(join(casesDir, modName, file), 'utf8')) as Case | Case[];

@@ -22,7 +22,7 @@ describe('modules: a check-mode sequence sees predicted state', () => {
 
   async function runAll(ctx: ModuleContext): Promise<TaskResult[]> {
     const out: TaskResult[] = [];
-    for (const [mod, params] of tasks(tmp)) out.push((await runModule(findModule(mod)!, params, ctx)).result);
+    for (const [mod, params] of tasks(tmp)) out.push((await runModule((await findModule(mod))!, params, ctx)).result);
     return out;
   }
 

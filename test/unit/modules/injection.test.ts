@@ -44,8 +44,8 @@ describe('modules: hostile values arrive byte for byte and inject nothing', () =
     await removeTmp(ctrl);
   });
 
-  const run = (mod: string, params: Record<string, unknown>, vars: Record<string, unknown> = {}) =>
-    runModule(findModule(mod)!, params, makeContext({ controllerDir: ctrl, vars }));
+  const run = async (mod: string, params: Record<string, unknown>, vars: Record<string, unknown> = {}) =>
+    runModule((await findModule(mod))!, params, makeContext({ controllerDir: ctrl, vars }));
 
   it('file: directories, touch and links named with them', async () => {
     for (const [i, v] of evilValues(canary).entries()) {

@@ -64,18 +64,22 @@ describe('contentDiff', () => {
 const MINE = ['file', 'copy', 'template', 'lineinfile', 'blockinfile', 'command', 'shell', 'stat', 'debug', 'set_fact', 'assert', 'fail'];
 
 describe('registry', () => {
-  it('ansible.builtin.X and ansible.legacy.X name the same module', () => {
+  it('ansible.builtin.X and ansible.legacy.X name the same module', async () => {
     for (const name of MINE) {
-      const m = findModule(name);
+      const m = await findModule(name);
       expect(m?.name, name).to.equal(name);
-      expect(findModule(`ansible.builtin.${name}`)).to.equal(m);
-      expect(findModule(`ansible.legacy.${name}`)).to.equal(m);
+      expect(await findModule(`ansible.builtin.${name}`)).to.equal(m);
+      expect(await findModule(`ansible.legacy.${name}`)).to.equal(m);
     }
-    expect(findModule('nope')).to.equal(undefined);
-    expect(findModule('community.general.file')).to.equal(undefined);
+    expect(await findModule('nope')).to.equal(undefined);
+    expect(await findModule('community.general.file')).to.equal(undefined);
+    expect(await findModule('toString')).to.equal(undefined);
   });
-  it('every schema is closed and describes its parameters', () => {
-    for (const [name, m] of builtinModules()) {
+  it('each module is registered under its own name', async () => {
+    for (const [name, m] of await builtinModules()) expect(m.name).to.equal(name);
+  });
+  it('every schema is closed and describes its parameters', async () => {
+    for (const [name, m] of await builtinModules()) {
       if (!MINE.includes(name) || name === 'set_fact') continue; // set_fact: its parameters are the facts
       expect(m.schema.additionalProperties, name).to.equal(false);
       for (const [p, def] of Object.entries(m.schema.properties as Record<string, { description?: string }>)) {
