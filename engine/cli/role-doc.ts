@@ -6,7 +6,7 @@ import { createAjv } from '../playbook/ajv.js';
 import { findRoleDirs, yamlFile } from '../playbook/role-dirs.js';
 import { loadRoleSchema, schemaParams } from '../playbook/role-schema.js';
 import { loadYamlFile } from '../playbook/yaml-source.js';
-import { rolesPathFor } from '../runner/run.js';
+import { rolesPathFor } from '../runner/roles-path.js';
 
 function typeOf(p: Record<string, unknown>): string {
   if (Array.isArray(p.enum)) return `one of ${p.enum.map((x) => JSON.stringify(x)).join(', ')}`;

@@ -1,6 +1,6 @@
 // The programmatic API: load and validate everything, then run the plays. The CLI is a thin
 // layer over this.
-import { resolve, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Module } from '../modules/types.js';
 import { findModule as findBuiltin } from '../modules/registry.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
@@ -8,7 +8,7 @@ import { PlaybookLoader } from '../playbook/loader.js';
 import { SourceMap } from '../playbook/yaml-source.js';
 import { createAjv } from '../playbook/ajv.js';
 import { isTemplated } from '../playbook/ajv.js';
-import { shippedRolesDir } from '../paths.js';
+import { rolesPathFor } from './roles-path.js';
 import { pathExists } from '../path-exists.js';
 import { Templater } from '../template/index.js';
 import { fanout } from '../report/fanout.js';
@@ -25,6 +25,9 @@ import { metaModule } from './meta-module.js';
 import type { RunOptions, RunResult } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
 
+// part of the programmatic API (in its own file, so that `role doc` does not load the runner)
+export { rolesPathFor };
+
 /** module lookup: site modules first (they may add names), then built-ins (loaded on first use), then meta */
 export function moduleLookup(extra: Module[] = []): (name: string) => Promise<Module | undefined> {
   const site = new Map(extra.map((m) => [m.name, m]));
@@ -32,11 +35,6 @@ export function moduleLookup(extra: Module[] = []): (name: string) => Promise<Mo
     const short = name.replace(/^ansible\.(builtin|legacy)\./, '');
     return site.get(name) ?? (await findBuiltin(name)) ?? (short === 'meta' ? metaModule : undefined);
   };
-}
-
-export function rolesPathFor(opts: Pick<RunOptions, 'rolesPath'>): string[] {
-  const env = process.env.TSPLAY_ROLES_PATH?.split(':').filter(Boolean) ?? [];
-  return [...(opts.rolesPath ?? []), ...env, shippedRolesDir()].map((p) => resolve(p));
 }
 
 export interface LoadedRun {
