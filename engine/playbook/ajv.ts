@@ -4,10 +4,11 @@ import addFormatsModule from 'ajv-formats';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-export function createAjv(opts: { coerceTypes?: boolean } = {}): Ajv {
+export function createAjv(opts: { coerceTypes?: boolean; validateSchema?: boolean } = {}): Ajv {
   // coerceTypes (run time only): "8080" from -e or a template becomes 8080 where the schema
-  // wants an integer, as Ansible's argument_spec converts types.
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, allowUnionTypes: true, coerceTypes: !!opts.coerceTypes });
+  // wants an integer, as Ansible's argument_spec converts types. validateSchema: false only for
+  // an Ajv that compiles schemas another one has checked already.
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, allowUnionTypes: true, coerceTypes: !!opts.coerceTypes, validateSchema: opts.validateSchema ?? true });
   addFormats(ajv);
   return ajv;
 }

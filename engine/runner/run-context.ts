@@ -19,8 +19,12 @@ export class RunContext {
   readonly controller: LocalTransport;
   private invVars = new Map<string, Record<string, unknown>>();
   readonly validators = new Map<Module, ValidateFunction>();
-  /** validates rendered parameters, converting scalar types as Ansible does */
-  readonly coercingAjv = createAjv({ coerceTypes: true });
+  /**
+   * validates rendered parameters, converting scalar types as Ansible does. It compiles only
+   * schemas the loader's Ajv already compiled and checked against the meta-schema (module and
+   * role schemas), so it skips that check: compiling the meta-schema costs more than most runs.
+   */
+  readonly coercingAjv = createAjv({ coerceTypes: true, validateSchema: false });
   /** a change was predicted (check mode) or made */
   anyChange = false;
 
