@@ -1,61 +1,26 @@
 // `tsplay vault encrypt|decrypt|view|edit FILE…`: secrets at rest (AES-256-GCM).
 import type { Command } from 'commander';
-import { readFile, writeFile, rename, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, dirname, basename } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { encryptText, decryptText, isVaultText } from '../vault/format.js';
-import { vaultPassword } from '../vault/password.js';
-import { UsageError, InputError } from '../errors.js';
 
-function password(file: string | undefined): string {
-  const p = vaultPassword(file);
-  if (!p) throw new UsageError('no vault password: give --vault-password-file FILE or set TSPLAY_VAULT_PASSWORD_FILE');
-  return p;
-}
-
-/** atomic, keeping the file's mode */
-async function replace(file: string, text: string): Promise<void> {
-  const mode = (await stat(file)).mode & 0o777;
-  const tmp = join(dirname(file), `.${basename(file)}.tsplay-vault`);
-  await writeFile(tmp, text, { mode });
-  await rename(tmp, file);
-}
+// the actions (crypto, an editor) load only when a vault subcommand runs
+const actions = () => import('./vault-action.js');
 
 export function addVaultCommand(program: Command, exit: { code: number }): void {
   const vault = program.command('vault').description('encrypt vars files for secrets at rest (AES-256-GCM, scrypt key)');
   const opt = (c: Command) => c.option('--vault-password-file <file>', 'file holding the vault password');
   opt(vault.command('encrypt').argument('<files...>').description('encrypt files in place')).action(async (files: string[], o) => {
-    const pw = password(o.vaultPasswordFile);
-    for (const f of files) {
-      const text = await readFile(f, 'utf8');
-      if (isVaultText(text)) throw new InputError('already encrypted', { file: f });
-      await replace(f, encryptText(text, pw));
-    }
+    await (await actions()).encrypt(files, o);
     exit.code = 0;
   });
   opt(vault.command('decrypt').argument('<files...>').description('decrypt files in place')).action(async (files: string[], o) => {
-    const pw = password(o.vaultPasswordFile);
-    for (const f of files) await replace(f, decryptText(await readFile(f, 'utf8'), pw, f));
+    await (await actions()).decrypt(files, o);
     exit.code = 0;
   });
   opt(vault.command('view').argument('<file>').description('print the decrypted content')).action(async (f: string, o) => {
-    process.stdout.write(decryptText(await readFile(f, 'utf8'), password(o.vaultPasswordFile), f));
+    await (await actions()).view(f, o);
     exit.code = 0;
   });
   opt(vault.command('edit').argument('<file>').description('decrypt to a private temp file, run $EDITOR, encrypt again')).action(async (f: string, o) => {
-    const pw = password(o.vaultPasswordFile);
-    const dir = await mkdtemp(join(tmpdir(), 'tsplay-vault-'));
-    const tmp = join(dir, basename(f));
-    try {
-      await writeFile(tmp, decryptText(await readFile(f, 'utf8'), pw, f), { mode: 0o600 });
-      const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
-      const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'editor', tmp], { stdio: 'inherit' });
-      if (r.status !== 0) throw new UsageError(`${editor} exited with ${r.status}; ${f} left unchanged`);
-      await replace(f, encryptText(await readFile(tmp, 'utf8'), pw));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await (await actions()).edit(f, o);
     exit.code = 0;
   });
 }

@@ -58,7 +58,7 @@ describe('CLI start-up loads only what the command needs', function () {
       expect(r.code).to.equal(0);
       expect(r.packages.size, 'the recorder saw the CLI load').to.be.greaterThan(0);
       expect([...r.packages]).to.deep.equal(['commander']);
-      expect([...r.engine].filter((f) => /^(runner|modules|transport|playbook|inventory|template|report|pki)\//.test(f))).to.deep.equal([]);
+      expect([...r.engine].filter((f) => /^(runner|modules|transport|playbook|inventory|template|report|pki|vault|lab|facts)\//.test(f))).to.deep.equal([]);
     });
   }
 
