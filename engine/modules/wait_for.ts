@@ -50,12 +50,14 @@ function describe(p: WaitForParams): string {
 
 /** Delay, then test every `sleep` seconds until the deadline. Exit 0 met, 1 timed out. */
 export function waitLoopCommand(p: WaitForParams): ShellCommand {
+  // milliseconds where date has %N (GNU): whole seconds would end a 2 s wait after ~1 s
   return sh`${PROBE_FN}
-start=$(date +%s)
+now_ms() { t=$(date +%s%3N 2>/dev/null); case $t in ''|*[!0-9]*) t=$(( $(date +%s) * 1000 ));; esac; echo "$t"; }
+start=$(now_ms)
 sleep ${String(p.delay ?? 0)}
 while :; do
-  if ${conditionCommand(p)}; then echo "elapsed=$(( $(date +%s) - start ))"; exit 0; fi
-  if [ $(( $(date +%s) - start )) -ge ${String(p.timeout ?? 300)} ]; then echo "elapsed=$(( $(date +%s) - start ))"; exit 1; fi
+  if ${conditionCommand(p)}; then echo "elapsed=$(( ($(now_ms) - start) / 1000 ))"; exit 0; fi
+  if [ $(( $(now_ms) - start )) -ge $(( ${String(p.timeout ?? 300)} * 1000 )) ]; then echo "elapsed=$(( ($(now_ms) - start) / 1000 ))"; exit 1; fi
   sleep ${String(p.sleep ?? 1)}
 done`;
 }
