@@ -14,8 +14,11 @@ export function isHostNspawn(cmdline: string, machine: string): boolean {
   return argv.includes(`--machine=${machine}`);
 }
 
-/** The pid of the host's running nspawn, or undefined. */
-export async function runningPid(pidFile: string, machine: string): Promise<number | undefined> {
+/**
+ * The pid named in a pid file while that process is alive (not a zombie) and its argv
+ * (/proc/PID/cmdline) is the program expected; otherwise undefined.
+ */
+export async function livePid(pidFile: string, isExpected: (cmdline: string) => boolean): Promise<number | undefined> {
   let pid: number | undefined;
   try {
     pid = parsePid(await readFile(pidFile, 'utf8'));
@@ -28,8 +31,13 @@ export async function runningPid(pidFile: string, machine: string): Promise<numb
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // A zombie has exited; only its parent's wait is missing.
     if (/\) Z /.test(stat)) return undefined;
-    return isHostNspawn(cmdline, machine) ? pid : undefined;
+    return isExpected(cmdline) ? pid : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The pid of the host's running nspawn, or undefined. */
+export function runningPid(pidFile: string, machine: string): Promise<number | undefined> {
+  return livePid(pidFile, (cmdline) => isHostNspawn(cmdline, machine));
 }

@@ -1,9 +1,10 @@
 // What systemd-nspawn needs on a controller without systemd as PID 1 (lab.md): a tmpfs at
 // /run/systemd/nspawn (else "propagate … we can't allow that") and a running system D-Bus.
-import { mkdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { isMountPoint } from './mounts.js';
-import { parsePid } from './pidfile.js';
+import { livePid } from './pidfile.js';
+import { pathExists } from '../path-exists.js';
 import { run } from './run.js';
 
 const NSPAWN_RUN_DIR = '/run/systemd/nspawn';
@@ -33,14 +34,7 @@ export function isDbusDaemon(cmdline: string): boolean {
  * dbus-daemon.
  */
 export async function removeStaleDbusFiles(pidFile = DBUS_PID_FILE, socket = DBUS_SOCKET): Promise<boolean> {
-  const text = await readFile(pidFile, 'utf8').catch(() => undefined);
-  if (text === undefined) return false;
-  const pid = parsePid(text);
-  if (pid) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    if (isDbusDaemon(cmdline) && !/\) Z /.test(stat)) return false;
-  }
+  if (!(await pathExists(pidFile)) || (await livePid(pidFile, isDbusDaemon))) return false;
   await unlink(pidFile).catch(() => {});
   await unlink(socket).catch(() => {});
   return true;
@@ -55,7 +49,7 @@ export async function ensureNspawnRuntime(log: (line: string) => void): Promise<
   if (await socketAnswers(DBUS_SOCKET)) return;
   await mkdir('/run/dbus', { recursive: true });
   if (await removeStaleDbusFiles()) log('removed the pid file and socket of a system D-Bus that is gone');
-  else if (await readFile(DBUS_PID_FILE).then(() => true, () => false)) {
+  else if (await pathExists(DBUS_PID_FILE)) {
     // a live dbus-daemon that does not answer yet (just starting): give it a moment
     for (let i = 0; i < 50 && !(await socketAnswers(DBUS_SOCKET)); i++) await new Promise((r) => setTimeout(r, 100));
     if (await socketAnswers(DBUS_SOCKET)) return;
