@@ -12,13 +12,12 @@ import { promisify } from 'node:util';
 import { projectRoot } from '../../engine/paths.js';
 import { hostCgroupDirs } from '../../engine/lab/cgroups.js';
 import { CLI, tsplay, recapOf, type CliResult } from './run-tsplay.js';
+import { LAB, labSsh } from './lab-ssh.js';
 
 const run = promisify(execFile);
-const LAB = '/var/lib/tsplay-lab';
 const INV = join(projectRoot(), 'inventories', 'lab');
 const IP: Record<string, string> = { worker1: '10.77.0.21', worker2: '10.77.0.22' };
-const ssh = (host: string, cmd: string) =>
-  run('ssh', ['-i', `${LAB}/id_ed25519`, '-o', `UserKnownHostsFile=${LAB}/known_hosts`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', `root@${IP[host]}`, cmd], { timeout: 60_000 });
+const ssh = (host: string, cmd: string) => labSsh(IP[host], cmd);
 /** A host's files seen from the controller, through its mounted overlay (works with its link down). */
 const onHost = (host: string, path: string) => join(LAB, 'hosts', host, 'root', path);
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');

@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../engine/paths.js';
 import { tsplay, recapOf } from './run-tsplay.js';
+import { LAB, labSsh } from './lab-ssh.js';
 
 const run = promisify(execFile);
-const LAB = '/var/lib/tsplay-lab';
 const INV = join(projectRoot(), 'inventories', 'lab');
 const HOST = 'worker1';
+const HOST_IP = '10.77.0.21';
 const BASE = '/srv/tsplay-evil';
 const CANARY = '/root/tsplay-canary';
 const onHost = (path: string) => join(LAB, 'hosts', HOST, 'root', path);
@@ -170,7 +171,7 @@ describe('e2e: hostile values on a lab host', function () {
   before(async function () {
     try {
       await access(`${LAB}/id_ed25519`);
-      await run('ssh', ['-i', `${LAB}/id_ed25519`, '-o', `UserKnownHostsFile=${LAB}/known_hosts`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', 'root@10.77.0.21', `rm -rf ${BASE} ${CANARY}`], { timeout: 30_000 });
+      await labSsh(HOST_IP, `rm -rf ${BASE} ${CANARY}`, 30_000);
     } catch {
       console.log('      (skipped: the lab is not up)');
       return this.skip();
@@ -183,7 +184,7 @@ describe('e2e: hostile values on a lab host', function () {
   });
   after(async () => {
     if (!dir) return;
-    await run('ssh', ['-i', `${LAB}/id_ed25519`, '-o', `UserKnownHostsFile=${LAB}/known_hosts`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', 'root@10.77.0.21', `rm -rf ${BASE}`], { timeout: 30_000 }).catch(() => undefined);
+    await labSsh(HOST_IP, `rm -rf ${BASE}`, 30_000).catch(() => undefined);
     if (!process.env.TSPLAY_KEEP_TMP) await rm(dir, { recursive: true, force: true });
   });
 
