@@ -4,17 +4,13 @@ import { expect } from 'chai';
 import { mkdtemp, writeFile, rm, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { projectRoot } from '../../engine/paths.js';
 import { tsplay, recapOf } from './run-tsplay.js';
+import { LAB, labSsh } from './lab-ssh.js';
 
-const run = promisify(execFile);
-const LAB = '/var/lib/tsplay-lab';
 const INV = join(projectRoot(), 'inventories', 'lab');
 const HOSTS: Record<string, string> = { master1: '10.77.0.11', master2: '10.77.0.12', master3: '10.77.0.13', worker1: '10.77.0.21', worker2: '10.77.0.22' };
-const ssh = (ip: string, cmd: string) =>
-  run('ssh', ['-i', `${LAB}/id_ed25519`, '-o', `UserKnownHostsFile=${LAB}/known_hosts`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `root@${ip}`, cmd], { timeout: 60_000 });
+const ssh = (ip: string, cmd: string) => labSsh(ip, cmd);
 
 describe('e2e: faults on the lab', function () {
   this.timeout(300_000);
