@@ -1,33 +1,74 @@
 // Per-host fact cache. Invalidated by the runner after any task changed the host.
 import type { Fact, Prediction } from './types.js';
 import type { Transport, Become } from '../transport/types.js';
+import { BatchExec } from './batch-exec.js';
+
+/** counts the run's writes (apply, check-mode predictions), on every host */
+export interface WriteClock {
+  writes: number;
+}
+
+interface CacheEntry {
+  value: Promise<unknown>;
+  /** set while the entry comes from a read-ahead: the clock then; it is kept only if unchanged */
+  ahead?: number;
+}
 
 export class FactCache {
-  private cache = new Map<string, Promise<unknown>>();
+  private cache = new Map<string, CacheEntry>();
   /** check mode: what earlier planned changes would have made (kept across invalidation) */
   private predictions = new Map<string, Prediction>();
-  constructor(private transport: Transport) {}
+  /** reads asked for together share one exec */
+  readonly batch: BatchExec;
+  /**
+   * bumped by every invalidation and prediction: a value read (or a read started) under an
+   * older generation may no longer be what the host holds
+   */
+  generation = 0;
+
+  constructor(
+    transport: Transport,
+    private clock: WriteClock = { writes: 0 },
+  ) {
+    this.batch = new BatchExec(transport);
+  }
 
   predict(p: Prediction): void {
+    this.generation++;
     this.predictions.set(`${p.fact.name}\0${p.key}`, p);
   }
 
-  get<T, A>(fact: Fact<T, A>, args: A, become?: Become): Promise<T> {
+  /**
+   * A fact's value, read once per generation. `ahead` marks a read-ahead's read: what it leaves
+   * in the cache serves a task only if nothing was written anywhere since, because another
+   * inventory name may reach the same machine (local connections, aliases) and its writes do
+   * not invalidate this cache.
+   */
+  get<T, A>(fact: Fact<T, A>, args: A, become?: Become, ahead = false): Promise<T> {
     if (fact.overlayKey && this.predictions.size) {
       const p = this.predictions.get(`${fact.name}\0${fact.overlayKey(args)}`);
       if (p) return Promise.resolve(p.value(args) as T);
     }
     const key = `${fact.name}\0${JSON.stringify(args ?? null)}\0${become ? become.user : ''}`;
-    let p = this.cache.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = this.transport.exec(fact.command(args), { become }).then((r) => fact.parse(r, args));
-      this.cache.set(key, p);
-      p.catch(() => this.cache.delete(key));
+    const e = this.cache.get(key);
+    if (e && e.ahead !== undefined && !ahead) {
+      if (e.ahead === this.clock.writes) e.ahead = undefined;
+      else this.cache.delete(key);
     }
-    return p;
+    const hit = this.cache.get(key);
+    if (hit) return hit.value as Promise<T>;
+    const read = this.batch.exec(fact.command(args), become).then((r) => fact.parse(r, args));
+    const entry: CacheEntry = { value: read, ...(ahead ? { ahead: this.clock.writes } : {}) };
+    this.cache.set(key, entry);
+    // a failed read is not cached; only this read's entry goes (a newer one may be there)
+    read.catch(() => {
+      if (this.cache.get(key) === entry) this.cache.delete(key);
+    });
+    return read;
   }
 
   invalidate(): void {
+    this.generation++;
     this.cache.clear();
   }
 }

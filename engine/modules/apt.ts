@@ -85,6 +85,7 @@ export function aptCommands(p: AptParams, data: AptPlanData): ShellCommand {
 
 export const aptModule: Module<AptParams, AptState> = {
   name: 'apt',
+  readAhead: true,
   schema: aptSchema,
 
   read(ctx, p) {

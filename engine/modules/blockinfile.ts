@@ -72,6 +72,7 @@ function edit(p: BlockinfileParams, lines: string[]): { lines: string[]; msg: st
 
 export const blockinfile: Module<BlockinfileParams, TextFileCurrent> = {
   name: 'blockinfile',
+  readAhead: true,
   predict: (_p, plan) => predictWrite(plan),
   schema: {
     type: 'object',

@@ -12,6 +12,7 @@ export interface CommandParams extends RunParams {
 
 export const command: Module<CommandParams, RunCurrent> = {
   name: 'command',
+  readAhead: true,
   freeForm: 'cmd',
   // `creates` names what the command makes: later reads in --check see it
   predict: (p) => predictExists([p.creates ? resolve(p.creates, p.chdir) : undefined]),

@@ -16,6 +16,7 @@ type CopyCurrent = ContentCurrent & { src?: string; pendingSrc?: boolean };
 
 export const copy: Module<CopyParams, CopyCurrent> = {
   name: 'copy',
+  readAhead: true,
   predict: (_p, plan) => predictWrite(plan),
   schema: {
     type: 'object',

@@ -178,6 +178,7 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
 
 export const file: Module<FileParams, FileCurrent> = {
   name: 'file',
+  readAhead: true,
   predict: (p) => (p.state === 'directory' ? predictDirectory(p.path, typeof p.mode === 'string' && /^0?[0-7]{3}$/.test(p.mode) ? p.mode.padStart(4, '0') : undefined) : []),
   schema: {
     type: 'object',

@@ -58,6 +58,7 @@ fi`;
 
 export const getUrlModule: Module<GetUrlParams, PathChecksum> = {
   name: 'get_url',
+  readAhead: true,
   schema: {
     type: 'object',
     additionalProperties: false,

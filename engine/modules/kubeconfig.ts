@@ -36,6 +36,7 @@ interface KubeconfigPlanData {
 
 export const kubeconfigModule: Module<KubeconfigParams, KubeconfigCurrent> = {
   name: 'kubeconfig',
+  readAhead: true,
   // check mode: later tasks (copies to hosts) see that this file will exist
   predict: (p) => predictExists([p.path], '0600'),
   schema: {

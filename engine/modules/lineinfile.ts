@@ -124,6 +124,7 @@ function invalid(p: LineinfileParams): string | undefined {
 
 export const lineinfile: Module<LineinfileParams, TextFileCurrent> = {
   name: 'lineinfile',
+  readAhead: true,
   predict: (_p, plan) => predictWrite(plan),
   schema: {
     type: 'object',

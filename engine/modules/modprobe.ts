@@ -22,6 +22,7 @@ const paramWords = (params: string | undefined) => (params ?? '').trim().split(/
 
 export const modprobeModule: Module<ModprobeParams, KernelModuleState> = {
   name: 'modprobe',
+  readAhead: true,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -19,6 +19,7 @@ const toApt = (p: PackageParams): AptParams => ({ name: p.name, state: p.state }
 
 export const packageModule: Module<PackageParams, PackageState> = {
   name: 'package',
+  readAhead: true,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -35,6 +35,7 @@ function resultOf(p: ServiceParams, cur: UnitState): Partial<TaskResult> {
 
 export const serviceModule: Module<ServiceParams, UnitState> = {
   name: 'service',
+  readAhead: true,
   schema: {
     type: 'object',
     additionalProperties: false,

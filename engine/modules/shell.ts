@@ -12,6 +12,7 @@ export interface ShellParams extends RunParams {
 
 export const shell: Module<ShellParams, RunCurrent> = {
   name: 'shell',
+  readAhead: true,
   freeForm: 'cmd',
   // `creates` names what the command makes: later reads in --check see it
   predict: (p) => predictExists([p.creates ? resolve(p.creates, p.chdir) : undefined]),

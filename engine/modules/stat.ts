@@ -36,6 +36,7 @@ export function statResult(st: FileStat): Record<string, unknown> {
 
 export const stat: Module<StatParams, FileStat> = {
   name: 'stat',
+  readAhead: true,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -26,6 +26,7 @@ interface SysctlPlanData {
 
 export const sysctlModule: Module<SysctlParams, SysctlState> = {
   name: 'sysctl',
+  readAhead: true,
   schema: {
     type: 'object',
     additionalProperties: false,

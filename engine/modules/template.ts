@@ -14,6 +14,7 @@ type TemplateCurrent = ContentCurrent & { src: string };
 
 export const template: Module<TemplateParams, TemplateCurrent> = {
   name: 'template',
+  readAhead: true,
   predict: (_p, plan) => predictWrite(plan),
   schema: {
     type: 'object',

@@ -77,6 +77,12 @@ export interface Module<P = Record<string, unknown>, C = unknown> {
   freeForm?: string;
   /** Observe: read current host state (facts, files). Read-only. */
   read(ctx: ModuleContext, params: P): Promise<C>;
+  /**
+   * read() only observes and may run ahead of the task's turn (while earlier tasks run), so
+   * that the reads of consecutive tasks share one round trip. Not for reads that wait, poll
+   * or write temp files (wait_for, uri, unarchive).
+   */
+  readAhead?: boolean;
   /** Pure: desired vs current. No I/O. */
   diff(params: P, current: C): Plan;
   /** Act on a change plan. Returns the result; a failed command is a result, not an exception. */

@@ -36,6 +36,7 @@ interface CaPlanData {
 
 export const x509CaModule: Module<X509CaParams, X509CaCurrent> = {
   name: 'x509_ca',
+  readAhead: true,
   // check mode: later tasks (copies to hosts) see that this file will exist
   predict: (p) => predictExists([p.cert_path, p.key_path]),
   schema: {

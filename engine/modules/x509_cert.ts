@@ -78,6 +78,7 @@ function paramError(p: X509CertParams, profile: LeafProfile, renewBeforeDays: nu
 
 export const x509CertModule: Module<X509CertParams, X509CertCurrent> = {
   name: 'x509_cert',
+  readAhead: true,
   // check mode: later tasks (copies to hosts) see that this file will exist
   predict: (p) => predictExists([p.cert_path, p.key_path]),
   schema: {

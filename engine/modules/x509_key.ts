@@ -35,6 +35,7 @@ const PRIVATE_KEY_DIFF = 'private key (not shown)';
 
 export const x509KeyModule: Module<X509KeyParams, X509KeyCurrent> = {
   name: 'x509_key',
+  readAhead: true,
   // check mode: later tasks (copies to hosts) see that this file will exist
   predict: (p) => predictExists([p.path, p.public_path], '0600'),
   schema: {

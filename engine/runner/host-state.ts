@@ -1,7 +1,8 @@
 // Everything the runner knows about one host during a run.
 import type { Transport } from '../transport/types.js';
-import { FactCache } from '../facts/cache.js';
+import { FactCache, type WriteClock } from '../facts/cache.js';
 import { emptyStats, type HostStats } from '../report/types.js';
+import { HostReadAhead } from './host-read-ahead.js';
 
 export class HostState {
   /** gathered facts (ansible_facts) */
@@ -17,16 +18,19 @@ export class HostState {
   notified = new Set<string>();
   /** the last failed task, for rescue (ansible_failed_task / ansible_failed_result) */
   lastFailure?: { task: string; result: Record<string, unknown> };
+  /** reads started ahead of their task (read-ahead.ts) */
+  readonly readAhead = new HostReadAhead();
   private factCache?: FactCache;
   private connected?: Promise<void>;
 
   constructor(
     readonly name: string,
     readonly transport: Transport,
+    private clock?: WriteClock,
   ) {}
 
   get factsCache(): FactCache {
-    return (this.factCache ??= new FactCache(this.transport));
+    return (this.factCache ??= new FactCache(this.transport, this.clock));
   }
 
   /** connect once; later calls share the same connection */

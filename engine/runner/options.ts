@@ -35,4 +35,6 @@ export interface RunResult {
   stats: Record<string, import('../report/types.js').HostStats>;
   /** in check mode: a change was predicted */
   changesPending: boolean;
+  /** per host: round trips the fact reads took, and how many reads they carried */
+  reads: Record<string, { execs: number; commands: number }>;
 }

@@ -13,6 +13,7 @@ import { selectedByTags } from './tags.js';
 import { truthy } from './truthy.js';
 import { mapLimit } from './pool.js';
 import { serialBatches } from './serial.js';
+import { lookahead, NOTHING_AFTER, type Continuation } from './lookahead.js';
 
 /** thrown to stop the play for every host (any_errors_fatal, max_fail_percentage, meta end_play) */
 class EndPlay extends Error {}
@@ -84,20 +85,21 @@ export class PlayRunner {
     });
   }
 
-  private async nodes(pc: PlayContext, nodes: Node[], hosts: HostState[], scope: Scope): Promise<void> {
-    for (const node of nodes) {
+  private async nodes(pc: PlayContext, nodes: Node[], hosts: HostState[], scope: Scope, after: Continuation = NOTHING_AFTER): Promise<void> {
+    for (const [i, node] of nodes.entries()) {
+      const next: Continuation = () => lookahead(nodes, i + 1, scope, after);
       // interrupted: the running task has finished on every host; nothing after it starts
       if (this.run.opts.signal?.aborted) throw new EndPlay();
       const live = hosts.filter((h) => h.alive);
       if (!live.length) return;
-      if (node.kind === 'block') await this.block(pc, node, live, scope);
-      else await this.task(pc, node, live, scope);
+      if (node.kind === 'block') await this.block(pc, node, live, scope, next);
+      else await this.task(pc, node, live, scope, false, next);
     }
   }
 
-  private async block(pc: PlayContext, b: Extract<Node, { kind: 'block' }>, hosts: HostState[], scope: Scope): Promise<void> {
+  private async block(pc: PlayContext, b: Extract<Node, { kind: 'block' }>, hosts: HostState[], scope: Scope, after: Continuation): Promise<void> {
     const inner = childScope(scope, b.keywords, b.role);
-    await this.nodes(pc, b.block, hosts, inner);
+    await this.nodes(pc, b.block, hosts, inner, after);
     const failedHere = hosts.filter((h) => h.failed && !h.unreachable);
     if (b.rescue.length && failedHere.length) {
       for (const h of failedHere) {
@@ -122,7 +124,7 @@ export class PlayRunner {
     }
   }
 
-  private async task(pc: PlayContext, t: TaskNode, hosts: HostState[], scope: Scope, handler = false): Promise<void> {
+  private async task(pc: PlayContext, t: TaskNode, hosts: HostState[], scope: Scope, handler = false, next: Continuation = NOTHING_AFTER): Promise<void> {
     const run = this.run;
     if (this.startAt !== undefined) {
       if ((t.name ?? '') !== this.startAt) return;
@@ -131,7 +133,7 @@ export class PlayRunner {
     if (!handler && !selectedByTags(allTags(scope, t), run.opts.tags, run.opts.skipTags)) return;
     if (t.module === 'meta') return this.meta(pc, t, hosts);
     const before = new Set(hosts.filter((h) => !h.alive));
-    const outcomes = await runTask(run, pc, t, scope, hosts, handler);
+    const outcomes = await runTask(run, pc, t, scope, hosts, handler, handler ? [] : next());
     this.checkFailureLimits(pc, scope, t, outcomes.filter((o) => !before.has(o.host) && (o.status === 'failed' || o.status === 'unreachable')).length);
   }
 

@@ -11,6 +11,7 @@ import { LocalTransport } from '../transport/local.js';
 import { createAjv } from '../playbook/ajv.js';
 import { transportFor } from '../transport/factory.js';
 import { HostState } from './host-state.js';
+import type { WriteClock } from '../facts/cache.js';
 import type { RunOptions } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
 
@@ -27,6 +28,8 @@ export class RunContext {
   readonly coercingAjv = createAjv({ coerceTypes: true, validateSchema: false });
   /** a change was predicted (check mode) or made */
   anyChange = false;
+  /** counts every write to any host (apply) and check-mode prediction: reads made before one are stale */
+  readonly clock: WriteClock = { writes: 0 };
 
   constructor(
     readonly opts: RunOptions,
@@ -66,7 +69,7 @@ export class RunContext {
     let h = this.hosts.get(name);
     if (!h) {
       // connection variables from -e win over the inventory's, as in Ansible
-      h = new HostState(name, transportFor(name, { ...this.inventoryVars(name), ...this.opts.extraVars }, undefined, this.opts.stopCommands));
+      h = new HostState(name, transportFor(name, { ...this.inventoryVars(name), ...this.opts.extraVars }, undefined, this.opts.stopCommands), this.clock);
       this.hosts.set(name, h);
     }
     return h;

@@ -122,6 +122,8 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   const changesPending = run.anyChange;
   run.reporter.onRunEnd({ exitCode, stats, changesPending });
   await run.reporter.flush();
-  return { exitCode, stats, changesPending };
+  const reads: RunResult['reads'] = {};
+  for (const [name, h] of run.hosts) if (h.factsCache.batch.stats.commands) reads[name] = { ...h.factsCache.batch.stats };
+  return { exitCode, stats, changesPending, reads };
 }
 

@@ -15,6 +15,7 @@ import { taskVars, dropOmitted } from './host-vars.js';
 import { mapLimit } from './pool.js';
 import { censor } from './redact.js';
 import { truthy } from './truthy.js';
+import { takeReadAhead, startReadAhead, type ItemPreparer, type Upcoming } from './read-ahead.js';
 
 export function taskLabel(task: TaskNode): string {
   return task.name ?? task.module;
@@ -39,13 +40,27 @@ interface HostOutcome {
 }
 
 /** Run a task on hosts (forks-limited); returns each host's outcome. */
-export async function runTask(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, hosts: HostState[], handler = false): Promise<HostOutcome[]> {
+export async function runTask(
+  run: RunContext,
+  pc: PlayContext,
+  task: TaskNode,
+  scope: Scope,
+  hosts: HostState[],
+  handler = false,
+  upcoming: readonly Upcoming[] = [],
+): Promise<HostOutcome[]> {
   const info = taskInfo(task, scope, handler);
   const runOnce = truthy(effective(scope, task, 'run_once'));
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   run.reporter.onTaskStart({ ...info, hosts: targets.map((h) => h.name) });
   pc.hostvars = undefined; // facts may have changed since the last step
-  const outcomes = await mapLimit(targets, run.forks, (h) => runOnHost(run, pc, task, scope, h, info));
+  // the read-ahead sees this step's variables but keeps its own hostvars snapshot
+  const aheadPc: PlayContext = { ...pc, hostvars: undefined };
+  const prep = itemPreparer(run, aheadPc);
+  const outcomes = await mapLimit(targets, run.forks, (h) => {
+    if (!runOnce) startReadAhead(run, aheadPc, h, { task, scope }, upcoming, prep);
+    return runOnHost(run, pc, task, scope, h, info);
+  });
   if (runOnce && outcomes.length) {
     // Ansible: a run_once result (and its register) applies to every host of the batch
     const reg = task.keywords.register;
@@ -83,7 +98,25 @@ async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope
       outcome = { host: h, status: 'failed', result: { changed: false, failed: true, msg } };
     }
   }
+  h.readAhead.done(task);
   return finish(run, task, scope, h, outcome, emit);
+}
+
+function itemPreparer(run: RunContext, pc: PlayContext): ItemPreparer {
+  return {
+    prepare: (task, scope, h, vars) => prepareItem(run, pc, task, scope, h, vars, { ...task.pos, host: h.name, task: taskLabel(task) }),
+    loopVars: (task, scope, h, item, i, n) => loopItemVars(run, pc, h, task, scope, item, i, n),
+  };
+}
+
+/** the variables of one loop item: loop_var, index_var and ansible_loop on top of the task's */
+function loopItemVars(run: RunContext, pc: PlayContext, h: HostState, task: TaskNode, scope: Scope, item: unknown, i: number, length: number): Record<string, unknown> {
+  const lc = (task.keywords.loop_control ?? {}) as { loop_var?: string; index_var?: string };
+  return taskVars(run, pc, h, task, scope, {
+    [lc.loop_var ?? 'item']: item,
+    ...(lc.index_var ? { [lc.index_var]: i } : {}),
+    ansible_loop: { index: i + 1, index0: i, first: i === 0, last: i === length - 1, length },
+  });
 }
 
 function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: HostOutcome, emit: (ev: Omit<HostResultEvent, 'task' | 'host'>) => void): HostOutcome {
@@ -123,6 +156,7 @@ function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: 
     const n = task.keywords.notify;
     for (const name of Array.isArray(n) ? n : n ? [n] : []) h.notified.add(String(name));
   }
+  h.readAhead.after(status);
   emit({ status, result: o.result, ignored: status === 'ignored' });
   return { ...o, status };
 }
@@ -138,7 +172,7 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
     if (conditions.length && !run.templater.evalCondition(conditions, vars, where)) {
       return { host: h, status: 'skipped', result: skippedResult('Conditional result was False') };
     }
-    return executeItem(run, pc, task, scope, h, vars, where);
+    return executeItem(run, pc, task, scope, h, vars, where, 0);
   }
   const items = run.templater.renderDeep(loopSpec, vars, where);
   if (!Array.isArray(items)) throw new TsplayError(`loop must be a list, got ${typeof items}`, where);
@@ -149,17 +183,13 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
   let anyFailed = false;
   let allSkipped = true;
   for (const [i, item] of items.entries()) {
-    const ivars = taskVars(run, pc, h, task, scope, {
-      [loopVar]: item,
-      ...(lc.index_var ? { [lc.index_var]: i } : {}),
-      ansible_loop: { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length },
-    });
+    const ivars = loopItemVars(run, pc, h, task, scope, item, i, items.length);
     const label = lc.label !== undefined ? String(run.templater.renderDeep(lc.label, ivars, where)) : typeof item === 'string' ? item : JSON.stringify(item);
     let o: HostOutcome;
     if (conditions.length && !run.templater.evalCondition(conditions, ivars, where)) {
       o = { host: h, status: 'skipped', result: skippedResult('Conditional result was False') };
     } else {
-      o = await executeItem(run, pc, task, scope, h, ivars, where);
+      o = await executeItem(run, pc, task, scope, h, ivars, where, i);
     }
     const r = { ...o.result, [loopVar]: item, ansible_loop_var: loopVar };
     results.push(r);
@@ -208,18 +238,24 @@ function validateRendered(run: RunContext, mod: Module, args: Record<string, unk
   return errs.length ? `${mod.name}: ${describeAjvError(errs[0])}` : undefined;
 }
 
-async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>, where: ErrorWhere): Promise<HostOutcome> {
+/** What running a task item needs, worked out the same way for the run and for its read-ahead. */
+export interface PreparedItem {
+  mod: Module;
+  target: HostState;
+  delegated: boolean;
+  ctx: ModuleContext;
+  args: Record<string, unknown>;
+  check: boolean;
+  /** the rendered arguments failed the module's schema */
+  invalid?: string;
+}
+
+export async function prepareItem(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>, where: ErrorWhere): Promise<PreparedItem> {
   const mod = (await run.findModule(task.module))!;
   const delegate = effective(scope, task, 'delegate_to');
   const target = delegate !== undefined ? run.hostState(String(run.templater.renderDeep(delegate, vars, where))) : h;
-  if (target.unreachable) throw new ConnectError(`host ${target.name} is unreachable`, where);
-  await target.connect().catch((e) => {
-    throw e instanceof ConnectError ? e : new ConnectError(String((e as Error).message ?? e), where, { cause: e });
-  });
   const taskCheck = effective(scope, task, 'check_mode');
   const check = taskCheck === undefined ? run.check : truthy(taskCheck);
-  const diffOn = effective(scope, task, 'diff');
-  const showDiff = diffOn === undefined ? true : truthy(diffOn);
   const become = becomeFor(run, scope, task, delegate !== undefined ? run.inventoryVars(target.name) : vars);
   const ctx: ModuleContext = {
     host: target.name,
@@ -235,17 +271,32 @@ async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, sco
     evalCondition: (expr) => run.templater.evalCondition(expr, vars, where),
   };
   const args = dropOmitted(run.templater.renderDeep(task.args, vars, where));
+  const invalid = validateRendered(run, mod, args);
+  return { mod, target, delegated: delegate !== undefined, ctx, args, check, ...(invalid ? { invalid } : {}) };
+}
+
+async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>, where: ErrorWhere, item: number): Promise<HostOutcome> {
+  const prep = await prepareItem(run, pc, task, scope, h, vars, where);
+  const { mod, target, ctx, args, check } = prep;
+  if (target.unreachable) throw new ConnectError(`host ${target.name} is unreachable`, where);
+  await target.connect().catch((e) => {
+    throw e instanceof ConnectError ? e : new ConnectError(String((e as Error).message ?? e), where, { cause: e });
+  });
+  const diffOn = effective(scope, task, 'diff');
+  const showDiff = diffOn === undefined ? true : truthy(diffOn);
   // a no_log task's arguments are secrets for the rest of the run (they may be echoed elsewhere)
   if (truthy(effective(scope, task, 'no_log'))) run.opts.redactor?.add(args);
-  const bad = validateRendered(run, mod, args);
-  if (bad) return { host: h, status: 'failed', result: { changed: false, failed: true, msg: `${bad} (after rendering)` } };
+  if (prep.invalid) return { host: h, status: 'failed', result: { changed: false, failed: true, msg: `${prep.invalid} (after rendering)` } };
+  // what the read-ahead observed for this item, if it still holds
+  let ahead = prep.delegated ? undefined : takeReadAhead(run, h, task, item, prep);
 
   const reg = task.keywords.register as string | undefined;
   const until = task.keywords.until;
   const retries = until !== undefined ? Number(run.templater.renderDeep(task.keywords.retries ?? 3, vars, where)) : 0;
   const delay = Number(run.templater.renderDeep(task.keywords.delay ?? 5, vars, where));
   for (let attempt = 1; ; attempt++) {
-    let result = await runModule(mod, ctx, args, check, target);
+    let result = await runModule(run, mod, ctx, args, check, target, ahead);
+    ahead = undefined; // a retry reads again
     if (!showDiff) delete result.diff;
     // conditions on the result see it under its register name (Ansible) and as `result`
     const rvars = reg ? Object.assign(Object.create(null), { [reg]: result }) : {};
@@ -275,17 +326,34 @@ async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, sco
   }
 }
 
-async function runModule(mod: Module, ctx: ModuleContext, args: Record<string, unknown>, check: boolean, target: HostState): Promise<TaskResult> {
-  const current = await mod.read(ctx, args);
+async function runModule(
+  run: RunContext,
+  mod: Module,
+  ctx: ModuleContext,
+  args: Record<string, unknown>,
+  check: boolean,
+  target: HostState,
+  ahead: Promise<unknown> | undefined,
+): Promise<TaskResult> {
+  const current = ahead ? await ahead.catch(() => mod.read(ctx, args)) : await mod.read(ctx, args);
   const plan = mod.diff(args, current);
   if (plan.kind === 'noop') return { changed: false, msg: plan.reason, ...plan.result };
   if (plan.kind === 'fail') return { changed: false, ...plan.result, failed: true, msg: plan.msg };
   if (check) {
     if (plan.unknowable) return { ...skippedResult(`not knowable in check mode: ${plan.summary}`), check_unknowable: true };
+    run.clock.writes++;
     for (const p of mod.predict?.(args, plan) ?? []) target.factsCache.predict(p);
     return { changed: true, msg: plan.summary, ...(plan.fileDiffs ? { diff: plan.fileDiffs } : {}), ...plan.result };
   }
-  const r = await mod.apply(ctx, args, plan);
+  // counted before and after: what was read ahead of a write (anywhere, the controller's files
+  // included) is read again
+  run.clock.writes++;
+  let r: TaskResult;
+  try {
+    r = await mod.apply(ctx, args, plan);
+  } finally {
+    run.clock.writes++;
+  }
   if (r.changed) target.factsCache.invalidate();
   if (plan.fileDiffs && !r.diff) r.diff = plan.fileDiffs;
   return r;

@@ -49,6 +49,8 @@ export interface PlaybookCase {
     /** per task name, per host: keys the (last, non-item) result must have (objects and lists of objects
      *  compared key by key, other values deep equal; "<absent>" = key must not be there) */
     results?: Record<string, Record<string, Record<string, unknown>>>;
+    /** per host: the most round trips its fact reads may take, and the fewest reads they carry */
+    reads?: Record<string, { max_execs?: number; min_commands?: number }>;
     /** strings that must not appear in the plain nor the JSON output */
     absent?: string[];
     /** loading fails with an input error whose text contains this */
@@ -183,6 +185,11 @@ describe('playbook language cases (test/cases/playbook)', function () {
             const ev = events.filter((e) => e.task.name === task && e.host === host && e.itemLabel === undefined).at(-1);
             expectSubset(ev?.result, substitute(keys, tmp), `result of "${task}" on ${host}`);
           }
+        }
+        for (const [host, r] of Object.entries(want.reads ?? {})) {
+          const got = result.reads[host] ?? { execs: 0, commands: 0 };
+          if (r.max_execs !== undefined) expect(got.execs, `round trips for reads on ${host}`).to.be.at.most(r.max_execs);
+          if (r.min_commands !== undefined) expect(got.commands, `reads on ${host}`).to.be.at.least(r.min_commands);
         }
         for (const s of want.absent ?? []) {
           expect(plain, 'plain output').to.not.include(s);

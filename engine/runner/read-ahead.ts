@@ -1,0 +1,126 @@
+// Read-ahead: when a host starts a task, the reads of the tasks after it start too, so that
+// they share one round trip (the fact cache sends reads asked for in the same turn as one exec).
+// What a read-ahead observed is used at the task's turn only if nothing was written anywhere
+// since it started and the task, rendered again then, asks for the very same thing; otherwise it
+// only warmed the fact cache, whose entries are dropped by every change as before.
+import type { TaskNode } from '../playbook/model.js';
+import type { ModuleContext } from '../modules/types.js';
+import type { FactCache } from '../facts/cache.js';
+import type { RunContext } from './run-context.js';
+import type { PlayContext } from './play-context.js';
+import type { HostState } from './host-state.js';
+import { allConditions, allTags, effective, type Scope } from './scope.js';
+import { selectedByTags } from './tags.js';
+import { truthy } from './truthy.js';
+import { taskVars } from './host-vars.js';
+import { samePlainData } from './same-plain-data.js';
+
+/** a task still to come, with the keywords it inherits */
+export interface Upcoming {
+  task: TaskNode;
+  scope: Scope;
+}
+
+
+/** The functions of task-exec that a read-ahead shares with the real run (passed in: no cycle). */
+export interface ItemPreparer {
+  prepare(task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>): Promise<{
+    mod: { readAhead?: boolean; read(ctx: ModuleContext, p: Record<string, unknown>): Promise<unknown> };
+    delegated: boolean;
+    ctx: ModuleContext;
+    args: Record<string, unknown>;
+    check: boolean;
+    invalid?: string;
+  }>;
+  loopVars(task: TaskNode, scope: Scope, h: HostState, item: unknown, index: number, length: number): Record<string, unknown>;
+}
+
+/**
+ * Start the reads of the current task's loop items and, when the next task has not been read
+ * ahead since the host last changed, of the next `window` tasks. Never throws; what fails here
+ * fails again, reported, at the task's turn.
+ */
+export function startReadAhead(run: RunContext, pc: PlayContext, h: HostState, current: Upcoming, upcoming: readonly Upcoming[], prep: ItemPreparer): void {
+  const ra = h.readAhead;
+  const generation = h.factsCache.generation;
+  const todo: Upcoming[] = [];
+  if (current.task.keywords.loop !== undefined && !ra.isCovered(current.task, generation)) todo.push(current);
+  if (ra.window > 0 && upcoming.length && !ra.isCovered(upcoming[0].task, generation)) {
+    for (const u of upcoming.slice(0, ra.window)) if (!ra.isCovered(u.task, generation)) todo.push(u);
+  }
+  for (const u of todo) {
+    ra.cover(u.task, generation);
+    readTaskAhead(run, pc, h, u, generation, prep).catch(() => undefined);
+  }
+}
+
+async function readTaskAhead(run: RunContext, pc: PlayContext, h: HostState, u: Upcoming, generation: number, prep: ItemPreparer): Promise<void> {
+  const { task, scope } = u;
+  if (task.module === 'meta' || !selectedByTags(allTags(scope, task), run.opts.tags, run.opts.skipTags)) return;
+  if (effective(scope, task, 'delegate_to') !== undefined || truthy(effective(scope, task, 'run_once'))) return;
+  const mod = await run.findModule(task.module);
+  if (!mod?.readAhead) return;
+  const where = { ...task.pos, host: h.name };
+  const vars = taskVars(run, pc, h, task, scope);
+  const conditions = allConditions(scope, task);
+  const loop = task.keywords.loop;
+  const items: unknown[] = loop === undefined ? [undefined] : (run.templater.renderDeep(loop, vars, where) as unknown[]);
+  if (!Array.isArray(items)) return;
+  for (const [i, item] of items.entries()) {
+    const ivars = loop === undefined ? vars : prep.loopVars(task, scope, h, item, i, items.length);
+    if (conditions.length && !run.templater.evalCondition(conditions, ivars, where)) continue;
+    const writes = run.clock.writes;
+    const p = await prep.prepare(task, scope, h, ivars);
+    if (p.invalid || p.delegated) continue;
+    const used = { vars: false };
+    const result = p.mod.read(tracking(p.ctx, used), p.args).then((v) => {
+      // what depends on variables (a template's text) may differ at the task's turn
+      if (used.vars) throw new Error('the read used variables');
+      return v;
+    });
+    result.catch(() => undefined);
+    h.readAhead.put(task, i, { args: p.args, become: p.ctx.become, check: p.check, writes, generation, result });
+  }
+}
+
+/** the context of a read made ahead: it marks its cache reads and notes any use of variables */
+function tracking(ctx: ModuleContext, used: { vars: boolean }): ModuleContext {
+  return {
+    ...ctx,
+    facts: aheadView(ctx.facts),
+    ...(ctx.controllerFacts ? { controllerFacts: aheadView(ctx.controllerFacts) } : {}),
+    get vars() {
+      used.vars = true;
+      return ctx.vars;
+    },
+    renderTemplate: (text, src) => {
+      used.vars = true;
+      return ctx.renderTemplate(text, src);
+    },
+    evalCondition: (expr) => {
+      used.vars = true;
+      return ctx.evalCondition(expr);
+    },
+  };
+}
+
+function aheadView(cache: FactCache): FactCache {
+  const view = Object.create(cache) as FactCache;
+  view.get = (fact, args, become) => cache.get(fact, args, become, true);
+  return view;
+}
+
+/** What was read ahead for this item, if it still tells the truth: else undefined (read again). */
+export function takeReadAhead(
+  run: RunContext,
+  h: HostState,
+  task: TaskNode,
+  item: number,
+  now: { ctx: ModuleContext; args: Record<string, unknown>; check: boolean },
+): Promise<unknown> | undefined {
+  const e = h.readAhead.take(task, item);
+  if (!e) return undefined;
+  if (e.writes !== run.clock.writes || e.generation !== h.factsCache.generation || e.check !== now.check) return undefined;
+  if (!samePlainData(e.become, now.ctx.become) || !samePlainData(e.args, now.args)) return undefined;
+  return e.result;
+}
