@@ -2,7 +2,7 @@
 // meta/argument_specs.yml, with the values of defaults/main.yml. Loaded only when that command runs.
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { createAjv } from '../playbook/ajv.js';
+import { Validators } from '../schema/validators.js';
 import { findRoleDirs, yamlFile } from '../playbook/role-dirs.js';
 import { loadRoleSchema, schemaParams } from '../playbook/role-schema.js';
 import { loadYamlFile } from '../playbook/yaml-source.js';
@@ -24,7 +24,7 @@ export async function roleDoc(name: string, rolesPath: string[]): Promise<string
     const f = yamlFile(join(d, 'defaults'), 'main');
     if (f) Object.assign(defaults, ((await loadYamlFile(f)).data as Record<string, unknown>) ?? {});
   }
-  const rs = await loadRoleSchema(dirs.all, createAjv());
+  const rs = await loadRoleSchema(dirs.all, new Validators('load'));
   const lines = [`role ${name} (${dirs.main})`];
   if (!rs) {
     lines.push('  declares no schema (schema.json or meta/argument_specs.yml); its defaults:');

@@ -27,7 +27,7 @@ export class FactCache {
   generation = 0;
 
   constructor(
-    transport: Transport,
+    private transport: Transport,
     private clock: WriteClock = { writes: 0 },
   ) {
     this.batch = new BatchExec(transport);
@@ -57,7 +57,7 @@ export class FactCache {
     }
     const hit = this.cache.get(key);
     if (hit) return hit.value as Promise<T>;
-    const read = this.batch.exec(fact.command(args), become).then((r) => fact.parse(r, args));
+    const read = this.read(fact, args, become);
     const entry: CacheEntry = { value: read, ...(ahead ? { ahead: this.clock.writes } : {}) };
     this.cache.set(key, entry);
     // a failed read is not cached; only this read's entry goes (a newer one may be there)
@@ -65,6 +65,14 @@ export class FactCache {
       if (this.cache.get(key) === entry) this.cache.delete(key);
     });
     return read;
+  }
+
+  private async read<T, A>(fact: Fact<T, A>, args: A, become?: Become): Promise<T> {
+    if (fact.local && !become && this.transport.kind === 'local') {
+      const v = await fact.local(args);
+      if (v !== undefined) return v;
+    }
+    return fact.parse(await this.batch.exec(fact.command(args), become), args);
   }
 
   invalidate(): void {

@@ -3,6 +3,7 @@
 import { sh, raw } from '../transport/quote.js';
 import { ModuleError } from '../errors.js';
 import type { Fact } from './types.js';
+import { localFileStat } from './file-stat-local.js';
 
 export type ChecksumAlgorithm = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
@@ -61,6 +62,10 @@ echo "\${c%% *}"
 if [ -L "$p" ]; then readlink -- "$p"; fi`;
   },
   overlayKey: ({ path }) => path.replace(/\/+$/, '') || '/',
+  local: (args) => {
+    if (args.checksum && !CHECKSUM_ALGORITHMS.includes(args.checksum)) throw new ModuleError(`unknown checksum algorithm: ${args.checksum}`);
+    return localFileStat(args);
+  },
   parse(r, { path }) {
     if (r.exitCode !== 0) throw new ModuleError(`cannot stat ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
     const lines = r.stdout.split('\n');

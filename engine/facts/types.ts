@@ -14,6 +14,11 @@ export interface Fact<T, A = void> {
    * later read in the same --check run sees what an earlier task would have made.
    */
   overlayKey?(args: A): string;
+  /**
+   * The same value read in-process, for the controller itself (a local connection without
+   * become): no shell spawned per read. undefined: only the command can tell this time.
+   */
+  local?(args: A): Promise<T | undefined>;
 }
 
 /** What a planned change will make true, for later reads in check mode. */

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Validators } from '../schema/validators.js';
 import { InputError } from '../errors.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -24,7 +25,7 @@ function validator(): ValidateFunction {
     const schema = JSON.parse(readFileSync(findInventorySchema(), 'utf8')) as object;
     // the schema is shipped and checked against the meta-schema by a unit test: compiling the
     // meta-schema on every start would cost more than the inventory schema itself
-    compiled = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, validateSchema: false }).compile(schema);
+    compiled = new Validators('inventory', false).get(schema);
   }
   return compiled;
 }

@@ -41,7 +41,9 @@ export const copy: Module<CopyParams, CopyCurrent> = {
       if (params.src!.startsWith('/') && (await predicted(params.src!))) return params.src!;
       throw e;
     });
-    const st = fileStat.parse(await ctx.controller.exec(fileStat.command({ path: src, follow: true })), { path: src, follow: true });
+    // the controller's own file: read in-process unless only stat(1) can name its owner
+    const args = { path: src, follow: true };
+    const st = (await fileStat.local?.(args)) ?? fileStat.parse(await ctx.controller.exec(fileStat.command(args)), args);
     if (!st.exists && (await predicted(src))) {
       return { path: params.dest, desired: Buffer.alloc(0), stat: { path: params.dest, exists: false }, before: undefined, src, pendingSrc: true };
     }

@@ -4,7 +4,7 @@
 import type { Module, TaskResult, FileDiff } from './types.js';
 import { keySpecFrom, keySpecSchema, describeKey, type KeySpec } from '../pki/key-spec.js';
 import { generatePrivateKey, inspectPrivateKey } from '../pki/private-key.js';
-import { loadCertificate, certFacts, tryCertFacts, issuedBy, day, type CertFacts } from '../pki/cert-facts.js';
+import { loadCertificate, certFacts, tryCertFacts, issuedByPem, day, type CertFacts } from '../pki/cert-facts.js';
 import { issueLeaf, type LeafProfile, type SigningKey } from '../pki/issue.js';
 import { reissueReasons, remaining } from '../pki/leaf-reasons.js';
 import { organizationsOf, describeSubject } from '../pki/subject.js';
@@ -116,7 +116,7 @@ export const x509CertModule: Module<X509CertParams, X509CertCurrent> = {
     const cert = certText === null ? null : tryCertFacts(certText);
     let signedByCa: boolean | undefined;
     if (certText !== null && cert && !('error' in cert) && ca && !('error' in ca)) {
-      signedByCa = await issuedBy(loadCertificate(certText), loadCertificate(ca.pem));
+      signedByCa = await issuedByPem(certText, ca.pem);
     }
     return { now, ca, caKey, key, cert, signedByCa };
   },

@@ -3,6 +3,7 @@
 import { x509 } from './x509.js';
 import { normalizeIp } from './ip.js';
 import { keyUsageNames, extendedKeyUsageName, type KeyUsageName } from './usages.js';
+import { memoByText } from './text-memo.js';
 
 export interface CertFacts {
   subject: string;
@@ -55,13 +56,28 @@ export function certFacts(cert: x509.X509Certificate): CertFacts {
   };
 }
 
-/** certFacts of a PEM text, or why it cannot be read. */
-export function tryCertFacts(pem: string): CertFacts | { error: string } {
+/** certFacts of a PEM text, or why it cannot be read (frozen: the same object serves every caller). */
+export const tryCertFacts: (pem: string) => Readonly<CertFacts> | { error: string } = memoByText((pem) => {
   try {
-    return certFacts(loadCertificate(pem));
+    return deepFreeze(certFacts(loadCertificate(pem)));
   } catch (e) {
-    return { error: `not a readable PEM certificate (${(e as Error).message})` };
+    return Object.freeze({ error: `not a readable PEM certificate (${(e as Error).message})` });
   }
+});
+
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') Object.freeze(v);
+  return Object.freeze(o);
+}
+
+const verified = memoByText((pair: string) => {
+  const [certPem, caPem] = pair.split('\0');
+  return issuedBy(loadCertificate(certPem), loadCertificate(caPem));
+});
+
+/** issuedBy for two PEM texts; the signature check is done once per pair. */
+export function issuedByPem(certPem: string, caPem: string): Promise<boolean> {
+  return verified(`${certPem}\0${caPem}`);
 }
 
 /** Was `cert` issued by `ca`: the issuer name is the CA's subject and the CA's key verifies the signature. */

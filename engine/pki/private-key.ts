@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { subtle } from './x509.js';
 import { Secret } from './secret.js';
 import type { KeySpec } from './key-spec.js';
+import { memoByText } from './text-memo.js';
 
 const generate = promisify(generateKeyPair);
 
@@ -60,13 +61,20 @@ export function inspectPrivateKey(pem: Secret): KeyInfo {
 }
 
 /** inspectPrivateKey, or the reason the bytes are not a usable private key. */
-export function tryInspectPrivateKey(pem: Secret): KeyInfo | { error: string } {
-  try {
-    return inspectPrivateKey(pem);
-  } catch (e) {
-    return { error: `not a readable unencrypted private key (${(e as Error).message})` };
-  }
+export function tryInspectPrivateKey(pem: Secret): Readonly<KeyInfo> | { error: string } {
+  return inspected(pem.reveal());
 }
+
+// frozen: the same object serves every caller; it holds only public parts of the key
+const inspected = memoByText((text): Readonly<KeyInfo> | { error: string } => {
+  try {
+    const info = inspectPrivateKey(new Secret(text));
+    if (info.spec) Object.freeze(info.spec);
+    return Object.freeze(info);
+  } catch (e) {
+    return Object.freeze({ error: `not a readable unencrypted private key (${(e as Error).message})` });
+  }
+});
 
 type SigningAlgorithm = RsaHashedImportParams | (EcKeyImportParams & { hash: string });
 

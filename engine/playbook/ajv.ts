@@ -1,17 +1,6 @@
-// One Ajv per process for schemas (playbook, inventory, module params, role params).
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
-export function createAjv(opts: { coerceTypes?: boolean; validateSchema?: boolean } = {}): Ajv {
-  // coerceTypes (run time only): "8080" from -e or a template becomes 8080 where the schema
-  // wants an integer, as Ansible's argument_spec converts types. validateSchema: false only for
-  // an Ajv that compiles schemas another one has checked already.
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, allowUnionTypes: true, coerceTypes: !!opts.coerceTypes, validateSchema: opts.validateSchema ?? true });
-  addFormats(ajv);
-  return ajv;
-}
+// Validation errors as tsplay reports them. Validators come from engine/schema/validators.ts
+// (precompiled at build time, or compiled there); this file loads no part of Ajv.
+import type { ErrorObject, ValidateFunction } from 'ajv';
 
 /** A template string ("{{ x }}") can become any type once rendered. */
 export function isTemplated(v: unknown): boolean {

@@ -1,6 +1,6 @@
 // What the loader needs from outside: modules and where roles live.
-import type { Ajv, ValidateFunction } from 'ajv';
 import type { Module } from '../modules/types.js';
+import type { Validators } from '../schema/validators.js';
 import type { SourceMap } from './yaml-source.js';
 import type { SecretInputs } from '../secrets/inputs.js';
 
@@ -9,10 +9,9 @@ export interface LoadContext {
   findModule(name: string): Promise<Module | undefined>;
   /** directories holding roles, highest priority first (playbook roles/, TSPLAY_ROLES_PATH, shipped) */
   rolesPath: string[];
-  ajv: Ajv;
+  /** validators of schemas as written (playbook, module and role parameters) */
+  schemas: Validators;
   positions: SourceMap;
   /** vault password and redactor for encrypted files */
   secrets?: SecretInputs;
-  /** compiled module-parameter validators */
-  validators: Map<Module, ValidateFunction>;
 }

@@ -27,9 +27,8 @@ export class PlaybookLoader {
 
   constructor(private ctx: LoadContext) {
     const schema = JSON.parse(readFileSync(join(schemasDir(), 'playbook.schema.json'), 'utf8'));
-    ctx.ajv.addSchema(schema);
-    this.playbookValidator = ctx.ajv.getSchema(schema.$id)!;
-    this.keywordValidator = ctx.ajv.getSchema(`${schema.$id}#/definitions/taskKeywords`)!;
+    this.playbookValidator = ctx.schemas.get(schema);
+    this.keywordValidator = ctx.schemas.get(schema, '#/definitions/taskKeywords');
   }
 
   private get sm(): SourceMap {
@@ -212,11 +211,7 @@ export class PlaybookLoader {
   }
 
   validateArgs(mod: Module, args: Record<string, unknown>, pos: SourcePos, file: string): void {
-    let v = this.ctx.validators.get(mod);
-    if (!v) {
-      v = this.ctx.ajv.compile(mod.schema);
-      this.ctx.validators.set(mod, v);
-    }
+    const v = this.ctx.schemas.get(mod.schema);
     const errs = relevantErrors(v, args, true);
     if (errs.length) {
       const e = errs[0];
@@ -321,7 +316,7 @@ export class PlaybookLoader {
       defaults,
       vars,
       params,
-      schema: await loadRoleSchema(dirs.all, this.ctx.ajv, entryPoint),
+      schema: await loadRoleSchema(dirs.all, this.ctx.schemas, entryPoint),
       defaultsPos,
       paramsPos: opts.paramsPos ?? {},
       usedAt: pos,

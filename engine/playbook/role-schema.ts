@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Ajv } from 'ajv';
+import type { Validators } from '../schema/validators.js';
 import { InputError } from '../errors.js';
 import { loadYamlFile, parseYamlText, SourceMap } from './yaml-source.js';
 import { argumentSpecsToSchema } from './role-schema-argspec.js';
@@ -17,32 +17,32 @@ export interface RoleSchema {
   schema: Record<string, unknown>;
 }
 
-export async function loadRoleSchema(dirs: string[], ajv: Ajv, entryPoint = 'main'): Promise<RoleSchema | undefined> {
+export async function loadRoleSchema(dirs: string[], schemas: Validators, entryPoint = 'main'): Promise<RoleSchema | undefined> {
   for (const d of dirs) {
     const json = join(d, 'schema.json');
     if (existsSync(json)) {
       // parsed as YAML (a superset of JSON) for positions in errors
       const sm = new SourceMap();
       const { data } = parseYamlText(await readFile(json, 'utf8'), json, sm);
-      return checked({ file: json, schema: data as Record<string, unknown> }, ajv, sm);
+      return checked({ file: json, schema: data as Record<string, unknown> }, schemas, sm);
     }
     const spec = yamlFile(join(d, 'meta'), 'argument_specs');
     if (spec) {
       const sm = new SourceMap();
       const { data } = await loadYamlFile(spec, sm);
       const schema = argumentSpecsToSchema(data, entryPoint, (obj, key) => sm.pos(obj, key) ?? { file: spec });
-      return schema ? checked({ file: spec, schema }, ajv, sm) : undefined;
+      return schema ? checked({ file: spec, schema }, schemas, sm) : undefined;
     }
   }
   return undefined;
 }
 
-function checked(rs: RoleSchema, ajv: Ajv, sm: SourceMap): RoleSchema {
+function checked(rs: RoleSchema, schemas: Validators, sm: SourceMap): RoleSchema {
   const s = rs.schema;
   if (s === null || typeof s !== 'object' || Array.isArray(s)) throw new InputError('a role schema must be a JSON Schema object', { file: rs.file });
   if (s.type !== undefined && s.type !== 'object') throw new InputError('a role schema describes the role\'s variables: "type" must be "object"', sm.pos(s, 'type') ?? { file: rs.file });
   try {
-    ajv.compile(s);
+    schemas.get(s);
   } catch (e) {
     throw new InputError(`invalid role schema: ${(e as Error).message}`, { file: rs.file });
   }

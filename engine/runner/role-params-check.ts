@@ -30,7 +30,7 @@ export function checkRoleParams(run: RunContext, play: Play, playVars: Record<st
   const hosts = selectHosts(run.inventory, play.hosts, run.opts.limit);
   for (const role of roles) {
     const rs = role.schema!;
-    const validate = run.coercingAjv.compile(rs.schema);
+    const validate = run.renderSchemas.get(rs.schema);
     const declared = Object.keys((rs.schema.properties ?? {}) as object);
     for (const host of hosts) {
       const layers: Layer[] = [

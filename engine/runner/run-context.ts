@@ -8,7 +8,7 @@ import type { Reporter } from '../report/types.js';
 import type { RoleContext } from '../playbook/model.js';
 import { InputError, type ErrorWhere } from '../errors.js';
 import { LocalTransport } from '../transport/local.js';
-import { createAjv } from '../playbook/ajv.js';
+import { Validators } from '../schema/validators.js';
 import { transportFor } from '../transport/factory.js';
 import { HostState } from './host-state.js';
 import type { WriteClock } from '../facts/cache.js';
@@ -19,13 +19,12 @@ export class RunContext {
   readonly hosts = new Map<string, HostState>();
   readonly controller: LocalTransport;
   private invVars = new Map<string, Record<string, unknown>>();
-  readonly validators = new Map<Module, ValidateFunction>();
   /**
-   * validates rendered parameters, converting scalar types as Ansible does. It compiles only
-   * schemas the loader's Ajv already compiled and checked against the meta-schema (module and
-   * role schemas), so it skips that check: compiling the meta-schema costs more than most runs.
+   * validates rendered parameters, converting scalar types as Ansible does. It gets only
+   * schemas the loader already checked against the meta-schema (module and role schemas), so
+   * it skips that check: compiling the meta-schema costs more than most runs.
    */
-  readonly coercingAjv = createAjv({ coerceTypes: true, validateSchema: false });
+  readonly renderSchemas = new Validators('render', false);
   /** a change was predicted (check mode) or made */
   anyChange = false;
   /** counts every write to any host (apply) and check-mode prediction: reads made before one are stale */
@@ -38,7 +37,8 @@ export class RunContext {
     /** resolves at once for the modules the playbook named: the loader loaded them */
     readonly findModule: (name: string) => Promise<Module | undefined>,
     readonly reporter: Required<Reporter>,
-    readonly ajv: Ajv,
+    /** the loader's validators (schemas as written) */
+    readonly schemas: Validators,
   ) {
     this.controller = new LocalTransport('localhost', opts.stopCommands);
   }

@@ -6,7 +6,7 @@ import { findModule as findBuiltin } from '../modules/registry.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { PlaybookLoader } from '../playbook/loader.js';
 import { SourceMap } from '../playbook/yaml-source.js';
-import { createAjv } from '../playbook/ajv.js';
+import { Validators } from '../schema/validators.js';
 import { isTemplated } from '../playbook/ajv.js';
 import { rolesPathFor } from './roles-path.js';
 import { pathExists } from '../path-exists.js';
@@ -45,17 +45,17 @@ export interface LoadedRun {
 
 /** Everything that can be checked without a host: inventory, playbook, roles, vars files, src files. */
 export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
-  const ajv = createAjv();
+  const schemas = new Validators('load');
   const findModule = moduleLookup(opts.modules);
   const secrets = { password: opts.vaultPassword, redactor: opts.redactor };
   const inventory = await loadInventory(opts.inventory, secrets);
   learnSecretVars(inventory, opts.redactor);
   if (opts.redactor && opts.extraVars) for (const name of secretVarNames(opts.extraVars)) opts.redactor.add(opts.extraVars[name]);
   const positions = new SourceMap();
-  const loader = new PlaybookLoader({ findModule, rolesPath: rolesPathFor(opts), ajv, positions, validators: new Map(), secrets });
+  const loader = new PlaybookLoader({ findModule, rolesPath: rolesPathFor(opts), schemas, positions, secrets });
   const playbook = await loader.loadPlaybook(opts.playbook);
   const templater = new Templater() as unknown as TemplateEngine;
-  const run = new RunContext(opts, inventory, templater, findModule, fanout(opts.reporters ?? []), ajv);
+  const run = new RunContext(opts, inventory, templater, findModule, fanout(opts.reporters ?? []), schemas);
   const playVars = new Map<number, Record<string, unknown>>();
   for (const [i, play] of playbook.plays.entries()) {
     const vars: Record<string, unknown> = { ...play.vars };

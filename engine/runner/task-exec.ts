@@ -229,12 +229,7 @@ function becomeFor(run: RunContext, scope: Scope, task: TaskNode, vars: Record<s
 }
 
 function validateRendered(run: RunContext, mod: Module, args: Record<string, unknown>): string | undefined {
-  let v = run.validators.get(mod);
-  if (!v) {
-    v = run.coercingAjv.compile(mod.schema);
-    run.validators.set(mod, v);
-  }
-  const errs = relevantErrors(v, args, false);
+  const errs = relevantErrors(run.renderSchemas.get(mod.schema), args, false);
   return errs.length ? `${mod.name}: ${describeAjvError(errs[0])}` : undefined;
 }
 
@@ -361,10 +356,15 @@ async function runModule(
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    // the listener goes when the sleep ends: a task retrying many times must not pile them up
+    const onAbort = () => {
       clearTimeout(t);
       resolve();
-    });
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

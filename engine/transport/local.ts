@@ -1,10 +1,12 @@
 // ansible_connection: local — commands run on the controller through /bin/sh.
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { ConnectError, InterruptedError } from '../errors.js';
 import type { ShellCommand } from './quote.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport, Become } from './types.js';
 import { prepareCommand } from './command-line.js';
 import { putViaExec, getViaExec } from './file-ops.js';
+import { PutError } from './put-error.js';
 
 export class LocalTransport implements Transport {
   readonly kind = 'local';
@@ -78,8 +80,15 @@ export class LocalTransport implements Transport {
     return putViaExec(this, data, path, opts);
   }
 
-  get(path: string, opts: { become?: Become } = {}): Promise<Buffer | null> {
-    return getViaExec(this, path, opts);
+  /** Without become the controller's own files are read in-process: no shell spawned per read. */
+  async get(path: string, opts: { become?: Become } = {}): Promise<Buffer | null> {
+    if (opts.become) return getViaExec(this, path, opts);
+    try {
+      return await readFile(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new PutError(path, { exitCode: 1, stdout: '', stderr: (e as Error).message, stdoutBytes: Buffer.alloc(0) }, 'read');
+    }
   }
 
   async close(): Promise<void> {}

@@ -20,6 +20,8 @@ interface Loaded {
   packages: Set<string>;
   /** files of dist/engine loaded, relative to it (modules/debug.js) */
   engine: Set<string>;
+  /** every file loaded */
+  urls: string[];
 }
 
 async function loadedBy(args: string[], dir: string): Promise<Loaded> {
@@ -35,7 +37,7 @@ async function loadedBy(args: string[], dir: string): Promise<Loaded> {
     const own = /\/dist\/engine\/(.+)$/.exec(u);
     if (own) engine.add(own[1]);
   }
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, packages, engine };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, packages, engine, urls };
 }
 
 const HEAVY = ['ssh2', '@peculiar/x509', 'asn1js', 'listr2'];
@@ -67,6 +69,8 @@ describe('CLI start-up loads only what the command needs', function () {
     expect(r.code, r.stdout).to.equal(0);
     expect(r.stdout).to.include('ok: [localhost]');
     expect(r.packages.has('ajv'), 'the recorder saw the run').to.equal(true);
+    // the shipped schemas are precompiled at build time: the validators need only Ajv's runtime helpers
+    expect(r.urls.filter((u) => /\/node_modules\/ajv\/dist\/(ajv|core|compile\/)/.test(u)), "Ajv's compiler").to.deep.equal([]);
     for (const p of HEAVY) expect(r.packages.has(p), p).to.equal(false);
     const modules = [...r.engine].filter((f) => f.startsWith('modules/')).sort();
     expect(modules).to.deep.equal(['modules/aliases.js', 'modules/debug.js', 'modules/registry.js', 'modules/site-modules.js']);

@@ -2,7 +2,7 @@
 // gives the same plan, and time enters only through current.now.
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { createAjv } from '../../../engine/playbook/ajv.js';
+import { newAjv } from '../../../engine/schema/validators.js';
 import { x509KeyModule } from '../../../engine/modules/x509_key.js';
 import { x509CaModule } from '../../../engine/modules/x509_ca.js';
 import { x509CertModule, type X509CertParams } from '../../../engine/modules/x509_cert.js';
@@ -11,7 +11,7 @@ import { makeContext, runModule, tempDir } from './context.js';
 import { redactKubeconfig, redactedOrNothing } from '../../../engine/pki/kubeconfig-doc.js';
 
 describe('PKI module schemas', () => {
-  const ajv = createAjv();
+  const ajv = newAjv('load');
   const valid = (schema: Record<string, unknown>, params: unknown) => ajv.compile(schema)(params);
 
   it('accepts the documented parameters', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { projectRoot } from '../../../engine/paths.js';
-import { createAjv } from '../../../engine/playbook/ajv.js';
+import { newAjv, Validators } from '../../../engine/schema/validators.js';
 import { loadRoleSchema } from '../../../engine/playbook/role-schema.js';
 import { tsplay } from '../../e2e/run-tsplay.js';
 
@@ -16,10 +16,10 @@ describe('role schemas and tsplay role doc', function () {
   for (const role of ['preflight', 'containerd']) {
     it(`the shipped ${role} role declares a schema its defaults satisfy`, async () => {
       const dir = join(projectRoot(), 'roles', role);
-      const rs = await loadRoleSchema([dir], createAjv());
+      const rs = await loadRoleSchema([dir], new Validators('load'));
       expect(rs?.file).to.equal(join(dir, 'schema.json'));
       const defaults = yaml.load(await readFile(join(dir, 'defaults', 'main.yml'), 'utf8')) as Record<string, unknown>;
-      const validate = createAjv().compile(rs!.schema);
+      const validate = newAjv('load').compile(rs!.schema);
       expect(validate(defaults), JSON.stringify(validate.errors)).to.equal(true);
       // every default is documented
       expect(Object.keys(rs!.schema.properties as object)).to.include.members(Object.keys(defaults));
