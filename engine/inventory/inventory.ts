@@ -187,6 +187,18 @@ export class Inventory {
     return vars;
   }
 
+  /** Whether any group or host sets this variable anywhere (inventory files, group_vars/, host_vars/). */
+  definesVar(name: string): boolean {
+    const has = (v: Vars | undefined) => !!v && Object.hasOwn(v, name);
+    for (const g of this.groupData.values()) if (has(g.vars)) return true;
+    for (const h of this.hostData.values()) if (has(h.vars)) return true;
+    for (const d of this.varsDirs) {
+      for (const v of d.groupVars.values()) if (has(v)) return true;
+      for (const v of d.hostVars.values()) if (has(v)) return true;
+    }
+    return false;
+  }
+
   /** A group's own variables: inventory-file vars, then group_vars/ files (what --export shows). */
   groupOwnVars(group: string): Vars {
     const g = this.groupData.get(group);

@@ -24,7 +24,10 @@ export class YamlSource {
       const pos = this.pos(err.pos[0]);
       throw new InputError(`YAML syntax error: ${err.message.split('\n')[0]}`, pos);
     }
-    visit(this.doc, {
+    // Walking every node costs about 0.15 s at 5,000 hosts. A forbidden key is either written out
+    // in the text or spelled with a backslash escape in a double-quoted key: without either,
+    // there is none to find.
+    if (/__proto__|constructor|prototype|\\/.test(text)) visit(this.doc, {
       Pair: (_key, pair) => {
         const k = (pair as Pair).key;
         if (isScalar(k)) assertSafeKey(String(k.value), this.posOfNode(k));

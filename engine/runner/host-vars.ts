@@ -2,14 +2,27 @@
 // role defaults < inventory (group_vars all < groups < host) < facts < play vars/vars_files
 // < role vars < block vars < task vars < set_fact/register < role params < extra vars.
 import type { TaskNode } from '../playbook/model.js';
-import { mergeVars } from './lazy-vars.js';
+import { mergeVars, plainLayer } from './lazy-vars.js';
 import type { RunContext } from './run-context.js';
 import type { PlayContext } from './play-context.js';
 import type { HostState } from './host-state.js';
 import { scopeVars, type Scope } from './scope.js';
 
+// One facts layer per gathering: mergeVars remembers which keys of a layer object hold templates,
+// so a layer made anew for every task would have the whole facts tree scanned for "{{" each time.
+const factLayers = new WeakMap<object, Record<string, unknown>>();
+
+function factsLayer(h: HostState): Record<string, unknown> {
+  let layer = factLayers.get(h.factVars);
+  if (!layer || layer.ansible_facts !== h.facts) {
+    layer = { ansible_facts: h.facts, ...h.factVars };
+    factLayers.set(h.factVars, layer);
+  }
+  return layer;
+}
+
 export function hostLayers(run: RunContext, h: HostState): Record<string, unknown>[] {
-  return [run.inventoryVars(h.name), { ansible_facts: h.facts, ...h.factVars }];
+  return [run.inventoryVars(h.name), factsLayer(h)];
 }
 
 /** hostvars: every inventory host's variables, rendered lazily on access */
@@ -33,7 +46,8 @@ export function buildHostvars(run: RunContext, pc: PlayContext): Record<string, 
 
 export function taskVars(run: RunContext, pc: PlayContext, h: HostState, task: TaskNode | undefined, scope: Scope, extra?: Record<string, unknown>): Record<string, unknown> {
   const role = scope.role;
-  const magic: Record<string, unknown> = {
+  // magic variables are values, never templates (a host name holding "{{" is not rendered)
+  const magic: Record<string, unknown> = plainLayer({
     inventory_hostname: h.name,
     inventory_hostname_short: h.name.split('.')[0],
     groups: run.inventory.groupsMap(),
@@ -48,7 +62,7 @@ export function taskVars(run: RunContext, pc: PlayContext, h: HostState, task: T
     playbook_dir: pc.play.dir,
     omit: OMIT,
     ...(role ? { role_name: role.name, role_path: role.path } : {}),
-  };
+  });
   const where = task?.pos;
   return mergeVars(
     [

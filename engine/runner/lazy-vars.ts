@@ -33,6 +33,12 @@ function keysWithTemplates(layer: Record<string, unknown>): Set<string> {
   return keys;
 }
 
+/** A layer whose values are never templates (magic variables): not scanned for "{{". */
+export function plainLayer<T extends Record<string, unknown>>(layer: T): T {
+  templatedKeys.set(layer, new Set());
+  return layer;
+}
+
 /**
  * Merge layers (lowest precedence first) into one object. Templated values become getters
  * that render on first access and then stay rendered.

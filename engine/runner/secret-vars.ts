@@ -9,7 +9,8 @@ export function secretVarNames(vars: Record<string, unknown>): string[] {
 }
 
 export function learnSecretVars(inv: Inventory, redactor: Redactor | undefined): void {
-  if (!redactor) return;
+  // resolving every host's variables costs about 0.3 s at 5,000 hosts: only when some host has the list
+  if (!redactor || !inv.definesVar('tsplay_secret_vars')) return;
   for (const host of inv.hosts()) {
     const vars = inv.hostVars(host);
     for (const name of secretVarNames(vars)) redactor.add(vars[name]);
