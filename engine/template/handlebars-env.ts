@@ -1,13 +1,20 @@
 // One Handlebars environment per Templater (Handlebars.create(): no global registrations),
 // with the config helpers and the internal helpers used by the AST rewrite (strict-ast.ts).
 
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsModule from 'handlebars';
 import { HELPERS, LENIENT_HELPERS, type Helper } from './helpers.js';
 import { TemplateFault, posFromLoc } from './fault.js';
 import { CAPTURE, OUT, STRICT, type RewriteContext } from './strict-ast.js';
 import { kindOf } from './value-kind.js';
 
-export type HandlebarsEnv = ReturnType<typeof Handlebars.create>;
+export type HandlebarsEnv = ReturnType<typeof HandlebarsModule.create>;
+
+// loaded on the first template: a run whose playbook and inventory hold none (facts only)
+// never pays for it
+const require = createRequire(import.meta.url);
+let handlebars: typeof HandlebarsModule | undefined;
+const Handlebars = () => (handlebars ??= require('handlebars') as typeof HandlebarsModule);
 
 interface HelperOptions {
   hash?: Record<string, unknown>;
@@ -49,12 +56,12 @@ function missingDetail(context: unknown, parts: string[]): string {
 export function textOf(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
-  if (typeof v === 'object' && !(v instanceof Handlebars.SafeString)) return JSON.stringify(v);
+  if (typeof v === 'object' && !(handlebars && v instanceof handlebars.SafeString)) return JSON.stringify(v);
   return String(v);
 }
 
 export function createHandlebarsEnv(): { hb: HandlebarsEnv; rewrite: RewriteContext } {
-  const hb = Handlebars.create();
+  const hb = Handlebars().create();
   hb.unregisterHelper('log'); // would write to the console
   for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, wrapHelper(name, fn));
 

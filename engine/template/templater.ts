@@ -25,14 +25,17 @@ const RUNTIME = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefau
 const MAX_CACHE = 20_000;
 
 export class Templater {
-  private readonly hb: HandlebarsEnv;
-  private readonly rewrite: RewriteContext;
+  private env?: { hb: HandlebarsEnv; rewrite: RewriteContext };
   private readonly valueCache = new Map<string, Compiled>();
   private readonly textCache = new Map<string, Compiled>();
   private readonly conditions = new ConditionEvaluator();
 
-  constructor() {
-    ({ hb: this.hb, rewrite: this.rewrite } = createHandlebarsEnv());
+  // the Handlebars environment is made on the first template (see handlebars-env.ts)
+  private get hb(): HandlebarsEnv {
+    return (this.env ??= createHandlebarsEnv()).hb;
+  }
+  private get rewrite(): RewriteContext {
+    return (this.env ??= createHandlebarsEnv()).rewrite;
   }
 
   /** A task string: typed when it is exactly one `{{ expr }}`, else a string. */

@@ -77,6 +77,15 @@ describe('CLI start-up loads only what the command needs', function () {
     expect([...r.engine].filter((f) => f.startsWith('pki/'))).to.deep.equal([]);
   });
 
+  it('a facts-only play (W3): no Handlebars, no diff library, no Ajv compiler', async () => {
+    await writeFile(join(dir, 'facts.yml'), '- hosts: localhost\n  gather_facts: true\n  tasks: []\n');
+    const r = await loadedBy(['run', '-i', 'inv.yml', 'facts.yml'], dir);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/localhost\s*: ok=1 /);
+    for (const p of [...HEAVY, 'handlebars', 'diff']) expect(r.packages.has(p), p).to.equal(false);
+    expect(r.urls.filter((u) => /\/node_modules\/ajv\/dist\/(ajv|core|compile\/)/.test(u)), "Ajv's compiler").to.deep.equal([]);
+  });
+
   it('a playbook naming x509_key loads the PKI code while parsing, before contacting a host', async () => {
     await writeFile(join(dir, 'pki.yml'), '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - x509_key:\n        path: /nonexistent/k.pem\n        bogus: 1\n');
     const r = await loadedBy(['run', '-i', 'inv.yml', 'pki.yml'], dir);
