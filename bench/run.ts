@@ -103,7 +103,8 @@ try {
   if (want('W3')) await workload('W3', 'facts', lab.length, labW3(paths, lab, ansible));
   if (want('W4')) {
     const apply = args.includes('--w4-apply');
-    await workload('W4', `ha-cluster.yml re-run${apply ? '' : ' (--check)'}`, lab.length, labW4(paths, lab, apply));
+    const w4 = await labW4(paths, lab, apply);
+    await workload('W4', `ha-cluster.yml re-run${apply ? '' : ' (--check)'}`, w4[0].hosts.length, w4);
   }
   if (want('W5')) {
     const sshd = await startLoopbackSshd(join(tmp, 'sshd'), await freePort(2299));

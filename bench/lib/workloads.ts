@@ -8,6 +8,7 @@ import { checkFor, genericCheck } from './checks.js';
 import { ansibleEnv, type AnsibleSetup } from './ansible.js';
 import { open, exec, type FloorHost } from './floor.js';
 import { sh } from '../../engine/transport/quote.js';
+import { loadInventory, selectHosts } from '../../engine/inventory/index.js';
 import type { Contender } from './contender.js';
 import type { LoopbackSshd } from './sshd.js';
 
@@ -139,8 +140,12 @@ export function labW3(p: Paths, lab: LabHost[], ansible: AnsibleSetup): Contende
  * run executed tasks there. By default in --check mode, because other people test on the same cluster: a converged
  * re-run changes nothing either way, and check mode does the same reads.
  */
-export function labW4(p: Paths, lab: LabHost[], apply: boolean): Contender[] {
+export async function labW4(p: Paths, running: LabHost[], apply: boolean): Promise<Contender[]> {
   const conn = labConn(p.repo);
+  // the cluster's hosts (a spare lab host, running but in no cluster group, is not part of the work)
+  const inv = await loadInventory([join(p.repo, 'inventories/lab/hosts.yml')]);
+  const cluster = new Set(selectHosts(inv, 'k8s_cluster:etcd'));
+  const lab = running.filter((h) => cluster.has(h.name));
   const names = lab.map((h) => h.name);
   const spec = join(p.tmp, 'floor-w4.json');
   const tsplay: Contender = {

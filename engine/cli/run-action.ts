@@ -1,5 +1,6 @@
 // The `tsplay run` action, loaded only when that command runs: it pulls in the runner, the
 // modules' registry and the reporters, which `--version`/`--help` never need.
+import { setMaxListeners } from 'node:events';
 import { runPlaybook, loadRun } from '../runner/run.js';
 import { selectHosts } from '../inventory/index.js';
 import { PlainReporter } from '../report/plain.js';
@@ -57,6 +58,9 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   // signal exits at once (uploads are atomic, so no file is left half written).
   const ac = new AbortController();
   const stop = new AbortController();
+  // every command running on every host listens for the stop: hundreds at once on a large
+  // inventory, which is not the listener leak Node's default limit of 10 warns about
+  setMaxListeners(0, ac.signal, stop.signal);
   const grace = Number(o.interruptGrace);
   const onSignal = () => {
     if (ac.signal.aborted) process.exit(99);

@@ -9,6 +9,7 @@ import type { RoleContext } from '../playbook/model.js';
 import { InputError, type ErrorWhere } from '../errors.js';
 import { LocalTransport } from '../transport/local.js';
 import { Validators } from '../schema/validators.js';
+import { ChannelLimit } from '../transport/channel-limit.js';
 import { transportFor } from '../transport/factory.js';
 import { HostState } from './host-state.js';
 import type { WriteClock } from '../facts/cache.js';
@@ -25,6 +26,8 @@ export class RunContext {
    * it skips that check: compiling the meta-schema costs more than most runs.
    */
   readonly renderSchemas = new Validators('render', false);
+  /** SSH handshakes in progress at once, over all hosts (each costs the controller a key exchange) */
+  readonly handshakes = new ChannelLimit(32);
   /** a change was predicted (check mode) or made */
   anyChange = false;
   /** counts every write to any host (apply) and check-mode prediction: reads made before one are stale */
@@ -69,7 +72,7 @@ export class RunContext {
     let h = this.hosts.get(name);
     if (!h) {
       // connection variables from -e win over the inventory's, as in Ansible
-      h = new HostState(name, transportFor(name, { ...this.inventoryVars(name), ...this.opts.extraVars }, undefined, this.opts.stopCommands), this.clock);
+      h = new HostState(name, transportFor(name, { ...this.inventoryVars(name), ...this.opts.extraVars }, undefined, this.opts.stopCommands, this.handshakes), this.clock);
       this.hosts.set(name, h);
     }
     return h;

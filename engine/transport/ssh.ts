@@ -17,6 +17,8 @@ export interface SshTransportSettings {
   maxChannels?: number;
   /** stops every running command of this transport (an interrupted run whose grace ran out) */
   stop?: AbortSignal;
+  /** shared by the transports of one run: how many SSH handshakes may be in progress at once */
+  handshakes?: ChannelLimit;
 }
 
 export class SshTransport implements Transport {
@@ -31,10 +33,12 @@ export class SshTransport implements Transport {
   private readonly channels: ChannelLimit;
 
   private readonly stop?: AbortSignal;
+  private readonly handshakes?: ChannelLimit;
 
   constructor(readonly host: string, readonly options: SshOptions, settings: SshTransportSettings = {}) {
     this.channels = new ChannelLimit(settings.maxChannels ?? 8);
     this.stop = settings.stop;
+    this.handshakes = settings.handshakes;
   }
 
   static fromVars(host: string, vars: Record<string, unknown>, ctx?: SshOptionsContext, settings?: SshTransportSettings): SshTransport {
@@ -66,7 +70,7 @@ export class SshTransport implements Transport {
     if (this.conn) return this.conn;
     // Concurrent first calls share one connect: still one connection per host.
     // ssh2 (and its crypto) loads with the first connect: a run on local hosts never needs it
-    this.connecting ??= import('./ssh-connect.js').then((m) => m.openSshConnection(this.options)).then(
+    this.connecting ??= this.handshake().then(
       (c) => {
         this.connectionsOpened++;
         SshTransport.connectionsOpened++;
@@ -83,6 +87,20 @@ export class SshTransport implements Transport {
     return this.connecting.catch(() => {
       throw this.brokenError();
     });
+  }
+
+  /**
+   * Opens the connection once a handshake slot is free: a few hundred key exchanges at once on a
+   * loaded controller made some exceed the connect timeout (measured at 200 hosts on 2 cores).
+   * The timeout counts from the start of this host's own handshake, not from the wait.
+   */
+  private async handshake(): Promise<SshConnection> {
+    const release = await this.handshakes?.acquire();
+    try {
+      return await (await import('./ssh-connect.js')).openSshConnection(this.options);
+    } finally {
+      release?.();
+    }
   }
 
   /** Any loss of the connection (or of a jump host's) makes this transport unusable. */

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { ConnectError, InterruptedError } from '../../../engine/errors.js';
 import { sh } from '../../../engine/transport/quote.js';
 import { SshTransport } from '../../../engine/transport/ssh.js';
+import { ChannelLimit } from '../../../engine/transport/channel-limit.js';
 import { Sshd, sshdAvailable, freePort } from './sshd-fixture.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -51,6 +52,31 @@ describe('SshTransport (real sshd on 127.0.0.1)', function () {
   after(async () => {
     await t?.close();
     await sshd?.stop();
+  });
+
+  it('a run-wide handshake limit: at most that many connects in progress, every host still connects', async () => {
+    // counts the slots held at once
+    class Counting extends ChannelLimit {
+      held = 0;
+      peak = 0;
+      override async acquire(): Promise<() => void> {
+        const release = await super.acquire();
+        this.peak = Math.max(this.peak, ++this.held);
+        return () => {
+          this.held--;
+          release();
+        };
+      }
+    }
+    const handshakes = new Counting(2);
+    const many = Array.from({ length: 6 }, () => SshTransport.fromVars('testhost', sshd.vars(), sshd.ctx, { handshakes }));
+    open.push(...many);
+    await Promise.all(many.map((x) => x.connect()));
+    const rs = await Promise.all(many.map((x) => x.exec(sh`echo ok`)));
+    expect(rs.map((r) => r.stdout)).to.deep.equal(Array(6).fill('ok\n'));
+    expect(handshakes.peak).to.equal(2);
+    expect(handshakes.held).to.equal(0);
+    expect(many.map((x) => x.connectionsOpened)).to.deep.equal(Array(6).fill(1));
   });
 
   it('runs a command: stdout, stderr and a non-zero exit code as a result', async () => {
