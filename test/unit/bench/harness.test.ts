@@ -191,3 +191,42 @@ describe('bench harness', () => {
     });
   });
 });
+
+describe('bench/from-log: the results of a cut-short run, from its log', () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // real lines of the 2026-12-03 run's log (dist/test/unit/bench -> test/unit/bench/fixtures)
+  const log = readFileSync(join(here, '..', '..', '..', '..', 'test', 'unit', 'bench', 'fixtures', 'bench-log-excerpt.txt'), 'utf8');
+
+  it('rebuilds counted runs, warm-ups, timeouts and problems per contender; drops a workload that did not finish', async () => {
+    const { resultsFromLog } = await import('../../../bench/from-log.js');
+    const ws = resultsFromLog(log);
+    expect(ws.map((w) => `${w.id}:${w.hosts}`)).to.deep.equal(['W1:6', 'W5-200:200']);
+    const w1 = ws[0];
+    const c = (name: string) => w1.contenders.find((x) => x.name === name)!;
+    expect(c('tsplay').wall).to.include({ n: 1, median: 2640 });
+    expect(c('ansible (tuned + Mitogen)').wall).to.include({ n: 2, median: 30825 });
+    expect(c('tsplay').runs.filter((r) => !r.counted)).to.have.length(1);
+    expect(c('tsplay').problems, 'warm-up problems are not the counted runs’').to.deep.equal([]);
+    expect(c('ansible (tuned)').mainPeakKb).to.equal(52 * 1024);
+    const w5 = ws[1];
+    const an = w5.contenders.find((x) => x.name === 'ansible (tuned)')!;
+    expect(an.timedOut).to.equal(true);
+    expect(an.wall).to.include({ n: 1, median: 601330 });
+    const floor = w5.contenders.find((x) => x.name === 'floor: ssh2, one exec per task')!;
+    expect(floor.wall!.n).to.equal(3);
+    expect(floor.problems.join(' ')).to.match(/exit code 2/);
+  });
+
+  it('computes the targets as the harness does: a timed-out Ansible run is a lower bound', async () => {
+    const { resultsFromLog } = await import('../../../bench/from-log.js');
+    const { targets } = await import('../../../bench/lib/report.js');
+    const t = targets(resultsFromLog(log));
+    const w1 = t.find((x) => x.workload === 'W1' && x.what === 'ansible (tuned) / tsplay')!;
+    expect(w1.value).to.be.closeTo(94.81 / 2.64, 0.01);
+    expect(w1.met).to.equal(true);
+    const w5 = t.find((x) => x.workload === 'W5-200')!;
+    expect(w5.bound).to.equal('lower');
+    expect(w5.value).to.be.closeTo(601.33 / 26.875, 0.01);
+    expect(w5.met).to.equal(true);
+  });
+});
