@@ -7,10 +7,9 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summarize } from './lib/stats.js';
 import { markdown, targets, type BenchResults, type WorkloadResult } from './lib/report.js';
 import { updateReadme } from './lib/readme.js';
-import type { ContenderResult } from './lib/contender.js';
+import { summarizeRuns } from './lib/contender.js';
 
 const HEADING = /^(W\d(?:-\d+)?) (.+) \((\d+) hosts\)$/;
 const RUN = /^ {2}(run|warm-up) (.+?): ([\d.]+) s, main (\d+) MB, tree (\d+) MB(?: {2}PROBLEMS: (.*))?$/;
@@ -35,17 +34,9 @@ export function resultsFromLog(text: string): WorkloadResult[] {
     c.runs.push({ counted: kind === 'run', wallMs: Number(wall) * 1000, mainPeakKb: Number(main) * 1024, treePeakPssKb: Number(tree) * 1024, treePeakProcs: 0, exitCode: null, timedOut, problems: list });
     if (timedOut) c.timedOut = true;
   }
-  for (const w of out) for (const c of w.contenders) finish(c);
+  for (const w of out) for (const c of w.contenders) summarizeRuns(c);
   // a workload whose counted rounds did not finish is left out rather than shown with fewer runs
   return out.filter((w) => w.contenders.every((c) => c.timedOut || c.runs.some((x) => x.counted)));
-}
-
-function finish(c: ContenderResult): void {
-  const counted = c.runs.filter((x) => x.counted || c.timedOut);
-  c.wall = summarize(counted.map((x) => x.wallMs));
-  c.mainPeakKb = Math.max(0, ...c.runs.map((x) => x.mainPeakKb));
-  c.treePeakPssKb = Math.max(0, ...c.runs.map((x) => x.treePeakPssKb));
-  c.problems = [...new Set(counted.flatMap((x) => x.problems))];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -102,13 +102,16 @@ export async function timeContenders(
       }
     }
   }
-  for (const res of results) {
-    // a timed-out contender has only its one (warm-up) run: report that as a lower bound
-    const counted = res.runs.filter((x) => x.counted || res.timedOut);
-    res.wall = summarize(counted.map((x) => x.wallMs));
-    res.mainPeakKb = Math.max(0, ...res.runs.map((x) => x.mainPeakKb));
-    res.treePeakPssKb = Math.max(0, ...res.runs.map((x) => x.treePeakPssKb));
-    res.problems = [...new Set(res.runs.filter((x) => x.counted || res.timedOut).flatMap((x) => x.problems))];
-  }
+  for (const res of results) summarizeRuns(res);
   return results;
+}
+
+/** Fills a contender's wall-time summary, memory peaks and problems from its runs. */
+export function summarizeRuns(res: ContenderResult): void {
+  // a timed-out contender has only its one (warm-up) run: report that as a lower bound
+  const counted = res.runs.filter((x) => x.counted || res.timedOut);
+  res.wall = summarize(counted.map((x) => x.wallMs));
+  res.mainPeakKb = Math.max(0, ...res.runs.map((x) => x.mainPeakKb));
+  res.treePeakPssKb = Math.max(0, ...res.runs.map((x) => x.treePeakPssKb));
+  res.problems = [...new Set(counted.flatMap((x) => x.problems))];
 }

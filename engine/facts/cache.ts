@@ -2,6 +2,7 @@
 import type { Fact, Prediction } from './types.js';
 import type { Transport, Become } from '../transport/types.js';
 import { BatchExec } from './batch-exec.js';
+import { readFact } from './read-fact.js';
 
 /** counts the run's writes (apply, check-mode predictions), on every host */
 export interface WriteClock {
@@ -57,7 +58,7 @@ export class FactCache {
     }
     const hit = this.cache.get(key);
     if (hit) return hit.value as Promise<T>;
-    const read = this.read(fact, args, become);
+    const read = readFact(fact, args, this.transport, become, (cmd) => this.batch.exec(cmd, become));
     const entry: CacheEntry = { value: read, ...(ahead ? { ahead: this.clock.writes } : {}) };
     this.cache.set(key, entry);
     // a failed read is not cached; only this read's entry goes (a newer one may be there)
@@ -65,14 +66,6 @@ export class FactCache {
       if (this.cache.get(key) === entry) this.cache.delete(key);
     });
     return read;
-  }
-
-  private async read<T, A>(fact: Fact<T, A>, args: A, become?: Become): Promise<T> {
-    if (fact.local && !become && this.transport.kind === 'local') {
-      const v = await fact.local(args);
-      if (v !== undefined) return v;
-    }
-    return fact.parse(await this.batch.exec(fact.command(args), become), args);
   }
 
   invalidate(): void {

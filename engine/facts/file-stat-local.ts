@@ -67,7 +67,7 @@ export async function localFileStat({ path, follow, checksum }: FileStatArgs): P
     nlink: s.nlink,
   };
   // like `[ -f "$p" ]` and `[ -L "$p" ]`: the first follows a link, the second looks at the path itself
-  const target = follow ? s : await statOrAbsent(path, true).catch(() => undefined);
+  const target = !checksum ? undefined : follow ? s : await statOrAbsent(path, true).catch(() => undefined);
   if (checksum && target?.isFile()) {
     const sum = await readFile(path).then((b) => createHash(checksum).update(b).digest('hex'), () => undefined);
     if (sum) st.checksum = sum;

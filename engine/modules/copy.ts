@@ -1,5 +1,6 @@
 // ansible.builtin.copy: a controller file (src) or literal text (content) to a host path.
 import type { Module } from './types.js';
+import { readFact } from '../facts/read-fact.js';
 import { fileStat } from '../facts/file-stat.js';
 import { attrSchema } from './file-attrs.js';
 import { readContentTarget, planContent, type ContentCurrent, type ContentParams } from './content-target.js';
@@ -41,9 +42,8 @@ export const copy: Module<CopyParams, CopyCurrent> = {
       if (params.src!.startsWith('/') && (await predicted(params.src!))) return params.src!;
       throw e;
     });
-    // the controller's own file: read in-process unless only stat(1) can name its owner
-    const args = { path: src, follow: true };
-    const st = (await fileStat.local?.(args)) ?? fileStat.parse(await ctx.controller.exec(fileStat.command(args)), args);
+    // the controller's own file: in-process (fileStat.local) unless only stat(1) can name its owner
+    const st = await readFact(fileStat, { path: src, follow: true }, ctx.controller, undefined);
     if (!st.exists && (await predicted(src))) {
       return { path: params.dest, desired: Buffer.alloc(0), stat: { path: params.dest, exists: false }, before: undefined, src, pendingSrc: true };
     }

@@ -1,5 +1,6 @@
-// At most N commands at once on one SSH connection: OpenSSH's sshd refuses more than
-// MaxSessions (default 10) channels per connection, so extra execs wait their turn.
+// At most N of something at once, the rest waiting their turn: commands on one SSH connection
+// (OpenSSH's sshd refuses more than MaxSessions, default 10, channels per connection) and SSH
+// handshakes in progress over a whole run.
 export class ChannelLimit {
   private active = 0;
   private waiting: Array<() => void> = [];
