@@ -15,8 +15,10 @@ import { createHandlebarsEnv, type HandlebarsEnv } from './handlebars-env.js';
 import { captureProgram, rewriteProgram, type RewriteContext } from './strict-ast.js';
 import { ConditionEvaluator, type Condition } from './condition.js';
 import { isPlainObject } from './value-kind.js';
+import { directTemplate, runDirect, NOT_DIRECT, type DirectTemplate } from './direct.js';
 
-type Compiled = { mode: 'value' | 'text'; run: HandlebarsTemplateDelegate };
+/** `direct`: the template renders without Handlebars when its variables are all there (direct.ts) */
+type Compiled = { mode: 'value' | 'text'; run: HandlebarsTemplateDelegate; direct?: DirectTemplate };
 
 /** Where a value inside renderDeep comes from: one place for all, or one per key path. */
 export type DeepWhere = ErrorWhere | ((path: ReadonlyArray<string | number>) => ErrorWhere | undefined);
@@ -29,6 +31,9 @@ export class Templater {
   private readonly valueCache = new Map<string, Compiled>();
   private readonly textCache = new Map<string, Compiled>();
   private readonly conditions = new ConditionEvaluator();
+
+  /** `direct: false` always runs Handlebars (the tests compare both ways) */
+  constructor(private readonly opts: { direct?: boolean } = {}) {}
 
   // the Handlebars environment is made on the first template (see handlebars-env.ts)
   private get hb(): HandlebarsEnv {
@@ -111,10 +116,12 @@ export class Templater {
     } catch (e) {
       throw this.error(parseMessage(e, text), text, undefined, where, e);
     }
+    // before the rewrite below, which changes the program in place
+    const direct = this.opts.direct === false ? undefined : directTemplate(program, this.rewrite);
     const capture = mode === 'value' ? captureProgram(program, this.rewrite) : undefined;
     const compiled: Compiled = capture
-      ? { mode: 'value', run: this.hb.compile(capture, { noEscape: true, strict: false }) }
-      : { mode: 'text', run: this.hb.compile(rewriteProgram(program, this.rewrite), { noEscape: true, strict: false }) };
+      ? { mode: 'value', run: this.hb.compile(capture, { noEscape: true, strict: false }), direct }
+      : { mode: 'text', run: this.hb.compile(rewriteProgram(program, this.rewrite), { noEscape: true, strict: false }), direct };
     if (cache.size >= MAX_CACHE) cache.clear(); // bound memory on runs with endless distinct strings
     cache.set(text, compiled);
     return compiled;
@@ -122,6 +129,10 @@ export class Templater {
 
   private run(compiled: Compiled, text: string, vars: Record<string, unknown>, where: ErrorWhere | undefined): unknown {
     try {
+      if (compiled.direct) {
+        const v = runDirect(compiled.direct, vars, compiled.mode);
+        if (v !== NOT_DIRECT) return v;
+      }
       if (compiled.mode === 'text') return compiled.run(vars, RUNTIME);
       const capture: { value?: unknown } = {};
       compiled.run(vars, { ...RUNTIME, data: { capture } });
