@@ -45,18 +45,20 @@ export function plainLayer<T extends Record<string, unknown>>(layer: T): T {
  */
 export function mergeVars(layers: Array<Record<string, unknown> | undefined>, renderer: Renderer, where?: ErrorWhere): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
-  const owner = new Map<string, Record<string, unknown>>();
   for (const layer of layers) {
     if (!layer) continue;
-    for (const k of Object.keys(layer)) {
-      owner.set(k, layer);
-      merged[k] = layer[k];
-    }
+    for (const k of Object.keys(layer)) merged[k] = layer[k];
   }
+  // a templated key whose value is still this layer's own (no later layer set another) renders lazily;
+  // no map of owners: this runs for every task on every host
+  let lazy: Array<[string, unknown]> | undefined;
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const k of keysWithTemplates(layer)) if (merged[k] === layer[k]) (lazy ??= []).push([k, layer[k]]);
+  }
+  if (!lazy) return merged;
   const resolving = new Set<string>();
-  for (const [k, layer] of owner) {
-    if (!keysWithTemplates(layer).has(k)) continue;
-    const raw = layer[k];
+  for (const [k, raw] of lazy) {
     Object.defineProperty(merged, k, {
       enumerable: true,
       configurable: true,
