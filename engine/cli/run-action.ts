@@ -12,6 +12,7 @@ import { TsplayError } from '../errors.js';
 import type { Reporter } from '../report/types.js';
 import type { Node } from '../playbook/model.js';
 import { parseExtraVars } from './extra-vars.js';
+import { heapPolicy } from './heap-policy.js';
 import { loadSiteModules } from '../modules/site-modules.js';
 import type { RunOptions } from '../runner/options.js';
 
@@ -50,7 +51,8 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
     : process.stdout.isTTY && !o.verbose && !process.env.CI
       ? new (await import('../report/listr.js')).ListrReporter(out)
       : new PlainReporter(out, { verbose: o.verbose });
-  const reporters: Reporter[] = [view];
+  // not a view: it holds the controller's heap down on plays with hundreds of hosts (heap-policy.ts)
+  const reporters: Reporter[] = [view, heapPolicy()];
   const runLog = o.runLog ?? process.env.TSPLAY_RUN_LOG;
   if (runLog && !o.check) reporters.push(new RunLogReporter(runLog, o.inventory ?? [], redactor));
   // first SIGINT/SIGTERM: the running tasks get --interrupt-grace seconds to finish, then

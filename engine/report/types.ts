@@ -1,4 +1,5 @@
-// Reporter hooks: the runner emits events; reporters only display them.
+// Reporter hooks: the runner emits events; reporters display them (and the CLI's heap policy,
+// engine/cli/heap-policy.ts, watches play sizes). None of them changes what a run does.
 import type { TaskResult } from '../modules/types.js';
 
 export type HostStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable' | 'ignored' | 'rescued';
