@@ -28,6 +28,8 @@ export interface Upcoming {
 // converged tasks into 9 round trips.
 const READS_IN_FLIGHT = 2048;
 const MIN_WINDOW = 8;
+/** from this many hosts in a play on, the window is at its floor and cannot shrink further */
+export const HOSTS_AT_MIN_WINDOW = READS_IN_FLIGHT / MIN_WINDOW;
 
 /** how many tasks ahead this host reads: its own window, cut when the play has many hosts */
 export function windowFor(own: number, hosts: number): number {
