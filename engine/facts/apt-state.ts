@@ -72,7 +72,7 @@ export function parseAptState(stdout: string, names: string[]): AptState {
   }
   const times = (s.get('cache') ?? '').split('\n').map((l) => Number(l.trim())).filter((n) => Number.isFinite(n) && n > 0);
   const now = times.pop();
-  const cacheAge = now !== undefined && times.length ? Math.max(0, now - Math.max(...times)) : undefined;
+  const cacheAge = now !== undefined && times.length ? Math.max(0, now - times.reduce((a, b) => Math.max(a, b))) : undefined;
   return { available: (s.get('tools') ?? '').trim() !== '', packages, cacheAge };
 }
 

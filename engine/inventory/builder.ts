@@ -3,6 +3,7 @@
 import { InputError, type SourcePos } from '../errors.js';
 import { assertSafeKey, newDict } from './safe-keys.js';
 import type { GroupData, HostData } from './types.js';
+import { MAX_INVENTORY_RANGE_HOSTS, withCommas } from './host-range.js';
 
 /** Where something was written; a function when finding the position costs time and is only needed on error. */
 export type Where = SourcePos | (() => SourcePos);
@@ -17,6 +18,8 @@ export class InventoryBuilder {
   readonly warnings: string[] = [];
   /** the file being read: recorded as inventory_file of the hosts it introduces */
   currentFile = '';
+  /** hosts made by ranges so far: each entry is bounded, and so is their sum */
+  private rangeHosts = 0;
 
   constructor() {
     this.addGroup('all', {});
@@ -51,6 +54,17 @@ export class InventoryBuilder {
       }
     }
     return h;
+  }
+
+  /** an entry with ranges expanded to `hosts` names (counted before they are added) */
+  countRangeHosts(entry: string, hosts: number, where: Where): void {
+    this.rangeHosts += hosts;
+    if (this.rangeHosts > MAX_INVENTORY_RANGE_HOSTS) {
+      throw new InputError(
+        `host range "${entry}" brings the hosts made by ranges in this inventory to ${withCommas(this.rangeHosts)}; at most ${withCommas(MAX_INVENTORY_RANGE_HOSTS)} in all`,
+        at(where),
+      );
+    }
   }
 
   addChild(parent: string, child: string, where: Where): void {
@@ -92,7 +106,7 @@ export class InventoryBuilder {
       if (g === maybe) return true;
       if (seen.has(g)) continue;
       seen.add(g);
-      stack.push(...(this.groups.get(g)?.children ?? []));
+      for (const c of this.groups.get(g)?.children ?? []) stack.push(c);
     }
     return false;
   }

@@ -68,6 +68,7 @@ export function parseIniInventory(text: string, file: string, inv: InventoryBuil
         if (eq <= 0) throw new InputError(`expected key=value host variable, got "${word}"`, where);
         vars.push([word.slice(0, eq), iniValue(word.slice(eq + 1))]);
       }
+      if (words[0]!.includes('[')) inv.countRangeHosts(words[0]!, pattern.hostnames.length, where);
       for (const host of pattern.hostnames) {
         inv.addHost(host, group, where);
         if (pattern.port !== undefined) inv.setHostVar(host, 'ansible_port', pattern.port, where);

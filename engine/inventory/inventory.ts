@@ -147,7 +147,7 @@ export class Inventory {
       if (found.has(name)) continue;
       const g = this.groupData.get(name)!;
       found.set(name, g);
-      stack.push(...g.parents);
+      for (const p of g.parents) stack.push(p);
     }
     const sorted = [...found.values()].sort(
       (a, b) => this.depthOf(a.name) - this.depthOf(b.name) || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),

@@ -55,7 +55,8 @@ function matchOne(inv: Inventory, p: ParsedPattern, warn: (m: string) => void): 
   for (const g of inv.groupNames()) {
     if (regex ? regex.test(g) : g === expr) {
       groupMatched = true;
-      results.push(...inv.groupHosts(g));
+      // a loop, not push(...): a spread of 100,000 hosts overflows the stack
+      for (const h of inv.groupHosts(g)) results.push(h);
     }
   }
   if (!groupMatched || regex || expr.includes('.')) {

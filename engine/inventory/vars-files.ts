@@ -31,7 +31,7 @@ async function filesUnder(dir: string): Promise<string[]> {
     const full = join(dir, name);
     const ext = extname(name);
     if (listing!.get(name)) {
-      if (!ext) out.push(...(await filesUnder(full)));
+      if (!ext) for (const f of await filesUnder(full)) out.push(f);
     } else if (!ext || EXTENSIONS.includes(ext)) out.push(full);
   }
   return out;

@@ -57,6 +57,7 @@ export function parseYamlInventory(source: YamlSource, inv: InventoryBuilder): v
       if (e instanceof HostRangeError) throw new InputError(e.message, where());
       throw e;
     }
+    if (key.includes('[')) inv.countRangeHosts(key, pattern.hostnames.length, where);
     for (const host of pattern.hostnames) {
       inv.addHost(host, group, where);
       if (pattern.port !== undefined) inv.setHostVar(host, 'ansible_port', pattern.port, where);

@@ -40,7 +40,7 @@ function edit(p: BlockinfileParams, lines: string[]): { lines: string[]; msg: st
   const body = block.endsWith('\n') ? block : block + '\n';
   const blockLines = present && block ? [begin + '\n', ...splitLines(body), end + '\n'] : [];
 
-  const out = [...lines];
+  let out = [...lines];
   let n0: number | undefined;
   let n1: number | undefined;
   for (let i = 0; i < out.length; i++) {
@@ -62,7 +62,8 @@ function edit(p: BlockinfileParams, lines: string[]): { lines: string[]; msg: st
   }
   if (n0 > 0 && !out[n0 - 1].endsWith('\n')) out[n0 - 1] += '\n';
   if (p.prepend_newline && present && n0 !== 0 && out[n0 - 1] !== '\n') out.splice(n0++, 0, '\n');
-  out.splice(n0, 0, ...blockLines);
+  // not splice(n0, 0, ...blockLines): a block of 100,000 lines would overflow the stack
+  out = [...out.slice(0, n0), ...blockLines, ...out.slice(n0)];
   if (p.append_newline && present) {
     const after = n0 + blockLines.length;
     if (after < out.length && out[after] !== '\n') out.splice(after, 0, '\n');

@@ -112,7 +112,7 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
       if (!st.exists) steps.push({ cmd: sh`mkdir -p -- ${p.path}`, what: 'create directory' });
       const a = attrStep(p, st, { isDir: true });
       if (a) steps.push(a);
-      if (p.recurse && cur.tree) steps.push(...recursiveSteps(p, cur.tree));
+      if (p.recurse && cur.tree) for (const s of recursiveSteps(p, cur.tree)) steps.push(s);
       return change(p, state, steps, `directory ${p.path} exists with ${describeAttrs(st)}${p.recurse ? ', and so does everything under it' : ''}`);
     }
     case 'file': {

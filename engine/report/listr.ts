@@ -103,7 +103,7 @@ export class ListrReporter implements Reporter {
     this.later(() => {
       this.out.write('\nPLAY RECAP\n');
       const hosts = Object.keys(stats);
-      const width = Math.max(0, ...hosts.map((h) => h.length));
+      const width = hosts.reduce((w, h) => Math.max(w, h.length), 0);
       for (const h of hosts) this.out.write(recapLine(h, stats[h], width) + '\n');
     });
   }

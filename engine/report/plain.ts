@@ -73,7 +73,7 @@ export class PlainReporter implements Reporter {
   onRecap(stats: Record<string, HostStats>): void {
     this.w(banner('PLAY RECAP'));
     const hosts = Object.keys(stats);
-    const width = Math.max(0, ...hosts.map((h) => h.length));
+    const width = hosts.reduce((w, h) => Math.max(w, h.length), 0);
     for (const h of hosts) this.w(recapLine(h, stats[h], width));
     this.w('');
   }

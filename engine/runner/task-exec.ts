@@ -200,7 +200,8 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
   }
   const result: TaskResult = { changed: anyChanged, results, msg: anyFailed ? 'One or more items failed' : 'All items completed' };
   // set_fact in a loop: each item's facts are set in turn, so the last item's value stays (Ansible)
-  const facts = Object.assign({}, ...results.filter((r) => !r.failed && !r.skipped).map((r) => r.ansible_facts ?? {}));
+  const facts: Record<string, unknown> = {};
+  for (const r of results) if (!r.failed && !r.skipped && r.ansible_facts) Object.assign(facts, r.ansible_facts);
   if (Object.keys(facts).length) result.ansible_facts = facts;
   if (anyFailed) result.failed = true;
   if (allSkipped && items.length) result.skipped = true;

@@ -47,7 +47,7 @@ export function readKnownHostsFiles(files: string[]): KnownHostEntry[] {
     } catch {
       continue;
     }
-    out.push(...parseKnownHosts(text, f));
+    for (const e of parseKnownHosts(text, f)) out.push(e);
   }
   return out;
 }
