@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError, InputError } from '../errors.js';
 import { parseYamlText } from '../playbook/yaml-source.js';
 import { splitShellWords } from '../transport/shell-words.js';
+import { utf8Text } from '../utf8.js';
 
 export function parseExtraVars(values: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -10,13 +11,13 @@ export function parseExtraVars(values: string[]): Record<string, unknown> {
     const text = v.trim();
     if (text.startsWith('@')) {
       const file = text.slice(1);
-      let body: string;
+      let bytes: Buffer;
       try {
-        body = readFileSync(file, 'utf8');
+        bytes = readFileSync(file);
       } catch (e) {
         throw new UsageError(`-e @${file}: ${(e as Error).message}`);
       }
-      const { data } = parseYamlText(body, file);
+      const { data } = parseYamlText(utf8Text(bytes, file), file);
       if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InputError('extra vars file must be a map', { file });
       Object.assign(out, data);
     } else if (text.startsWith('{')) {

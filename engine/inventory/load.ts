@@ -12,6 +12,7 @@ import { loadVarsDir } from './vars-files.js';
 import { parseYamlInventory } from './yaml-parser.js';
 import { YamlSource } from './yaml-source.js';
 import type { SecretInputs } from '../secrets/inputs.js';
+import { utf8Text } from '../utf8.js';
 
 // Ansible's directory rules: hidden files, group_vars/host_vars and these endings are skipped.
 // site/ holds a site's role and module extensions beside its inventory (README, "Site customization").
@@ -30,7 +31,7 @@ async function statOrUndefined(path: string) {
 
 /** The format is chosen by extension; without one, a file that reads as a YAML mapping is YAML, else INI. */
 async function loadFile(file: string, inv: InventoryBuilder): Promise<void> {
-  const text = await readFile(file, 'utf8');
+  const text = utf8Text(await readFile(file), file);
   inv.currentFile = file;
   const ext = extname(file).toLowerCase();
   if (text.startsWith('$ANSIBLE_VAULT;')) throw new InputError('Ansible Vault files are not supported', { file, line: 1, col: 1 });

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Inventory } from './inventory.js';
 import { parsePattern, splitPatterns, type ParsedPattern } from './pattern-parse.js';
+import { utf8Text } from '../utf8.js';
 
 export interface SelectOptions {
   /** called for each pattern that matches nothing (Ansible warns and goes on) */
@@ -22,7 +23,7 @@ function expandFiles(patterns: string[]): string[] {
     let text: string;
     try {
       if (!statSync(file).isFile()) throw new InputError(`host pattern file "${file}" is not a file`, { file });
-      text = readFileSync(file, 'utf8');
+      text = utf8Text(readFileSync(file), file);
     } catch (e) {
       if (e instanceof InputError) throw e;
       throw new InputError(`cannot read host pattern file "${file}": ${(e as Error).message}`, { file });

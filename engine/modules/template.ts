@@ -5,6 +5,7 @@ import { attrSchema } from './file-attrs.js';
 import { readContentTarget, planContent, type ContentCurrent, type ContentParams } from './content-target.js';
 import { applyWrite, type WriteData } from './write-file.js';
 import { predictWrite } from './predictions.js';
+import { utf8Text } from '../utf8.js';
 
 export interface TemplateParams extends ContentParams {
   src: string;
@@ -33,7 +34,7 @@ export const template: Module<TemplateParams, TemplateCurrent> = {
     const src = await ctx.findFile('templates', params.src);
     const text = await ctx.controller.get(src);
     if (text === null) return { path: params.dest, desired: Buffer.alloc(0), stat: { path: params.dest, exists: false }, before: undefined, error: `could not find template ${params.src}`, src };
-    const rendered = Buffer.from(ctx.renderTemplate(text.toString('utf8'), src), 'utf8');
+    const rendered = Buffer.from(ctx.renderTemplate(utf8Text(text, src, { keepBom: true }), src), 'utf8');
     const base = src.slice(src.lastIndexOf('/') + 1).replace(/\.hbs$/, '');
     return { ...(await readContentTarget(ctx, params.dest, rendered, base)), src };
   },

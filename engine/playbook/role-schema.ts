@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Validators } from '../schema/validators.js';
 import { InputError } from '../errors.js';
 import { loadYamlFile, parseYamlText, SourceMap } from './yaml-source.js';
+import { utf8Text } from '../utf8.js';
 import { argumentSpecsToSchema } from './role-schema-argspec.js';
 import { yamlFile } from './role-dirs.js';
 
@@ -23,7 +24,7 @@ export async function loadRoleSchema(dirs: string[], schemas: Validators, entryP
     if (existsSync(json)) {
       // parsed as YAML (a superset of JSON) for positions in errors
       const sm = new SourceMap();
-      const { data } = parseYamlText(await readFile(json, 'utf8'), json, sm);
+      const { data } = parseYamlText(utf8Text(await readFile(json), json), json, sm);
       return checked({ file: json, schema: data as Record<string, unknown> }, schemas, sm);
     }
     const spec = yamlFile(join(d, 'meta'), 'argument_specs');

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { SourcePos } from '../errors.js';
 import type { Inventory } from '../inventory/index.js';
 import { parseYamlText, SourceMap } from '../playbook/yaml-source.js';
+import { utf8Text } from '../utf8.js';
 
 const EXT = ['', '.yml', '.yaml', '.json'];
 
@@ -28,7 +29,7 @@ function keyIn(file: string, key: string, match: (path: string[]) => boolean): S
   let data: unknown;
   const sm = new SourceMap();
   try {
-    data = parseYamlText(readFileSync(file, 'utf8'), file, sm).data;
+    data = parseYamlText(utf8Text(readFileSync(file), file), file, sm).data;
   } catch {
     return undefined; // INI inventory or unreadable: the caller names the file
   }

@@ -2,7 +2,8 @@
 // run's password, and everything in it becomes a secret for the redactor.
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import { decryptText, isVaultText } from '../vault/format.js';
+import { decryptBytes, isVaultText } from '../vault/format.js';
+import { utf8Text } from '../utf8.js';
 import type { Redactor } from './redactor.js';
 
 export interface SecretInputs {
@@ -18,12 +19,12 @@ export interface InputText {
 }
 
 export async function readInput(file: string, secrets?: SecretInputs): Promise<InputText> {
-  const raw = await readFile(file, 'utf8');
+  const raw = utf8Text(await readFile(file), file);
   if (!isVaultText(raw)) return { text: raw, encrypted: false };
   if (secrets?.password === undefined) {
     throw new InputError('this file is vault-encrypted: give --vault-password-file (or TSPLAY_VAULT_PASSWORD_FILE)', { file, line: 1, col: 1 });
   }
-  return { text: decryptText(raw, secrets.password, file), encrypted: true };
+  return { text: utf8Text(decryptBytes(raw, secrets.password, file), file), encrypted: true };
 }
 
 /** after parsing an encrypted file: all its values are secrets */
