@@ -1,24 +1,25 @@
-// -e / --extra-vars: key=value pairs, @file (YAML or JSON), or inline JSON/YAML maps.
-import { readFileSync } from 'node:fs';
+// -e / --extra-vars: key=value pairs, @file (YAML or JSON, vault-encrypted or not), or inline JSON/YAML maps.
 import { UsageError, InputError } from '../errors.js';
 import { parseYamlText } from '../playbook/yaml-source.js';
 import { splitShellWords } from '../transport/shell-words.js';
-import { utf8Text } from '../utf8.js';
+import { readInput, learnSecrets, type InputText, type SecretInputs } from '../secrets/inputs.js';
 
-export function parseExtraVars(values: string[]): Record<string, unknown> {
+export async function parseExtraVars(values: string[], secrets?: SecretInputs): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const v of values) {
     const text = v.trim();
     if (text.startsWith('@')) {
       const file = text.slice(1);
-      let bytes: Buffer;
+      let input: InputText;
       try {
-        bytes = readFileSync(file);
+        input = await readInput(file, secrets);
       } catch (e) {
+        if (e instanceof InputError) throw e;
         throw new UsageError(`-e @${file}: ${(e as Error).message}`);
       }
-      const { data } = parseYamlText(utf8Text(bytes, file), file);
+      const { data } = parseYamlText(input.text, file);
       if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InputError('extra vars file must be a map', { file });
+      learnSecrets(input, data, secrets);
       Object.assign(out, data);
     } else if (text.startsWith('{')) {
       const { data } = parseYamlText(text, '<extra-vars>');

@@ -3,23 +3,30 @@ import { loadInventory, selectHosts } from '../inventory/index.js';
 import { transportFor } from '../transport/factory.js';
 import { gatherFacts } from '../facts/gather.js';
 import { mapLimit } from '../runner/pool.js';
+import { learnSecretVars } from '../runner/secret-vars.js';
+import { cliSecrets, redactingErrors } from './secret-inputs.js';
 
-export async function factsAction(o: { inventory?: string[]; limit: string; forks: number }, exit: { code: number }): Promise<void> {
-  const inv = await loadInventory(o.inventory ?? []);
-  const hosts = selectHosts(inv, o.limit);
+export async function factsAction(o: { inventory?: string[]; limit: string; forks: number; vaultPasswordFile?: string }, exit: { code: number }): Promise<void> {
+  const secrets = cliSecrets(o.vaultPasswordFile);
   const out: Record<string, unknown> = {};
-  await mapLimit(hosts, o.forks, async (h) => {
-    const t = transportFor(h, inv.hostVars(h));
-    try {
-      await t.connect();
-      out[h] = { ansible_facts: gatherFacts.parse(await t.exec(gatherFacts.command())) };
-    } catch (e) {
-      out[h] = { unreachable: true, msg: (e as Error).message };
-      exit.code = 4;
-    } finally {
-      await t.close();
-    }
+  const hosts = await redactingErrors(secrets.redactor, async () => {
+    const inv = await loadInventory(o.inventory ?? [], secrets);
+    learnSecretVars(inv, secrets.redactor);
+    const hosts = selectHosts(inv, o.limit);
+    await mapLimit(hosts, o.forks, async (h) => {
+      const t = transportFor(h, inv.hostVars(h));
+      try {
+        await t.connect();
+        out[h] = { ansible_facts: gatherFacts.parse(await t.exec(gatherFacts.command())) };
+      } catch (e) {
+        out[h] = { unreachable: true, msg: (e as Error).message };
+        exit.code = 4;
+      } finally {
+        await t.close();
+      }
+    });
+    return hosts;
   });
   const ordered = Object.fromEntries(hosts.map((h) => [h, out[h]]));
-  process.stdout.write(JSON.stringify(ordered, null, 2) + '\n');
+  process.stdout.write(secrets.redactor.redact(JSON.stringify(ordered, null, 2)) + '\n');
 }

@@ -8,6 +8,7 @@ export function addFactsCommand(program: Command, exit: { code: number }): void 
     .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('-l, --limit <pattern>', 'only hosts matching this pattern', 'all')
     .option('-f, --forks <n>', 'hosts in parallel', (v) => parseInt(v, 10), 25)
+    .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE)')
     // the action's imports load only when `facts` is the command
     .action(async (o) => (await import('./facts-action.js')).factsAction(o, exit));
 }

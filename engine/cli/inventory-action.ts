@@ -1,13 +1,24 @@
 // The `tsplay inventory` action, loaded only when that command runs (inventory parsing, ajv).
 import { loadInventory, inventoryList, inventoryGraph, inventoryHost } from '../inventory/index.js';
 import { UsageError } from '../errors.js';
+import { learnSecretVars } from '../runner/secret-vars.js';
+import { cliSecrets, redactingErrors } from './secret-inputs.js';
 
-export async function inventoryAction(o: { inventory?: string[]; list?: boolean; graph?: string | boolean; host?: string }, exit: { code: number }): Promise<void> {
+export async function inventoryAction(
+  o: { inventory?: string[]; list?: boolean; graph?: string | boolean; host?: string; vaultPasswordFile?: string },
+  exit: { code: number },
+): Promise<void> {
   const modes = [o.list, o.graph, o.host].filter((x) => x !== undefined);
   if (modes.length !== 1) throw new UsageError('give exactly one of --list, --graph or --host');
-  const inv = await loadInventory(o.inventory ?? []);
-  if (o.list) process.stdout.write(JSON.stringify(inventoryList(inv), null, 4) + '\n');
-  else if (o.graph !== undefined) process.stdout.write(inventoryGraph(inv, typeof o.graph === 'string' ? o.graph : 'all') + '\n');
-  else process.stdout.write(JSON.stringify(inventoryHost(inv, o.host!), null, 4) + '\n');
+  const secrets = cliSecrets(o.vaultPasswordFile);
+  await redactingErrors(secrets.redactor, async () => {
+    const inv = await loadInventory(o.inventory ?? [], secrets);
+    learnSecretVars(inv, secrets.redactor);
+    // a value from a vault file shows as ******** here too (`tsplay vault view FILE` prints the file)
+    const print = (text: string) => process.stdout.write(secrets.redactor.redact(text) + '\n');
+    if (o.list) print(JSON.stringify(inventoryList(inv), null, 4));
+    else if (o.graph !== undefined) print(inventoryGraph(inv, typeof o.graph === 'string' ? o.graph : 'all'));
+    else print(JSON.stringify(inventoryHost(inv, o.host!), null, 4));
+  });
   exit.code = 0;
 }

@@ -72,6 +72,7 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const password = vaultPassword(o.vaultPasswordFile);
   const modulesPath = [...(o.modulesPath ?? []), ...(process.env.TSPLAY_MODULES_PATH?.split(':').filter(Boolean) ?? [])];
   const opts: RunOptions = {
     playbook,
@@ -81,7 +82,7 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
     limit: o.limit,
     tags: o.tags,
     skipTags: o.skipTags,
-    extraVars: parseExtraVars(o.extraVars ?? []),
+    extraVars: await parseExtraVars(o.extraVars ?? [], { password, redactor }),
     forks: o.forks,
     startAtTask: o.startAtTask,
     forceHandlers: !!o.forceHandlers,
@@ -90,7 +91,7 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
     reporters,
     signal: ac.signal,
     stopCommands: stop.signal,
-    vaultPassword: vaultPassword(o.vaultPasswordFile),
+    vaultPassword: password,
     redactor,
   };
   try {
