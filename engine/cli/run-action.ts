@@ -87,7 +87,8 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
     startAtTask: o.startAtTask,
     forceHandlers: !!o.forceHandlers,
     rolesPath: o.rolesPath,
-    modules: await loadSiteModules(playbook, modulesPath),
+    // checking or listing runs no site module code where a schema file describes the module
+    modules: await loadSiteModules(playbook, modulesPath, { importCode: !(o.syntaxCheck || o.listHosts || o.listTasks) }),
     reporters,
     signal: ac.signal,
     stopCommands: stop.signal,
