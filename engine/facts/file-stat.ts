@@ -38,6 +38,14 @@ export interface FileStatArgs {
   checksum?: ChecksumAlgorithm;
 }
 
+/**
+ * "link/" names what the link points at (the kernel follows a link before a trailing slash):
+ * looking at a path itself, without following, means looking at it without its trailing slashes.
+ */
+export function withoutTrailingSlash(path: string): string {
+  return path.replace(/\/+$/, '') || (path ? '/' : path);
+}
+
 const FORMAT = 'present\\n%F\\n%a\\n%u\\n%g\\n%U\\n%G\\n%s\\n%Y\\n%i\\n%d\\n%h\\n';
 
 function typeOf(statType: string): FileType {
@@ -54,14 +62,14 @@ export const fileStat: Fact<FileStat, FileStatArgs> = {
     const missing = follow ? sh`[ ! -e "$p" ]` : sh`[ ! -e "$p" ] && [ ! -L "$p" ]`;
     // The digest reads stdin so its output never echoes (escaped) file names.
     const sum = checksum ? sh`c=$( { ${raw(checksum)}sum < "$p"; } 2>/dev/null ) || c=''` : sh`c=''`;
-    return sh`p=${path}
+    return sh`p=${follow ? path : withoutTrailingSlash(path)}
 if ${missing}; then echo absent; exit 0; fi
 stat ${raw(follow ? '-L ' : '')}--printf ${FORMAT} -- "$p" || exit 1
 if [ -f "$p" ]; then ${sum}; else c=''; fi
 echo "\${c%% *}"
 if [ -L "$p" ]; then readlink -- "$p"; fi`;
   },
-  overlayKey: ({ path }) => path.replace(/\/+$/, '') || '/',
+  overlayKey: ({ path }) => withoutTrailingSlash(path) || '/',
   local: (args) => {
     if (args.checksum && !CHECKSUM_ALGORITHMS.includes(args.checksum)) throw new ModuleError(`unknown checksum algorithm: ${args.checksum}`);
     return localFileStat(args);

@@ -1,7 +1,7 @@
 // ansible.builtin.file: a path's kind (directory, file, link, hard link, absent, touched) and
 // its mode/owner/group. The diff builds the exact commands; apply runs them in order.
 import { sh, type ShellCommand } from '../transport/quote.js';
-import { fileStat, type FileStat } from '../facts/file-stat.js';
+import { fileStat, withoutTrailingSlash, type FileStat } from '../facts/file-stat.js';
 import { fileTree, type TreeEntry } from '../facts/file-tree.js';
 import type { Module, Plan, TaskResult } from './types.js';
 import { attrChanges, attrCommand, attrSchema, describeAttrs, hasAttrChange, type AttrChange, type AttrParams } from './file-attrs.js';
@@ -93,7 +93,7 @@ function attrStep(p: FileParams, st: FileStat, opts: { isDir?: boolean; noFollow
   const params = opts.noFollow ? { owner: p.owner, group: p.group } : p; // a symlink has no mode of its own
   const c = attrChanges(params, st, { isDir: opts.isDir });
   if (!hasAttrChange(c)) return undefined;
-  return { cmd: attrCommand(p.path, c, { noFollow: opts.noFollow }), what: c.what.join(', ') };
+  return { cmd: attrCommand(opts.noFollow ? withoutTrailingSlash(p.path) : p.path, c, { noFollow: opts.noFollow }), what: c.what.join(', ') };
 }
 
 function plan(p: FileParams, cur: FileCurrent): Plan {
@@ -104,12 +104,15 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
   switch (state) {
     case 'absent': {
       if (!st.exists) return change(p, state, [], `${p.path} is absent`);
-      return change(p, state, [{ cmd: sh`rm -rf -- ${p.path}`, what: `remove ${kind}` }], '');
+      // "link/" would make rm follow the link and empty what it points at: remove the name itself
+      return change(p, state, [{ cmd: sh`rm -rf -- ${withoutTrailingSlash(p.path)}`, what: `remove ${kind}` }], '');
     }
     case 'directory': {
       if (st.exists && st.type !== 'directory') return fail(`${p.path} exists as a ${kind}, not a directory`);
       const steps: Step[] = [];
-      if (!st.exists) steps.push({ cmd: sh`mkdir -p -- ${p.path}`, what: 'create directory' });
+      // with a mode asked for, the new directory is 0700 until the chown/chmod below: nobody
+      // else opens it in between (and keeps a handle on it) under the umask's 0755
+      if (!st.exists) steps.push({ cmd: p.mode !== undefined ? sh`mkdir -p -m 0700 -- ${p.path}` : sh`mkdir -p -- ${p.path}`, what: 'create directory' });
       const a = attrStep(p, st, { isDir: true });
       if (a) steps.push(a);
       if (p.recurse && cur.tree) for (const s of recursiveSteps(p, cur.tree)) steps.push(s);
@@ -140,6 +143,7 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
       if (p.src === undefined) return fail(`src is required for state=${state}`);
       const srcPath = state === 'link' ? linkSourcePath(p.path, p.src) : p.src;
       const src = cur.src!;
+      const self = withoutTrailingSlash(p.path); // the link's own name, as its stat was read
       const steps: Step[] = [];
       if (state === 'link') {
         if (st.exists && st.type === 'link' && st.linkTarget === p.src) {
@@ -150,11 +154,11 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
         if (!src.exists && !p.force && !cur.check) return fail(`src file does not exist, use "force=yes" if you really want to create the link: ${srcPath}`);
         if (st.exists && st.type === 'directory') {
           if (!p.force) return fail(`refusing to convert from directory to symlink for ${p.path}`);
-          steps.push({ cmd: sh`rmdir -- ${p.path}`, what: 'remove empty directory' });
+          steps.push({ cmd: sh`rmdir -- ${self}`, what: 'remove empty directory' });
         } else if (st.exists && st.type !== 'link' && !p.force) {
           return fail(`refusing to convert from ${kind} to symlink for ${p.path}`);
         }
-        steps.push({ cmd: sh`ln -sfn -- ${p.src} ${p.path}`, what: st.exists ? `point link at ${p.src}` : `create link to ${p.src}` });
+        steps.push({ cmd: sh`ln -sfn -- ${p.src} ${self}`, what: st.exists ? `point link at ${p.src}` : `create link to ${p.src}` });
       } else {
         if (!src.exists && cur.check) return { kind: 'change', summary: `src ${srcPath} does not exist yet: an earlier task must create it`, unknowable: true };
         if (!src.exists) return fail(`src does not exist: ${srcPath}`);
@@ -165,7 +169,7 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
         }
         if (st.exists && st.type === 'directory') return fail(`${p.path} is a directory: cannot replace it with a hard link`);
         if (st.exists && st.type === 'file' && (st.nlink ?? 1) < 2 && !p.force) return fail(`Cannot link, file exists at destination: ${p.path} (use force=yes)`);
-        steps.push({ cmd: sh`ln -f -- ${srcPath} ${p.path}`, what: `hard link to ${srcPath}` });
+        steps.push({ cmd: sh`ln -f -- ${srcPath} ${self}`, what: `hard link to ${srcPath}` });
       }
       // owner/group on a new link: compared with nothing, set after it exists
       const fresh: FileStat = state === 'hard' && src.exists ? { ...src, path: p.path } : { path: p.path, exists: false };

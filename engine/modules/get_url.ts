@@ -5,6 +5,7 @@ import type { Module, Plan, TaskResult } from './types.js';
 import { sh, raw, type ShellCommand } from '../transport/quote.js';
 import { pathChecksum, CHECKSUM_TOOLS, type ChecksumAlgo, type PathChecksum } from '../facts/path-checksum.js';
 import { fileModeString, sameMode, MODE_SCHEMA } from '../facts/file-mode.js';
+import { ownerSpec, settleAttrsCommand } from '../transport/atomic-put.js';
 
 export interface GetUrlParams {
   url: string;
@@ -111,9 +112,10 @@ export const getUrlModule: Module<GetUrlParams, PathChecksum> = {
     const data = plan.data as GetUrlPlanData;
     const cs = parseChecksum(p.checksum);
     const mode = fileModeString(p.mode);
-    const owner = p.owner ? (p.group ? `${p.owner}:${p.group}` : p.owner) : p.group ? `:${p.group}` : '';
+    const owner = ownerSpec(p.owner, p.group);
+    // owner before mode: chown clears setuid/setgid bits
     const attrs = (target: ShellCommand) =>
-      sh`${mode ? sh`chmod ${mode} ${target}` : sh`:`}; ${owner ? sh`chown ${owner} ${target}` : sh`:`}`;
+      sh`${owner ? sh`chown -- ${owner} ${target}` : sh`:`}; ${mode ? sh`chmod -- ${mode} ${target}` : sh`:`}`;
     const dir = data.file.slice(0, data.file.lastIndexOf('/')) || '/';
     const T = raw('"$t"');
     const script = data.download
@@ -124,8 +126,7 @@ ${fetchCommand(p, sh`${T}`)}
 ${cs ? sh`got=$(${CHECKSUM_TOOLS[cs.algo]} < "$t" | cut -d' ' -f1)
 if [ "$got" != ${cs.hex} ]; then echo "checksum mismatch: expected "${`${cs.algo}:${cs.hex}`}", got $got" >&2; exit 65; fi` : sh`:`}
 if [ -f ${data.file} ] && cmp -s "$t" ${data.file}; then echo unchanged; ${attrs(sh`${data.file}`)}; exit 0; fi
-if [ -e ${data.file} ]; then chmod --reference=${data.file} "$t"; else chmod 0644 "$t"; fi
-${attrs(sh`${T}`)}
+${settleAttrsCommand(sh`${T}`, data.file, { mode, owner: p.owner, group: p.group })}
 mv -f "$t" ${data.file}
 trap - EXIT INT TERM HUP
 echo changed`

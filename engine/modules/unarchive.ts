@@ -27,10 +27,17 @@ interface UnarchiveRead {
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.xz|txz|tar\.bz2|tbz2|tar\.zst|zip)$/i;
 export const isZip = (src: string) => /\.zip$/i.test(src);
 
+/**
+ * GNU tar reads a name with a colon before any slash as host:file (a remote archive through
+ * rsh), and unquotes backslash escapes in -C's directory (`a\057..\057b` would be `a/../b`):
+ * every path is taken literally instead.
+ */
+const TAR_LITERAL = ['--force-local', '--no-unquote'];
+
 export function listCommand(archive: string): ShellCommand {
   return isZip(archive)
     ? sh`command -v unzip >/dev/null || { echo "unzip is not installed" >&2; exit 4; }; unzip -Z1 ${archive}`
-    : sh`tar -tf ${archive}`;
+    : sh`tar ${TAR_LITERAL} -t -f ${archive}`;
 }
 
 /** Reads entry names on stdin; prints "missing NAME" for each absent under dest, then "total N". */
@@ -58,8 +65,8 @@ export function extractCommand(archive: string, dest: string, p: UnarchiveParams
   const mode = fileModeString(p.mode);
   const x = isZip(p.src)
     ? sh`command -v unzip >/dev/null || { echo "unzip is not installed" >&2; exit 4; }; unzip -o -q ${extra} ${archive} -d ${dest}`
-    : sh`tar -x ${extra} -f ${archive} -C ${dest}`;
-  return mode ? sh`${x} && chmod ${mode} ${dest}` : x;
+    : sh`tar ${TAR_LITERAL} -x ${extra} -f ${archive} -C ${dest}`;
+  return mode ? sh`${x} && chmod -- ${mode} ${dest}` : x;
 }
 
 export const unarchiveModule: Module<UnarchiveParams, UnarchiveRead> = {

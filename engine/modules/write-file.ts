@@ -1,6 +1,6 @@
 // The shared tail of every module that writes a whole file (copy, template, lineinfile,
 // blockinfile): plan = new content and/or attributes; apply = backup, atomic put, chown/chmod.
-import { sh } from '../transport/quote.js';
+import { sh, type ShellCommand } from '../transport/quote.js';
 import type { FileStat } from '../facts/file-stat.js';
 import type { ModuleContext, Plan, TaskResult } from './types.js';
 import { attrChanges, attrCommand, describeAttrs, hasAttrChange, type AttrChange, type AttrParams } from './file-attrs.js';
@@ -78,11 +78,29 @@ function failed(msg: string, extra: Partial<TaskResult> = {}): TaskResult {
   return { ...extra, changed: false, failed: true, msg };
 }
 
-/** "/etc/x.2025-01-31@12:00:00~", as Ansible names backups (local time) */
-export function backupName(path: string, now = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}`;
-  return `${path}.${stamp}~`;
+/**
+ * Copy `path` to a new backup beside it and print the backup's name. Named as Ansible's
+ * backup_local names them, PATH.PID.YYYY-MM-DD@HH:MM:SS~ (the host's pid and local time), and
+ * never over an existing file: the copy is made under a private temp name (mktemp's 0600 until
+ * cp -p gives it the original's owner and mode), then hard-linked to the first free name, which
+ * fails rather than replaces when a backup of that name exists (two edits in one second).
+ */
+export function backupCommand(path: string): ShellCommand {
+  const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) || '/' : '.';
+  return sh`set -e
+s=$(date +%Y-%m-%d@%H:%M:%S)
+t=$(mktemp ${dir + '/.tsplay-backup.XXXXXX'})
+trap 'rm -f "$t"' EXIT INT TERM HUP
+cp -p -- ${path} "$t"
+b=${path}.$$.$s~
+n=0
+until ln -T -- "$t" "$b" 2>/dev/null; do
+  if [ ! -e "$b" ] && [ ! -L "$b" ]; then ln -T -- "$t" "$b"; exit 1; fi
+  n=$((n + 1))
+  [ "$n" -le 1000 ] || { echo "no free backup name for "${path} >&2; exit 1; }
+  b=${path}.$$.$s.$n~
+done
+printf '%s\n' "$b"`;
 }
 
 export async function applyWrite(ctx: ModuleContext, data: WriteData, result: Partial<TaskResult> = {}): Promise<TaskResult> {
@@ -104,10 +122,9 @@ export async function applyWrite(ctx: ModuleContext, data: WriteData, result: Pa
   const out: TaskResult = { ...result, changed: true };
   if (data.content) {
     if (data.backup && data.exists) {
-      const name = backupName(path);
-      const err = await run(sh`cp -p -- ${path} ${name}`, `cannot back up ${path}`);
-      if (err) return failed(err, result);
-      out.backup_file = name;
+      const r = await ctx.transport.exec(backupCommand(path), { become });
+      if (r.exitCode !== 0) return failed(`cannot back up ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`, result);
+      out.backup_file = r.stdout.replace(/\n$/, '');
     }
     try {
       await ctx.transport.put(data.content, path, { mode: data.attrs.mode, owner: data.attrs.owner, group: data.attrs.group, become });

@@ -125,6 +125,40 @@ describe('host modules on this machine (LocalTransport)', function () {
       expect(second.plan).to.deep.include({ kind: 'noop', reason: `${params.creates} exists (creates)` });
     });
 
+    it('a dest with backslash escapes is that directory: tar does not unquote it into another one', async () => {
+      build(dir);
+      // `lit\057..\057other` unquoted would be lit/../other
+      for (const d of ['t/lit', 't/other', 't/lit\\057..\\057other']) mkdirSync(join(dir, d), { recursive: true });
+      const dest = join(dir, 't/lit\\057..\\057other');
+      for (const remote_src of [false, true]) {
+        const r = await runModule(unarchiveModule, { src: join(dir, 'pkg.tar.gz'), dest, remote_src }, makeContext());
+        expect(r.result, JSON.stringify(r)).to.include({ changed: true });
+        expect(readFileSync(join(dest, 'pkg/bin/tool'), 'utf8')).to.equal('#!/bin/sh\necho tool\n');
+        expect(readdirSync(join(dir, 't/other')), 'nothing lands in the unquoted path').to.deep.equal([]);
+        expect(readdirSync(join(dir, 't/lit'))).to.deep.equal([]);
+        const again = await runModule(unarchiveModule, { src: join(dir, 'pkg.tar.gz'), dest, remote_src }, makeContext());
+        expect(again.plan.kind).to.equal('noop');
+        rmSync(join(dest, 'pkg'), { recursive: true });
+      }
+    });
+
+    it('remote_src named host:file is a local file, not a remote archive over rsh', async () => {
+      build(dir);
+      execFileSync('cp', [join(dir, 'pkg.tar.gz'), join(dir, 'h:pkg.tar.gz')]);
+      const dest = join(dir, 'out');
+      mkdirSync(dest);
+      const cwd = process.cwd();
+      process.chdir(dir); // the relative name reaches tar as written: "h:pkg.tar.gz"
+      try {
+        const r = await runModule(unarchiveModule, { src: 'h:pkg.tar.gz', dest, remote_src: true }, makeContext());
+        expect(r.plan.kind, JSON.stringify(r.plan)).to.equal('change');
+        expect(r.result).to.include({ changed: true });
+      } finally {
+        process.chdir(cwd);
+      }
+      expect(existsSync(join(dest, 'pkg/bin/tool'))).to.equal(true);
+    });
+
     it('zip (when unzip exists); a broken archive and a missing dest fail without changes', async function () {
       build(dir);
       const dest = join(dir, 'z');
