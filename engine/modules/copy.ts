@@ -28,7 +28,7 @@ export const copy: Module<CopyParams, CopyCurrent> = {
       content: { type: 'string', description: 'Literal content for dest, instead of src.' },
       dest: { type: 'string', description: 'Host path; a directory (or a path ending in /) receives the file under its source name.' },
       ...attrSchema,
-      backup: { type: 'boolean', default: false, description: 'Keep a timestamped copy of the old file (dest.<time>~) before replacing it.' },
+      backup: { type: 'boolean', default: false, description: 'Keep a copy of the old file (dest.PID.YYYY-MM-DD@HH:MM:SS~, never overwriting another) before replacing it.' },
       force: { type: 'boolean', default: true, description: 'Replace a file whose content differs; false: only create dest when it is absent.' },
     },
     oneOf: [{ required: ['src'] }, { required: ['content'] }],

@@ -25,7 +25,7 @@ export const template: Module<TemplateParams, TemplateCurrent> = {
       src: { type: 'string', description: "Template file on the controller, looked up in the role's templates/ and the playbook directory." },
       dest: { type: 'string', description: 'Host path of the rendered file; a directory receives it under the template name without .hbs.' },
       ...attrSchema,
-      backup: { type: 'boolean', default: false, description: 'Keep a timestamped copy of the old file (dest.<time>~) before replacing it.' },
+      backup: { type: 'boolean', default: false, description: 'Keep a copy of the old file (dest.PID.YYYY-MM-DD@HH:MM:SS~, never overwriting another) before replacing it.' },
       force: { type: 'boolean', default: true, description: 'Replace a file whose content differs; false: only create dest when it is absent.' },
     },
   },
