@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readFile, readlink, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { ModuleError } from '../errors.js';
-import { withoutTrailingSlash, type FileStat, type FileStatArgs, type FileType } from './file-stat.js';
+import type { FileStat, FileStatArgs, FileType } from './file-stat.js';
 
 const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
 
@@ -41,7 +41,7 @@ function nameIn(table: string, id: number): string | undefined {
 export async function localFileStat({ path, follow, checksum }: FileStatArgs): Promise<FileStat | undefined> {
   let s: Stats | undefined;
   try {
-    s = await statOrAbsent(follow ? path : withoutTrailingSlash(path), !!follow);
+    s = await statOrAbsent(path, !!follow);
     // a dangling link: absent when following, itself when not (as `[ -e ] || [ -L ]`)
     if (!s) return { path, exists: false };
   } catch (e) {
@@ -73,6 +73,6 @@ export async function localFileStat({ path, follow, checksum }: FileStatArgs): P
     if (sum) st.checksum = sum;
   }
   const self = follow ? await statOrAbsent(path, false).catch(() => undefined) : s;
-  if (self?.isSymbolicLink()) st.linkTarget = await readlink(follow ? path : withoutTrailingSlash(path));
+  if (self?.isSymbolicLink()) st.linkTarget = await readlink(path);
   return st;
 }

@@ -39,8 +39,8 @@ export interface FileStatArgs {
 }
 
 /**
- * "link/" names what the link points at (the kernel follows a link before a trailing slash):
- * looking at a path itself, without following, means looking at it without its trailing slashes.
+ * "link/" names what the link points at (the kernel follows a link before a trailing slash), even
+ * to lstat and rm: a module that acts on a path itself, not what it points at, drops the slashes.
  */
 export function withoutTrailingSlash(path: string): string {
   return path.replace(/\/+$/, '') || (path ? '/' : path);
@@ -62,7 +62,7 @@ export const fileStat: Fact<FileStat, FileStatArgs> = {
     const missing = follow ? sh`[ ! -e "$p" ]` : sh`[ ! -e "$p" ] && [ ! -L "$p" ]`;
     // The digest reads stdin so its output never echoes (escaped) file names.
     const sum = checksum ? sh`c=$( { ${raw(checksum)}sum < "$p"; } 2>/dev/null ) || c=''` : sh`c=''`;
-    return sh`p=${follow ? path : withoutTrailingSlash(path)}
+    return sh`p=${path}
 if ${missing}; then echo absent; exit 0; fi
 stat ${raw(follow ? '-L ' : '')}--printf ${FORMAT} -- "$p" || exit 1
 if [ -f "$p" ]; then ${sum}; else c=''; fi

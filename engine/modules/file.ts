@@ -206,7 +206,8 @@ export const file: Module<FileParams, FileCurrent> = {
 
   async read(ctx, p) {
     const follow = p.follow !== false && !['link', 'hard', 'absent'].includes(p.state ?? '');
-    const stat = await ctx.facts.get(fileStat, { path: p.path, follow }, ctx.become);
+    // not following: the stat is of the name itself, as the commands of plan() act on it
+    const stat = await ctx.facts.get(fileStat, { path: follow ? p.path : withoutTrailingSlash(p.path), follow }, ctx.become);
     const cur: FileCurrent = { stat, check: ctx.check };
     if ((p.state === 'link' || p.state === 'hard') && p.src !== undefined) {
       const srcPath = p.state === 'link' ? linkSourcePath(p.path, p.src) : p.src;
