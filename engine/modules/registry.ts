@@ -63,6 +63,11 @@ export function findModule(name: string): Promise<Module | undefined> {
   return m;
 }
 
+/** the built-in modules' short names (no code loaded) */
+export function builtinModuleNames(): string[] {
+  return Object.keys(BUILTIN);
+}
+
 /** All built-in modules by short name, aliases accepted (see aliases.ts); loads every one. */
 export async function builtinModules(): Promise<Map<string, Module>> {
   const names = Object.keys(BUILTIN);

@@ -7,6 +7,8 @@ import type { SecretInputs } from '../secrets/inputs.js';
 export interface LoadContext {
   /** the module for a task key, its code loaded on first use; undefined when no module has that name */
   findModule(name: string): Promise<Module | undefined>;
+  /** every module name a task may use, for "did you mean" on a typo */
+  moduleNames?: string[];
   /** directories holding roles, highest priority first (playbook roles/, TSPLAY_ROLES_PATH, shipped) */
   rolesPath: string[];
   /** validators of schemas as written (playbook, module and role parameters) */

@@ -2,17 +2,18 @@
 // validated data with source positions. Nothing here contacts a host.
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError, type SourcePos } from '../errors.js';
 import { schemasDir } from '../paths.js';
 import type { Module } from '../modules/types.js';
 import { loadYamlFile, type SourceMap } from './yaml-source.js';
 import { relevantErrors, describeAjvError, isTemplated } from './ajv.js';
-import { TASK_KEYWORDS, INCLUDE_KEYS } from './keywords.js';
+import { TASK_KEYWORDS, INCLUDE_KEYS, PLAY_KEYWORDS } from './keywords.js';
 import { parseFreeForm } from './kv.js';
 import { findRoleDirs, yamlFile } from './role-dirs.js';
 import { loadRoleSchema } from './role-schema.js';
 import type { LoadContext } from './load-context.js';
+import { didYouMean } from '../did-you-mean.js';
 import type { BlockNode, Handler, Keywords, Node, Play, Playbook, RoleContext, TaskNode } from './model.js';
 
 const MAX_INCLUDE_DEPTH = 50;
@@ -73,7 +74,7 @@ export class PlaybookLoader {
       if (raw[k] !== undefined) keywords[k] = raw[k];
     }
     const varsFiles = raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? (raw.vars_files as string[]) : [raw.vars_files as string];
-    const playState: PlayState = { seenRoles: new Set(), handlers: [], dir };
+    const playState: PlayState = { seenRoles: new Set(), handlers: [], dir, notifies: [] };
     const preTasks = await this.loadTaskList(raw.pre_tasks, file, dir, undefined, playState, 0);
     const roleNodes: Node[] = [];
     for (const [i, entry] of ((raw.roles as unknown[]) ?? []).entries()) {
@@ -84,6 +85,7 @@ export class PlaybookLoader {
     const tasks = await this.loadTaskList(raw.tasks, file, dir, undefined, playState, 0);
     const postTasks = await this.loadTaskList(raw.post_tasks, file, dir, undefined, playState, 0);
     const handlers = await this.loadHandlers(raw.handlers, file, dir, undefined, playState);
+    this.checkNotifies(playState, [...handlers, ...playState.handlers]);
     return {
       name: typeof raw.name === 'string' ? raw.name : String(Array.isArray(raw.hosts) ? raw.hosts.join(',') : raw.hosts),
       hosts: Array.isArray(raw.hosts) ? (raw.hosts as string[]).join(',') : String(raw.hosts),
@@ -99,6 +101,18 @@ export class PlaybookLoader {
     };
   }
 
+  /** every literal `notify:` name is a handler's name or listen topic of this play (Ansible: an error) */
+  private checkNotifies(play: PlayState, handlers: Handler[]): void {
+    const known = new Set(handlers.flatMap((h) => h.listenNames));
+    // a handler named by a template answers to names known only at run time
+    if ([...known].some(isTemplated)) return;
+    for (const n of play.notifies) {
+      if (known.has(n.name)) continue;
+      const hint = didYouMean(n.name, known);
+      this.fail(`notify: no handler named "${n.name}" in this play (its handlers' names and listen topics)${hint}`, n.pos, n.pos.file ?? '');
+    }
+  }
+
   private async loadHandlers(list: unknown, file: string, dir: string, role: RoleContext | undefined, play: PlayState): Promise<Handler[]> {
     const nodes = await this.loadTaskList(list, file, dir, role, play, 0);
     const out: Handler[] = [];
@@ -107,7 +121,9 @@ export class PlaybookLoader {
         if (n.kind === 'block') flat([...n.block, ...n.rescue, ...n.always]);
         else {
           const listen = n.keywords.listen;
-          const names = [n.name, ...(Array.isArray(listen) ? listen : listen ? [listen] : [])].filter((x): x is string => typeof x === 'string');
+          // a role's handler also answers to "role : name" (Ansible)
+          const qualified = role && n.name ? [`${role.name} : ${n.name}`] : [];
+          const names = [n.name, ...qualified, ...(Array.isArray(listen) ? listen : listen ? [listen] : [])].filter((x): x is string => typeof x === 'string');
           out.push({ ...n, listenNames: names });
         }
       }
@@ -128,7 +144,7 @@ export class PlaybookLoader {
     return out;
   }
 
-  private checkKeywords(item: Record<string, unknown>, file: string): Keywords {
+  private checkKeywords(item: Record<string, unknown>, file: string, play: PlayState): Keywords {
     const keywords: Keywords = {};
     for (const [k, v] of Object.entries(item)) if (TASK_KEYWORDS.has(k)) keywords[k] = v;
     const errs = relevantErrors(this.keywordValidator, keywords, true);
@@ -136,6 +152,13 @@ export class PlaybookLoader {
       const e = errs[0];
       const path = e.instancePath.split('/').filter(Boolean);
       this.fail(`task keyword ${describeAjvError(e)}`, this.sm.posAtPath(item, e.instancePath) ?? this.sm.pos(item, path[0]), file);
+    }
+    // notify names are checked once the play's handlers are all loaded; a templated one only at run time
+    const notify = keywords.notify;
+    for (const [i, n] of (Array.isArray(notify) ? notify : notify === undefined ? [] : [notify]).entries()) {
+      if (typeof n !== 'string' || isTemplated(n)) continue;
+      const at = (Array.isArray(notify) ? this.sm.pos(notify, i) : undefined) ?? this.sm.pos(item, 'notify') ?? { file };
+      play.notifies.push({ name: n, pos: { file, ...at } });
     }
     if (keywords.with_items !== undefined && keywords.loop === undefined) keywords.loop = keywords.with_items;
     if (keywords.with_list !== undefined && keywords.loop === undefined) keywords.loop = keywords.with_list;
@@ -155,8 +178,8 @@ export class PlaybookLoader {
     const name = typeof item.name === 'string' ? item.name : undefined;
     if ('block' in item) {
       const extra = keys.filter((k) => !TASK_KEYWORDS.has(k) && !['block', 'rescue', 'always'].includes(k));
-      if (extra.length) this.fail(`unknown keyword "${extra[0]}" on a block`, this.sm.pos(item, extra[0]), file);
-      const keywords = this.checkKeywords(item, file);
+      if (extra.length) this.fail(`unknown keyword "${extra[0]}" on a block${didYouMean(extra[0], [...TASK_KEYWORDS, 'block', 'rescue', 'always'])}`, this.sm.pos(item, extra[0]), file);
+      const keywords = this.checkKeywords(item, file, play);
       const block: BlockNode = {
         kind: 'block',
         name,
@@ -176,15 +199,21 @@ export class PlaybookLoader {
     if (moduleKeys.length === 0) this.fail(`task${name ? ` "${name}"` : ''} names no module`, pos, file);
     const found = await Promise.all(moduleKeys.map((k) => this.ctx.findModule(k)));
     const mods = moduleKeys.filter((_, i) => found[i]);
+    const modules = this.ctx.moduleNames ?? [];
     if (mods.length === 0) {
-      this.fail(moduleKeys.length === 1 ? `unknown module "${moduleKeys[0]}"` : `unknown keyword or module "${moduleKeys[0]}"`, this.sm.pos(item, moduleKeys[0]), file);
+      const k = moduleKeys[0];
+      this.fail(
+        moduleKeys.length === 1 ? `unknown module "${k}"${didYouMean(k, modules)}` : `unknown keyword or module "${k}"${didYouMean(k, [...TASK_KEYWORDS, ...modules])}`,
+        this.sm.pos(item, k),
+        file,
+      );
     }
     const unknown = moduleKeys.find((_, i) => !found[i]);
-    if (unknown) this.fail(`unknown task keyword "${unknown}"`, this.sm.pos(item, unknown), file);
+    if (unknown) this.fail(`unknown task keyword "${unknown}"${didYouMean(unknown, TASK_KEYWORDS)}`, this.sm.pos(item, unknown), file);
     if (mods.length > 1) this.fail(`a task can use one module, found ${mods.join(' and ')}`, this.sm.pos(item, mods[1]), file);
     const modName = mods[0];
     const mod = found[moduleKeys.indexOf(modName)]!;
-    const keywords = this.checkKeywords(item, file);
+    const keywords = this.checkKeywords(item, file, play);
     const args = this.moduleArgs(mod, item[modName], keywords.args, this.sm.pos(item, modName) ?? pos, file);
     this.validateArgs(mod, args, this.sm.pos(item, modName) ?? pos, file);
     const task: TaskNode = { kind: 'task', name, module: mod.name, args, keywords, pos, role, positions: this.sm };
@@ -215,17 +244,17 @@ export class PlaybookLoader {
     const errs = relevantErrors(v, args, true);
     if (errs.length) {
       const e = errs[0];
-      this.fail(`${mod.name}: ${describeAjvError(e)}`, this.sm.posAtPath(args, e.instancePath) ?? pos, file);
+      this.fail(`${mod.name}: ${describeAjvError(e)}${paramHint(mod.schema, e)}`, this.sm.posAtPath(args, e.instancePath) ?? pos, file);
     }
   }
 
   private async loadInclude(item: Record<string, unknown>, key: string, pos: SourcePos, file: string, baseDir: string, role: RoleContext | undefined, play: PlayState, depth: number): Promise<Node[]> {
     if (depth > MAX_INCLUDE_DEPTH) this.fail(`${key} nested more than ${MAX_INCLUDE_DEPTH} levels (a loop?)`, pos, file);
     const kind = key.replace(/^ansible\.builtin\./, '');
-    const keywords = this.checkKeywords(item, file);
+    const keywords = this.checkKeywords(item, file, play);
     const val = item[key];
     const extra = Object.keys(item).filter((k) => k !== key && !TASK_KEYWORDS.has(k));
-    if (extra.length) this.fail(`unknown keyword "${extra[0]}" on ${kind}`, this.sm.pos(item, extra[0]), file);
+    if (extra.length) this.fail(`unknown keyword "${extra[0]}" on ${kind}${didYouMean(extra[0], TASK_KEYWORDS)}`, this.sm.pos(item, extra[0]), file);
     if (kind === 'import_playbook') this.fail('import_playbook belongs at the top level of a playbook', pos, file);
     if (kind === 'import_tasks' || kind === 'include_tasks' || kind === 'include') {
       const rel = isMap(val) ? val.file : val;
@@ -242,7 +271,7 @@ export class PlaybookLoader {
     if (!isMap(val) || typeof val.name !== 'string') this.fail(`${kind} needs "name:"`, this.sm.pos(item, key), file);
     const allowed = new Set(['name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'public', 'allow_duplicates', 'apply', 'vars']);
     const bad = Object.keys(val).find((k) => !allowed.has(k));
-    if (bad) this.fail(`${kind}: unknown parameter "${bad}"`, this.sm.pos(val, bad), file);
+    if (bad) this.fail(`${kind}: unknown parameter "${bad}"${didYouMean(bad, allowed)}`, this.sm.pos(val, bad), file);
     const vars = isMap(val.vars) ? val.vars : isMap(keywords.vars) ? (keywords.vars as Record<string, unknown>) : {};
     const paramsPos = Object.fromEntries(Object.keys(vars).map((k) => [k, this.sm.pos(vars, k) ?? pos]));
     const nodes = await this.loadRole(val.name, vars, this.sm.pos(item, key) ?? pos, file, play, depth + 1, {
@@ -375,10 +404,24 @@ export interface PlayState {
   handlers: Handler[];
   handlerRoles?: Set<string>;
   dir: string;
+  /** literal notify names and where they were written, checked at the end of the play */
+  notifies: { name: string; pos: SourcePos }[];
+}
+
+/** for an unknown parameter: the closest parameter the schema has at that place */
+function paramHint(schema: Record<string, unknown>, e: ErrorObject): string {
+  if (e.keyword !== 'additionalProperties') return '';
+  let node: unknown = schema;
+  for (const seg of e.instancePath.split('/').slice(1)) {
+    const n = node as Record<string, unknown> | undefined;
+    node = isMap(n?.properties) ? n.properties[seg] : isMap(n?.items) ? n.items : undefined;
+  }
+  const props = isMap(node) && isMap(node.properties) ? Object.keys(node.properties) : [];
+  return didYouMean((e.params as { additionalProperty: string }).additionalProperty, props);
 }
 
 function describePlayError(e: { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string }, _data: unknown): string {
-  if (e.keyword === 'additionalProperties') return `unknown play keyword "${e.params.additionalProperty as string}"`;
+  if (e.keyword === 'additionalProperties') return `unknown play keyword "${e.params.additionalProperty as string}"${didYouMean(e.params.additionalProperty as string, PLAY_KEYWORDS)}`;
   if (e.keyword === 'required') return `play is missing "${e.params.missingProperty as string}"`;
   return `play ${describeAjvError(e as never)}`;
 }

@@ -2,7 +2,7 @@
 // layer over this.
 import { isAbsolute, join } from 'node:path';
 import type { Module } from '../modules/types.js';
-import { findModule as findBuiltin } from '../modules/registry.js';
+import { findModule as findBuiltin, builtinModuleNames } from '../modules/registry.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { PlaybookLoader } from '../playbook/loader.js';
 import { SourceMap } from '../playbook/yaml-source.js';
@@ -52,7 +52,8 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
   learnSecretVars(inventory, opts.redactor);
   if (opts.redactor && opts.extraVars) for (const name of secretVarNames(opts.extraVars)) opts.redactor.add(opts.extraVars[name]);
   const positions = new SourceMap();
-  const loader = new PlaybookLoader({ findModule, rolesPath: rolesPathFor(opts), schemas, positions, secrets });
+  const moduleNames = [...builtinModuleNames(), 'meta', ...(opts.modules ?? []).map((m) => m.name)];
+  const loader = new PlaybookLoader({ findModule, moduleNames, rolesPath: rolesPathFor(opts), schemas, positions, secrets });
   const playbook = await loader.loadPlaybook(opts.playbook);
   const templater = new Templater() as unknown as TemplateEngine;
   const run = new RunContext(opts, inventory, templater, findModule, fanout(opts.reporters ?? []), schemas);
