@@ -7,6 +7,7 @@ import { PlainReporter } from '../report/plain.js';
 import { JsonReporter } from '../report/json.js';
 import { RunLogReporter } from '../report/run-log.js';
 import { Redactor } from '../secrets/redactor.js';
+import { wantColor } from '../report/terminal-text.js';
 import { vaultPassword } from '../vault/password.js';
 import { TsplayError } from '../errors.js';
 import type { Reporter } from '../report/types.js';
@@ -45,12 +46,16 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
   const redactor = new Redactor();
   const out = redactor.wrap(process.stdout);
+  // the views also redact each text before they lay it out (listr2 wraps lines: a secret cut in
+  // two would pass the stream's redactor) and, on a terminal, escape control characters from hosts
+  const terminal = !!process.stdout.isTTY;
+  const color = wantColor(process.stdout);
   // listr2 progress on a terminal (listr2 loads only then); Ansible-style lines for pipes, logs and -v
-  const view = o.json
+  const view: Reporter = o.json
     ? new JsonReporter(out)
-    : process.stdout.isTTY && !o.verbose && !process.env.CI
-      ? new (await import('../report/listr.js')).ListrReporter(out)
-      : new PlainReporter(out, { verbose: o.verbose });
+    : terminal && !o.verbose && !process.env.CI
+      ? new (await import('../report/listr.js')).ListrReporter(out, { redactor, color })
+      : new PlainReporter(out, { verbose: o.verbose, redactor, terminal, color });
   // not a view: it holds the controller's heap down on plays with hundreds of hosts (heap-policy.ts)
   const reporters: Reporter[] = [view, heapPolicy()];
   const runLog = o.runLog ?? process.env.TSPLAY_RUN_LOG;
@@ -103,6 +108,9 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    // a run that stopped on an error: the view finishes drawing (and lets go of the terminal)
+    // before the error is printed
+    await view.flush?.();
     await new Promise<void>((res) => out.end(res));
   }
 }

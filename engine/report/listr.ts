@@ -1,23 +1,140 @@
-// Progress on a terminal: each task is a listr2 list with one line per host that turns into
-// ok / changed / skipped / failed as results arrive. Banners, diffs and the recap are printed
-// between lists. Only a view: the runner schedules and decides, this only draws.
+// Progress on a terminal. While a task runs, listr2 draws a small live frame: how far the task
+// is, the hosts it still waits for. When the task is over that frame is cleared and this view
+// writes the task's lines for good: banner, one line per host with its time, failure text, loop
+// items, diffs. listr2 only ever draws the task in progress; every line that stays on screen is
+// written here. Only a view: the runner schedules and decides, this only draws.
+//
+// While listr2 draws, it takes the output stream and stderr over (their `write` is swapped for a
+// buffer that it prints when it lets go). A list built while another one holds the stream would
+// keep that borrowed buffer as its writer and print into it forever after. So a list is built
+// only when its turn comes in the ordered chain below, never while anything else holds the
+// stream, and nothing else this view prints is written while a list draws.
 import type { Writable } from 'node:stream';
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
-import { recapLine } from './recap.js';
+import type { TaskResult } from '../modules/types.js';
+import { recapLines } from './recap.js';
 import { formatFileDiff } from './file-diff.js';
+import { escapeControls, palette, type Palette } from './terminal-text.js';
+import { TaskClock, seconds, slowestLines } from './timing.js';
+import type { Redactor } from '../secrets/redactor.js';
 
-interface Pending {
-  resolve(ev: HostResultEvent): void;
+/** lines of a failure's message and stderr shown under its host's line (the first is on the line) */
+const DETAIL_LINES = 10;
+/** how often the live frame is refreshed */
+const TICK_MS = 250;
+const CSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
+
+function isFailure(status: string): boolean {
+  return status === 'failed' || status === 'unreachable' || status === 'ignored';
+}
+
+interface HostSlot {
+  host: string;
+  /** the host's result (for a loop: the summary after its items) */
+  ev?: HostResultEvent;
+  items: HostResultEvent[];
+  /** since the task started */
+  ms?: number;
+}
+
+/** one task's hosts, filled in as results arrive, drawn when its turn comes */
+class TaskRun {
+  readonly slots: HostSlot[];
+  private byHost = new Map<string, HostSlot>();
+  private left: number;
+  readonly all: Promise<void>;
+  private allDone!: () => void;
+
+  constructor(readonly task: TaskInfo, readonly started: number) {
+    this.slots = (task.hosts ?? []).map((host) => {
+      const slot: HostSlot = { host, items: [] };
+      this.byHost.set(host, slot);
+      return slot;
+    });
+    this.left = this.slots.length;
+    this.all = new Promise<void>((r) => (this.allDone = r));
+    if (!this.left) this.allDone();
+  }
+
+  get complete(): boolean {
+    return this.left === 0;
+  }
+
+  result(ev: HostResultEvent, ms: number): void {
+    const slot = this.byHost.get(ev.host);
+    if (!slot || slot.ev) return;
+    if (ev.itemLabel !== undefined) {
+      slot.items.push(ev);
+      return;
+    }
+    slot.ev = ev;
+    slot.ms = ms;
+    this.finish(slot);
+  }
+
+  /** the run moved on: a host that got no result must not leave its line waiting forever */
+  settle(): void {
+    for (const slot of this.slots) if (!slot.ev && this.byHost.has(slot.host)) this.finish(slot);
+  }
+
+  private finish(slot: HostSlot): void {
+    this.byHost.delete(slot.host);
+    if (--this.left === 0) this.allDone();
+  }
+}
+
+/**
+ * listr2's hold on the streams, seen from outside: whether it holds them (to give them back if
+ * the process exits meanwhile) and what was written to stderr meanwhile (held by listr2 until it
+ * lets go; shown in the live frame at once, e.g. the notice of a Ctrl-C during a long task).
+ */
+class HeldOutput extends ProcessOutput {
+  held = false;
+  readonly stderrSeen: string[] = [];
+  constructor(stdout: NodeJS.WriteStream, private errStream: NodeJS.WriteStream) {
+    super(stdout, errStream);
+  }
+  override hijack(): void {
+    super.hijack();
+    this.held = true;
+    // listr2's release() puts the original writer back, replacing this one too
+    const err = this.errStream;
+    const buffered = err.write;
+    err.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      this.stderrSeen.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return buffered.call(err, chunk, ...rest);
+    }) as NodeJS.WriteStream['write'];
+  }
+  override release(): void {
+    this.held = false;
+    super.release();
+  }
+}
+
+export interface ListrViewOptions {
+  /** secrets are replaced in every text before listr2 wraps or truncates it */
+  redactor?: Redactor;
+  /** colour as Ansible does (off with NO_COLOR) */
+  color?: boolean;
 }
 
 export class ListrReporter implements Reporter {
-  /** drawing happens in order, one list at a time, even when events come faster */
+  /** drawing happens in order, one task at a time, even when events come faster */
   private chain: Promise<void> = Promise.resolve();
-  private hosts = new Map<string, Pending>();
+  private current?: TaskRun;
   private info?: RunInfo;
+  private clock = new TaskClock();
+  private paint: Palette;
+  /** the writers as they were before anything took them over */
+  private readonly outWrite: Writable['write'];
+  private readonly errWrite: NodeJS.WriteStream['write'];
 
-  constructor(private out: Writable) {}
+  constructor(private out: Writable, private opts: ListrViewOptions = {}) {
+    this.paint = palette(!!opts.color);
+    this.outWrite = out.write;
+    this.errWrite = process.stderr.write;
+  }
 
   private later(fn: () => void | Promise<void>): void {
     this.chain = this.chain.then(fn).catch((e) => {
@@ -25,91 +142,234 @@ export class ListrReporter implements Reporter {
     });
   }
 
+  /**
+   * What reaches the screen: secrets replaced first (before listr2 wraps or truncates a line, or
+   * an escape splits one), then control characters escaped. `multiline` keeps newlines and tabs.
+   */
+  private text(s: string, multiline = false): string {
+    return escapeControls(this.redact(s), { multiline });
+  }
+
+  private write(lines: string[]): void {
+    if (lines.length) this.out.write(lines.join('\n') + '\n');
+  }
+
   onRunStart(info: RunInfo): void {
     this.info = info;
   }
   onPlayStart(play: { name: string }): void {
-    this.later(() => void this.out.write(`\nPLAY [${play.name}]\n`));
+    this.later(() => this.write(['', `PLAY [${this.text(play.name)}]`]));
+  }
+  onNoHosts(): void {
+    this.later(() => this.write(['skipping: no hosts matched']));
   }
   onWarning(msg: string): void {
-    this.later(() => void this.out.write(`[WARNING]: ${msg}\n`));
+    this.later(() => this.write([this.paint.warning(`[WARNING]: ${this.text(msg, true)}`)]));
   }
 
   onTaskStart(task: TaskInfo): void {
-    const title = `${task.handler ? 'RUNNING HANDLER' : 'TASK'} [${task.role ? `${task.role} : ` : ''}${task.name}]`;
-    const hosts = task.hosts ?? [];
-    this.settleMissing(task);
-    const results = hosts.map(
-      (h) => new Promise<HostResultEvent>((resolve) => this.hosts.set(h, { resolve })),
-    );
-    const diffs: string[] = [];
+    this.current?.settle();
+    this.clock.taskStart(task);
+    const run = new TaskRun(task, performance.now());
+    this.current = run;
+    this.later(async () => {
+      // a task already over when its turn comes needs no live frame
+      if (!run.complete) await this.live(run);
+      this.write(this.taskLines(run));
+    });
+  }
+
+  onHostResult(ev: HostResultEvent): void {
+    const ms = ev.itemLabel === undefined ? this.clock.hostDone() : 0;
+    this.current?.result(ev, ms);
+  }
+
+  onRecap(stats: Record<string, HostStats>): void {
+    this.current?.settle();
+    this.current = undefined;
+    this.clock.close();
+    const slow = this.clock.slowest();
+    this.later(() => {
+      const shown = Object.fromEntries(Object.entries(stats).map(([h, s]) => [this.text(h), s]));
+      this.write(['', 'PLAY RECAP', ...recapLines(shown, this.paint)]);
+      if (slow.length) this.write(['', 'SLOWEST TASKS', ...slowestLines(slow.map((t) => ({ ...t, label: this.text(t.label) })))]);
+    });
+  }
+
+  /** resolves once everything is drawn; a run that ended early (an error) leaves no host waiting */
+  flush(): Promise<void> {
+    this.current?.settle();
+    return this.chain;
+  }
+
+  private title(task: TaskInfo): string {
+    return `${task.handler ? 'RUNNING HANDLER' : 'TASK'} [${this.text(`${task.role ? `${task.role} : ` : ''}${task.name}`)}]`;
+  }
+
+  /**
+   * The task drawn by listr2 until every host has its result, then cleared. One line says how far
+   * the task is, one lists the hosts it waits for: the frame stays a few lines high whatever the
+   * number of hosts (a line per host, redrawn on every result, costs seconds of CPU on hundreds).
+   */
+  private async live(run: TaskRun): Promise<void> {
+    // something else holds the stream (another program's hook): no live frame, the lines still come
+    if (this.out.write !== this.outWrite || process.stderr.write !== this.errWrite) {
+      await run.all;
+      return;
+    }
+    const output = new HeldOutput(this.out as NodeJS.WriteStream, process.stderr);
+    // a second Ctrl-C exits at once: give the streams back, print what listr2 held, show the cursor
+    const onExit = () => {
+      if (output.held) output.release();
+      process.stdout.write('\x1b[?25h');
+    };
+    process.once('exit', onExit);
     const list = new Listr(
       [
         {
-          title,
-          task: (_ctx, t) =>
-            t.newListr(
-              hosts.map((h, i) => ({
-                title: h,
-                task: async (_c, ht) => {
-                  const ev = await results[i];
-                  if (this.info?.diff && ev.result.diff?.length && ev.status !== 'skipped') diffs.push(...ev.result.diff.map(formatFileDiff));
-                  const where = ev.delegatedTo ? `${h} -> ${ev.delegatedTo}` : h;
-                  if (ev.status === 'skipped') return ht.skip(`skipping: [${where}]`);
-                  if (ev.status === 'failed' || ev.status === 'unreachable') {
-                    const r = ev.result;
-                    const detail = `${r.rc !== undefined && r.rc !== null ? ` (rc=${r.rc})` : ''}${r.stderr ? `: ${String(r.stderr).trim().split('\n')[0]}` : ''}`;
-                    throw new Error(`${ev.status === 'unreachable' ? 'UNREACHABLE' : 'FAILED'}: [${where}] ${String(r.msg ?? '')}${detail}`);
-                  }
-                  const shown = ev.task.module === 'debug' && ev.result.msg !== undefined ? ` => ${JSON.stringify(ev.result.msg)}` : '';
-                  ht.title = `${ev.status}: [${where}]${ev.status === 'ignored' ? ' (failed, ignored)' : ''}${shown}`;
-                },
-              })),
-              { concurrent: true, exitOnError: false },
-            ),
+          title: this.frame(run, output),
+          task: async (_ctx, t) => {
+            const tick = setInterval(() => (t.title = this.frame(run, output)), TICK_MS);
+            try {
+              await run.all;
+            } finally {
+              clearInterval(tick);
+            }
+          },
         },
       ],
       {
         exitOnError: false,
         registerSignalListeners: false,
         rendererOptions: {
-          collapseSubtasks: false,
-          collapseErrors: false,
-          // listr2 writes through our stream too (the redactor sits in it)
-          logger: new ListrLogger({ processOutput: new ProcessOutput(this.out as NodeJS.WriteStream, this.out as NodeJS.WriteStream) }),
+          // the lines that stay are written by taskLines(); this frame is only the live part
+          clearOutput: true,
+          // one screen line per line of text: the frame's height is known, so it is erased exactly
+          formatOutput: 'truncate',
+          logger: new ListrLogger({ processOutput: output }),
         },
       },
     );
-    this.later(async () => {
+    try {
       await list.run().catch(() => undefined);
-      for (const d of diffs) this.out.write(d);
-    });
+    } finally {
+      process.removeListener('exit', onExit);
+    }
   }
 
-  onHostResult(ev: HostResultEvent): void {
-    if (ev.itemLabel !== undefined) return; // items are summed up in the host's line
-    const p = this.hosts.get(ev.host);
-    if (p) p.resolve(ev);
+  /** `TASK [x] (3.1s) 28/40 done, 1 failed`, the hosts still to report, and what stderr got meanwhile */
+  private frame(run: TaskRun, output: HeldOutput): string {
+    const waiting = run.slots.filter((s) => !s.ev);
+    const failed = run.slots.filter((s) => s.ev?.status === 'failed' || s.ev?.status === 'unreachable').length;
+    const done = run.slots.length - waiting.length;
+    const head = `${this.title(run.task)} (${((performance.now() - run.started) / 1000).toFixed(1)}s) ${done}/${run.slots.length} done${failed ? `, ${failed} failed` : ''}`;
+    // the renderer truncates the line to the terminal's width: no need to list more than fit
+    const names = waiting.slice(0, 200).map((s) => this.text(s.host));
+    const lines = [head];
+    if (names.length) lines.push(`waiting for: ${names.join(', ')}${waiting.length > names.length ? ', …' : ''}`);
+    // log-update hides the cursor through stderr on every draw: those sequences are not news
+    const seen = output.stderrSeen.join('').replace(CSI, '').split('\n').filter((l) => l.trim());
+    for (const l of seen.slice(-3)) lines.push(this.text(l));
+    return lines.join('\n');
   }
 
-  /** a host that got no result (the run moved on) must not leave its line waiting forever */
-  private settleMissing(task: TaskInfo): void {
-    for (const [host, p] of this.hosts) p.resolve({ task, host, status: 'skipped', result: { changed: false } });
-    this.hosts.clear();
+  /** a host's line, without its icon: `changed: [h] (0.52s)`, `FAILED: [h] (0.10s) msg (rc=3): first stderr line` */
+  private hostLine(slot: HostSlot, ev: HostResultEvent): string {
+    const where = ev.delegatedTo ? `${slot.host} -> ${ev.delegatedTo}` : slot.host;
+    const time = slot.ms !== undefined ? ` (${seconds(slot.ms)})` : '';
+    switch (ev.status) {
+      case 'skipped':
+        return this.text(`skipping: [${where}]${time}`);
+      case 'failed':
+      case 'unreachable':
+      case 'ignored': {
+        const word = ev.status === 'unreachable' ? 'UNREACHABLE' : ev.status === 'ignored' ? 'FAILED (ignored)' : 'FAILED';
+        return `${this.text(`${word}: [${where}]${time}`)} ${this.failure(ev.result).line}`;
+      }
+      default: {
+        const r = ev.result;
+        const shown = ev.task.module === 'debug' && r.msg !== undefined ? ` => ${JSON.stringify(r.msg)}` : '';
+        return this.text(`${ev.status}: [${where}]${time}${shown}`);
+      }
+    }
   }
 
-  onRecap(stats: Record<string, HostStats>): void {
-    this.settleMissing({ name: '', module: '', where: '' });
-    this.later(() => {
-      this.out.write('\nPLAY RECAP\n');
-      const hosts = Object.keys(stats);
-      const width = hosts.reduce((w, h) => Math.max(w, h.length), 0);
-      for (const h of hosts) this.out.write(recapLine(h, stats[h], width) + '\n');
-    });
+  /**
+   * Why a result failed: `msg (rc=N): first line of stderr` on one line, the further lines of the
+   * message and of stderr below it. Each text is redacted whole before it is cut into lines.
+   */
+  private failure(r: TaskResult): { line: string; more: string[] } {
+    const lines = (v: unknown) => (v === undefined || v === null || v === '' ? [] : this.redact(String(v)).trim().split('\n'));
+    const msg = lines(r.msg);
+    const err = lines(r.stderr);
+    const rc = r.rc !== undefined && r.rc !== null ? ` (rc=${r.rc})` : '';
+    const line = this.text(`${msg[0] ?? ''}${rc}${err.length ? `: ${err[0]}` : ''}`);
+    const rest = [...msg.slice(1), ...err.slice(1)];
+    const more = rest.slice(0, DETAIL_LINES).map((l) => this.text(l, true));
+    if (rest.length > DETAIL_LINES) more.push(this.paint.dim(`… ${rest.length - DETAIL_LINES} more lines`));
+    return { line, more };
   }
 
-  /** resolves once everything is drawn */
-  flush(): Promise<void> {
-    return this.chain;
+  private redact(s: string): string {
+    return this.opts.redactor ? this.opts.redactor.redact(s) : s;
+  }
+
+  private icon(status: string): string {
+    const p = this.paint;
+    switch (status) {
+      case 'failed':
+      case 'unreachable':
+        return p.failed('✖');
+      case 'ignored':
+        return p.warning('⚠');
+      case 'skipped':
+      case 'none':
+        return p.skipped('↓');
+      default:
+        return p.ok('✔');
+    }
+  }
+
+  private colour(status: string): (s: string) => string {
+    const p = this.paint;
+    return status === 'changed' ? p.changed : status === 'failed' ? p.failed : status === 'unreachable' ? p.unreachable : status === 'skipped' ? p.skipped : status === 'ignored' ? p.warning : p.ok;
+  }
+
+  /** the lines a task leaves on screen */
+  private taskLines(run: TaskRun): string[] {
+    const bad = run.slots.some((s) => s.ev?.status === 'failed' || s.ev?.status === 'unreachable');
+    const lines = [`${bad ? this.paint.failed('✖') : this.paint.ok('✔')} ${this.title(run.task)}`];
+    const diffs: string[] = [];
+    for (const slot of run.slots) {
+      const ev = slot.ev;
+      if (!ev) {
+        lines.push(`  ${this.icon('none')} ${this.paint.dim(this.text(`no result: [${slot.host}]`))}`);
+        continue;
+      }
+      lines.push(`  ${this.icon(ev.status)} ${this.colour(ev.status)(this.hostLine(slot, ev))}`);
+      // a loop's failure is told by its items
+      if (isFailure(ev.status) && !slot.items.length) for (const l of this.failure(ev.result).more) lines.push(`      ${l}`);
+      for (const item of slot.items) {
+        const word = item.status === 'skipped' ? 'skipping' : item.status === 'failed' ? 'FAILED' : item.status;
+        const why = isFailure(item.status) ? this.failure(item.result) : undefined;
+        lines.push(`    ${this.icon(item.status)} ${this.colour(item.status)(`${this.text(`${word}: (item=${item.itemLabel})`)}${why ? ` ${why.line}` : ''}`)}`);
+        for (const l of why?.more ?? []) lines.push(`        ${l}`);
+      }
+      if (this.info?.diff) {
+        for (const e of slot.items.length ? slot.items : [ev]) {
+          if (e.status !== 'skipped' && e.result.diff?.length) diffs.push(...e.result.diff.map(formatFileDiff));
+        }
+      }
+    }
+    for (const d of diffs) lines.push(...this.diffLines(d));
+    return lines;
+  }
+
+  /** a diff, redacted whole, then line by line escaped and coloured as Ansible's */
+  private diffLines(diff: string): string[] {
+    const p = this.paint;
+    return this.text(diff.replace(/\n$/, ''), true)
+      .split('\n')
+      .map((l) => (l.startsWith('+++') || l.startsWith('---') ? l : l.startsWith('+') ? p.ok(l) : l.startsWith('-') ? p.failed(l) : l.startsWith('@@') ? p.skipped(l) : l));
   }
 }

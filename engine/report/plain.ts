@@ -1,8 +1,11 @@
 // Ansible-style text output, for pipes, logs and terminals alike.
 import type { Writable } from 'node:stream';
 import type { HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
-import { recapLine } from './recap.js';
+import { recapLines } from './recap.js';
 import { formatFileDiff } from './file-diff.js';
+import { escapeControls, palette } from './terminal-text.js';
+import { TaskClock, slowestLines } from './timing.js';
+import type { Redactor } from '../secrets/redactor.js';
 
 function banner(title: string): string {
   return `\n${title} ${'*'.repeat(Math.max(3, 79 - title.length))}`;
@@ -16,12 +19,29 @@ function resultSummary(ev: HostResultEvent): string {
   return JSON.stringify(pick);
 }
 
+export interface PlainOptions {
+  verbose?: boolean;
+  /** secrets are replaced in each line before it is escaped (the output stream redacts too) */
+  redactor?: Redactor;
+  /** the output is a terminal: control characters from hosts and values are shown escaped */
+  terminal?: boolean;
+  /** colour the recap as Ansible does */
+  color?: boolean;
+}
+
 export class PlainReporter implements Reporter {
   private info?: RunInfo;
-  constructor(private out: Writable, private opts: { verbose?: boolean } = {}) {}
+  private clock = new TaskClock();
+  constructor(private out: Writable, private opts: PlainOptions = {}) {}
+
+  /** what reaches the output: redacted first (an escape could split a secret), then escaped on a terminal */
+  private text(s: string, multiline = false): string {
+    const r = this.opts.redactor ? this.opts.redactor.redact(s) : s;
+    return this.opts.terminal ? escapeControls(r, { multiline }) : r;
+  }
 
   private w(line: string): void {
-    this.out.write(line + '\n');
+    this.out.write(this.text(line, true) + '\n');
   }
 
   onRunStart(info: RunInfo): void {
@@ -34,16 +54,18 @@ export class PlainReporter implements Reporter {
     this.w('skipping: no hosts matched');
   }
   onTaskStart(task: TaskInfo): void {
+    this.clock.taskStart(task);
     this.w(banner(`${task.handler ? 'RUNNING HANDLER' : 'TASK'} [${task.role ? `${task.role} : ` : ''}${task.name}]`));
   }
   onWarning(msg: string): void {
     this.w(`[WARNING]: ${msg}`);
   }
   onHostResult(ev: HostResultEvent): void {
+    if (ev.itemLabel === undefined) this.clock.hostDone();
     const h = ev.delegatedTo ? `${ev.host} -> ${ev.delegatedTo}` : ev.host;
     const item = ev.itemLabel !== undefined ? ` => (item=${ev.itemLabel})` : '';
     if (this.info?.diff && ev.result.diff?.length && ev.status !== 'skipped') {
-      for (const d of ev.result.diff) this.out.write(formatFileDiff(d));
+      for (const d of ev.result.diff) this.out.write(this.text(formatFileDiff(d), true));
     }
     // a loop's items were shown one by one; Ansible prints no extra line for the whole loop
     if (Array.isArray(ev.result.results) && ev.itemLabel === undefined && (ev.status === 'ok' || ev.status === 'changed' || ev.status === 'skipped')) return;
@@ -71,11 +93,19 @@ export class PlainReporter implements Reporter {
     }
   }
   onRecap(stats: Record<string, HostStats>): void {
+    this.clock.close();
     this.w(banner('PLAY RECAP'));
-    const hosts = Object.keys(stats);
-    const width = hosts.reduce((w, h) => Math.max(w, h.length), 0);
-    for (const h of hosts) this.w(recapLine(h, stats[h], width));
+    // host names escaped before the colour codes go in (those must reach the terminal)
+    const shown = Object.fromEntries(Object.entries(stats).map(([h, s]) => [this.text(h), s]));
+    for (const line of recapLines(shown, palette(!!this.opts.color))) this.out.write(line + '\n');
     this.w('');
+    // as Ansible's profile_tasks: after the recap, the tasks that took longest
+    const slow = this.clock.slowest();
+    if (slow.length) {
+      this.w(banner('SLOWEST TASKS').slice(1));
+      for (const line of slowestLines(slow)) this.w(line);
+      this.w('');
+    }
   }
 }
 

@@ -43,8 +43,12 @@ export class Redactor {
   wrap(out: Writable): Writable {
     const t = new Transform({ transform: (chunk, _enc, cb) => cb(null, this.redact(String(chunk))) });
     t.pipe(out);
-    // keep terminal facts (isTTY, columns) for views that draw
+    // keep terminal facts (isTTY, and the size as it is now: the window may be resized) for views that draw
     const tty = out as NodeJS.WriteStream;
-    return Object.assign(t, { isTTY: tty.isTTY, columns: tty.columns, rows: tty.rows });
+    return Object.defineProperties(t, {
+      isTTY: { value: tty.isTTY, enumerable: true },
+      columns: { get: () => tty.columns, enumerable: true },
+      rows: { get: () => tty.rows, enumerable: true },
+    });
   }
 }
