@@ -52,7 +52,7 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   const color = wantColor(process.stdout);
   // listr2 progress on a terminal (listr2 loads only then); Ansible-style lines for pipes, logs and -v
   const view: Reporter = o.json
-    ? new JsonReporter(out)
+    ? new JsonReporter(out, { redactor })
     : terminal && !o.verbose && !process.env.CI
       ? new (await import('../report/listr.js')).ListrReporter(out, { redactor, color })
       : new PlainReporter(out, { verbose: o.verbose, redactor, terminal, color });

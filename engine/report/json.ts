@@ -1,6 +1,7 @@
 // --json: one JSON document on stdout at the end, nothing else.
 import type { Writable } from 'node:stream';
 import type { HostResultEvent, HostStats, Reporter, TaskInfo } from './types.js';
+import type { Redactor } from '../secrets/redactor.js';
 
 interface JsonTask {
   task: { name: string; module: string; where: string; handler?: boolean };
@@ -11,7 +12,8 @@ export class JsonReporter implements Reporter {
   private plays: { play: { name: string }; tasks: JsonTask[] }[] = [];
   private current?: JsonTask;
   private warnings: string[] = [];
-  constructor(private out: Writable) {}
+  /** `redactor`: secrets are replaced before DEL and C1 are escaped (the output stream redacts too) */
+  constructor(private out: Writable, private opts: { redactor?: Redactor } = {}) {}
 
   onPlayStart(play: { name: string }): void {
     this.plays.push({ play: { name: play.name }, tasks: [] });
@@ -29,6 +31,10 @@ export class JsonReporter implements Reporter {
     this.current.hosts[ev.host] = { status: ev.status, changed: !!changed, ...(msg !== undefined ? { msg } : {}), ...(diff ? { diff } : {}), ...rest };
   }
   onRunEnd(r: { exitCode: number; stats: Record<string, HostStats>; changesPending: boolean }): void {
-    this.out.write(JSON.stringify({ plays: this.plays, stats: r.stats, ...(this.warnings.length ? { warnings: this.warnings } : {}) }, null, 2) + '\n');
+    const json = JSON.stringify({ plays: this.plays, stats: r.stats, ...(this.warnings.length ? { warnings: this.warnings } : {}) }, null, 2);
+    const doc = this.opts.redactor ? this.opts.redactor.redact(json) : json;
+    // JSON escapes C0 controls itself; DEL and C1 (which some terminals obey) only inside strings,
+    // where `\u` escapes read back the same
+    this.out.write(doc.replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n');
   }
 }
