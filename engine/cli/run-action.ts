@@ -46,8 +46,9 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
   const redactor = new Redactor();
   const out = redactor.wrap(process.stdout);
-  // the views also redact each text before they lay it out (listr2 wraps lines: a secret cut in
-  // two would pass the stream's redactor) and, on a terminal, escape control characters from hosts
+  // the views also redact each text before they lay it out (a line wrapped or cut to the terminal's
+  // width can split a secret, which the stream's redactor then misses) and, on a terminal, escape
+  // the control characters that come from hosts and values
   const terminal = !!process.stdout.isTTY;
   const color = wantColor(process.stdout);
   // listr2 progress on a terminal (listr2 loads only then); Ansible-style lines for pipes, logs and -v
