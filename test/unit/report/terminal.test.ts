@@ -93,6 +93,13 @@ describe('the recap', () => {
     expect(new Set(lines.map((l) => l.indexOf(' : ')))).to.have.property('size', 1);
   });
 
+  it('takes an inventory larger than the stack takes arguments', () => {
+    const many = Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`host${i}`, emptyStats()]));
+    const lines = recapLines(many);
+    expect(lines).to.have.length(200_000);
+    expect(lines[0]).to.match(/^host0 {5} : ok=0/);
+  });
+
   it('is coloured as Ansible: the host by its worst outcome, a count only when it is not 0', () => {
     const [web1, longer, db, gone] = recapLines(stats, palette(true));
     expect(web1).to.equal(
