@@ -26,11 +26,11 @@ interface Screen {
 /** a tmux server of its own (own socket, own config with a long history), a session per run */
 class Terminal {
   private n = 0;
-  private readonly socket = `tsplay-tty-${process.pid}`;
   constructor(private dir: string) {}
 
   private tmux(...args: string[]) {
-    return run('tmux', ['-L', this.socket, '-f', join(this.dir, 'tmux.conf'), ...args], { maxBuffer: 64 << 20 });
+    // the socket lives in the test's directory: removed with it, never the user's tmux
+    return run('tmux', ['-S', join(this.dir, 'tmux.sock'), '-f', join(this.dir, 'tmux.conf'), ...args], { maxBuffer: 64 << 20 });
   }
 
   async start(): Promise<void> {
