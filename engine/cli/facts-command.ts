@@ -5,7 +5,7 @@ export function addFactsCommand(program: Command, exit: { code: number }): void 
   program
     .command('facts')
     .description("gather and print each host's facts as JSON")
-    .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', (v: string, p: string[] = []) => [...p, v])
+    .option('-i, --inventory <path>', 'inventory file or directory; a NAME that is no path here is inventories/NAME (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('-l, --limit <pattern>', 'only hosts matching this pattern', 'all')
     .option('-f, --forks <n>', 'hosts in parallel', (v) => parseInt(v, 10), 25)
     .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE)')

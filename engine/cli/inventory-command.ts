@@ -5,7 +5,7 @@ export function addInventoryCommand(program: Command, exit: { code: number }): v
   program
     .command('inventory')
     .description('show an inventory as ansible-inventory does')
-    .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', (v: string, p: string[] = []) => [...p, v])
+    .option('-i, --inventory <path>', 'inventory file or directory; a NAME that is no path here is inventories/NAME (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('--list', 'all hosts and groups as JSON')
     .option('--graph [group]', 'the group tree')
     .option('--host <name>', "one host's variables as JSON")

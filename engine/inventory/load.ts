@@ -1,9 +1,11 @@
-// loadInventory: reads each -i source in order (a file, a directory of files, or a
-// comma-separated host list such as "web1,web2,"), then the group_vars/ and host_vars/ beside them.
+// loadInventory: reads each -i source in order (a file, a directory of files, inventories/NAME for
+// a NAME that is no path here (source-path.ts), or a comma-separated host list such as
+// "web1,web2,"), then the group_vars/ and host_vars/ beside them.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { InventoryBuilder } from './builder.js';
+import { findInventorySource, inventoryCandidates } from './source-path.js';
 import { splitPort } from './host-range.js';
 import { parseIniInventory } from './ini-parser.js';
 import { Inventory, LOCALHOST_NAMES } from './inventory.js';
@@ -75,18 +77,25 @@ function loadHostList(list: string, inv: InventoryBuilder): void {
   }
 }
 
-/** Loads and merges inventory sources in order. Bad input throws an InputError naming file:line:col. */
-export async function loadInventory(sources: string[], secrets?: SecretInputs): Promise<Inventory> {
+/**
+ * Loads and merges inventory sources in order. Bad input throws an InputError naming file:line:col.
+ * `playbook`: a NAME is also looked for as inventories/NAME in that playbook's project.
+ */
+export async function loadInventory(sources: string[], secrets?: SecretInputs, opts: { playbook?: string } = {}): Promise<Inventory> {
   const inv = new InventoryBuilder();
   const bases: string[] = [];
-  for (const source of sources) {
+  const found: string[] = [];
+  for (const given of sources) {
+    const source = findInventorySource(given, opts) ?? given;
+    found.push(source);
     const st = await statOrUndefined(source);
     if (!st) {
       if (source.includes(',')) {
         loadHostList(source, inv);
         continue;
       }
-      throw new InputError(`inventory source not found: ${source}`, { file: source });
+      const tried = inventoryCandidates(given, opts);
+      throw new InputError(`inventory source not found: ${given}${tried.length > 1 ? ` (looked for ${tried.join(', ')})` : ''}`, { file: given });
     }
     const path = resolve(source);
     if (st.isDirectory()) {
@@ -100,5 +109,5 @@ export async function loadInventory(sources: string[], secrets?: SecretInputs): 
   inv.reconcile();
   const varsDirs: VarsDir[] = [];
   for (const base of bases) varsDirs.push(await loadVarsDir(base, inv.groups.keys(), new Set([...inv.hosts.keys(), ...LOCALHOST_NAMES]), secrets));
-  return new Inventory({ groups: inv.groups, hosts: inv.hosts, varsDirs, sources: [...sources], warnings: inv.warnings });
+  return new Inventory({ groups: inv.groups, hosts: inv.hosts, varsDirs, sources: found, warnings: inv.warnings });
 }

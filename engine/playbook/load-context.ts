@@ -9,8 +9,10 @@ export interface LoadContext {
   findModule(name: string): Promise<Module | undefined>;
   /** every module name a task may use, for "did you mean" on a typo */
   moduleNames?: string[];
-  /** directories holding roles, highest priority first (playbook roles/, TSPLAY_ROLES_PATH, shipped) */
+  /** directories holding roles, highest priority first (--roles-path, TSPLAY_ROLES_PATH, shipped) */
   rolesPath: string[];
+  /** the inventory's site/roles: searched before the playbook's roles/ and rolesPath */
+  siteRolesPath?: string[];
   /** validators of schemas as written (playbook, module and role parameters) */
   schemas: Validators;
   positions: SourceMap;

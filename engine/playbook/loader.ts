@@ -319,7 +319,8 @@ export class PlaybookLoader {
   ): Promise<Node[]> {
     if (depth > MAX_INCLUDE_DEPTH) this.fail(`role "${name}" nested too deeply (a dependency loop?)`, pos, file);
     if (isTemplated(name)) this.fail('role names must be literal', pos, file);
-    const path = [join(play.dir, 'roles'), ...this.ctx.rolesPath];
+    // one directory given twice (a site's roles also passed as --roles-path) is one layer, not two
+    const path = [...new Set([...(this.ctx.siteRolesPath ?? []), join(play.dir, 'roles'), ...this.ctx.rolesPath].map((d) => resolve(d)))];
     const dirs = findRoleDirs(name, path);
     if (!dirs) this.fail(`role "${name}" not found in: ${path.join(', ')}`, pos, file);
     const key = `${name}\0${JSON.stringify(params)}\0${opts.tasksFrom ?? ''}`;
