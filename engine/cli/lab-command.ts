@@ -1,5 +1,9 @@
 // `tsplay lab up [--hosts N] | down | status`: the local systemd-nspawn lab.
 import type { Command } from 'commander';
+import { wholeNumber } from './numbers.js';
+
+/** hosts the lab can boot (engine/lab/hosts.ts; that module is not loaded to parse options) */
+const LAB_HOST_COUNT = 6;
 
 // the lab code (nspawn, image building) loads only when a `lab` subcommand runs
 const labApi = () => import('../lab/index.js');
@@ -10,7 +14,7 @@ export function addLabCommand(program: Command, exit: { code: number }): void {
   lab
     .command('up')
     .description('build the image once, boot the hosts, write inventories/lab')
-    .option('--hosts <n>', 'number of hosts (5: 3 masters + 2 workers; 6 adds a spare worker)', (v) => parseInt(v, 10), 5)
+    .option('--hosts <n>', 'number of hosts (5: 3 masters + 2 workers; 6 adds a spare worker)', wholeNumber(1, LAB_HOST_COUNT), 5)
     .action(async (o) => {
       const s = await (await labApi()).labUp({ hosts: o.hosts, log });
       process.stdout.write(JSON.stringify(s, null, 2) + '\n');

@@ -1,12 +1,8 @@
 // `tsplay run PLAYBOOK`: its options; run-action.ts turns them into RunOptions → runPlaybook → exit code.
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { wholeNumber, seconds, MAX_FORKS, MAX_GRACE_SECONDS } from './numbers.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-function parseGrace(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number of seconds, 0 or more');
-  return n;
-}
 const csv = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function addRunCommand(program: Command, exit: { code: number }): void {
@@ -21,7 +17,7 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('-t, --tags <tags>', 'run only tasks with these tags (comma separated, repeatable)', csv)
     .option('--skip-tags <tags>', 'skip tasks with these tags', csv)
     .option('-e, --extra-vars <vars>', 'key=value, @file.yml/json, or a JSON map (repeatable; highest precedence)', collect)
-    .option('-f, --forks <n>', 'hosts worked on in parallel', (v) => parseInt(v, 10), 25)
+    .option('-f, --forks <n>', 'hosts worked on in parallel', wholeNumber(1, MAX_FORKS), 25)
     .option('--json', 'print one JSON document of all results instead of text')
     .option('--syntax-check', 'validate the playbook, inventory and roles, contact no host')
     .option('--list-hosts', 'print the hosts each play would run on')
@@ -34,7 +30,7 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('-v, --verbose', 'show why each task was ok or skipped')
     .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE)')
     .option('--run-log <file>', 'append a JSON record of this run (or TSPLAY_RUN_LOG)')
-    .option('--interrupt-grace <seconds>', 'after SIGINT/SIGTERM, how long running tasks may take before their commands are stopped', parseGrace, 10)
+    .option('--interrupt-grace <seconds>', 'after SIGINT/SIGTERM, how long running tasks may take before their commands are stopped', seconds(MAX_GRACE_SECONDS), 10)
     // the action's imports load only when `run` is the command
     .action(async (playbook: string, o) => (await import('./run-action.js')).runAction(playbook, o, exit));
 }

@@ -14,6 +14,7 @@ import { truthy } from './truthy.js';
 import { mapLimit } from './pool.js';
 import { serialBatches } from './serial.js';
 import { lookahead, NOTHING_AFTER, type Continuation } from './lookahead.js';
+import { startsHere, unmatchedPatternWarning } from './cli-names.js';
 
 /** thrown to stop the play for every host (any_errors_fatal, max_fail_percentage, meta end_play) */
 class EndPlay extends Error {}
@@ -26,10 +27,13 @@ export class PlayRunner {
 
   async runPlay(play: Play, vars: Record<string, unknown>): Promise<void> {
     const run = this.run;
+    // a pattern that matches nothing is a warning, and a play without hosts is skipped (Ansible)
+    // (--limit's own patterns were warned about once, before the run)
+    selectHosts(run.inventory, play.hosts, undefined, { onWarning: (m) => run.reporter.onWarning(unmatchedPatternWarning(run.inventory, m)) });
     const names = selectHosts(run.inventory, play.hosts, run.opts.limit);
     run.reporter.onPlayStart({ name: play.name, hosts: names });
     if (!names.length) {
-      run.reporter.onWarning(`no hosts matched "${play.hosts}"${run.opts.limit ? ` with --limit ${run.opts.limit}` : ''}; skipping play "${play.name}"`);
+      run.reporter.onNoHosts({ name: play.name });
       return;
     }
     for (const n of names) run.hostState(n);
@@ -127,7 +131,7 @@ export class PlayRunner {
   private async task(pc: PlayContext, t: TaskNode, hosts: HostState[], scope: Scope, handler = false, next: Continuation = NOTHING_AFTER): Promise<void> {
     const run = this.run;
     if (this.startAt !== undefined) {
-      if ((t.name ?? '') !== this.startAt) return;
+      if (!startsHere(t, this.startAt)) return;
       this.startAt = undefined;
     }
     if (!handler && !selectedByTags(allTags(scope, t), run.opts.tags, run.opts.skipTags)) return;

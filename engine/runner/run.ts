@@ -12,7 +12,7 @@ import { rolesPathFor, siteRolesFor } from './roles-path.js';
 import { pathExists } from '../path-exists.js';
 import { Templater } from '../template/index.js';
 import { fanout } from '../report/fanout.js';
-import { InputError, InterruptedError } from '../errors.js';
+import { InputError, InterruptedError, UsageError } from '../errors.js';
 import type { Playbook } from '../playbook/model.js';
 import type { HostStats } from '../report/types.js';
 import { RunContext } from './run-context.js';
@@ -20,6 +20,7 @@ import { PlayRunner } from './play-exec.js';
 import { preflight } from './preflight.js';
 import { checkRoleParams } from './role-params-check.js';
 import { checkPlaySyntax } from './syntax-check.js';
+import { checkLimit, checkStartAt, unknownTagWarnings } from './cli-names.js';
 import { learnSecretVars, secretVarNames } from './secret-vars.js';
 import { metaModule } from './meta-module.js';
 import type { RunOptions, RunResult } from './options.js';
@@ -45,6 +46,8 @@ export interface LoadedRun {
 
 /** Everything that can be checked without a host: inventory, playbook, roles, vars files, src files. */
 export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
+  // a fork count that is not a whole number would run no host at all
+  if (opts.forks !== undefined && !(Number.isSafeInteger(opts.forks) && opts.forks >= 1)) throw new UsageError(`forks must be a whole number, 1 or more; got ${opts.forks}`);
   const schemas = new Validators('load');
   const findModule = moduleLookup(opts.modules);
   const secrets = { password: opts.vaultPassword, redactor: opts.redactor };
@@ -82,6 +85,9 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
     checkRoleParams(run, play, vars, varsPos);
     checkPlaySyntax(play, templater);
   }
+  for (const w of checkLimit(inventory, opts.limit, playbook.plays)) run.reporter.onWarning(w);
+  checkStartAt(playbook, opts.startAtTask);
+  for (const w of unknownTagWarnings(playbook, opts.tags, opts.skipTags)) run.reporter.onWarning(w);
   return { playbook, run, playVars };
 }
 
