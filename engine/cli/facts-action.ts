@@ -28,5 +28,6 @@ export async function factsAction(o: { inventory?: string[]; limit: string; fork
     return hosts;
   });
   const ordered = Object.fromEntries(hosts.map((h) => [h, out[h]]));
-  process.stdout.write(secrets.redactor.redact(JSON.stringify(ordered, null, 2)) + '\n');
+  // redacted inside the values: the JSON stays JSON whatever a secret looks like
+  process.stdout.write(JSON.stringify(secrets.redactor.redactValue(ordered), null, 2) + '\n');
 }

@@ -14,11 +14,13 @@ export async function inventoryAction(
   await redactingErrors(secrets.redactor, async () => {
     const inv = await loadInventory(o.inventory ?? [], secrets);
     learnSecretVars(inv, secrets.redactor);
-    // a value from a vault file shows as ******** here too (`tsplay vault view FILE` prints the file)
-    const print = (text: string) => process.stdout.write(secrets.redactor.redact(text) + '\n');
-    if (o.list) print(JSON.stringify(inventoryList(inv), null, 4));
-    else if (o.graph !== undefined) print(inventoryGraph(inv, typeof o.graph === 'string' ? o.graph : 'all'));
-    else print(JSON.stringify(inventoryHost(inv, o.host!), null, 4));
+    // a value from a vault file shows as ******** here too (`tsplay vault view FILE` prints the file),
+    // replaced inside the values so that the JSON stays JSON whatever the secret looks like
+    const print = (text: string) => process.stdout.write(text + '\n');
+    const json = (v: unknown) => JSON.stringify(secrets.redactor.redactValue(v), null, 4);
+    if (o.list) print(json(inventoryList(inv)));
+    else if (o.graph !== undefined) print(secrets.redactor.redact(inventoryGraph(inv, typeof o.graph === 'string' ? o.graph : 'all')));
+    else print(json(inventoryHost(inv, o.host!)));
   });
   exit.code = 0;
 }

@@ -45,6 +45,8 @@ export interface RunCliOptions {
 export async function runAction(playbook: string, o: RunCliOptions, exit: { code: number }): Promise<void> {
   // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
   const redactor = new Redactor();
+  const password = vaultPassword(o.vaultPasswordFile);
+  if (password !== undefined) redactor.add(password, 'the vault password');
   const out = redactor.wrap(process.stdout);
   // the views also redact each text before they lay it out (a line wrapped or cut to the terminal's
   // width can split a secret, which the stream's redactor then misses) and, on a terminal, escape
@@ -53,7 +55,7 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   const color = wantColor(process.stdout);
   // listr2 progress on a terminal (listr2 loads only then); Ansible-style lines for pipes, logs and -v
   const view: Reporter = o.json
-    ? new JsonReporter(out, { redactor })
+    ? new JsonReporter(process.stdout, { redactor })
     : terminal && !o.verbose && !process.env.CI
       ? new (await import('../report/listr.js')).ListrReporter(out, { redactor, color })
       : new PlainReporter(out, { verbose: o.verbose, redactor, terminal, color });
@@ -78,7 +80,6 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const password = vaultPassword(o.vaultPasswordFile);
   const modulesPath = [...(o.modulesPath ?? []), ...(process.env.TSPLAY_MODULES_PATH?.split(':').filter(Boolean) ?? [])];
   const opts: RunOptions = {
     playbook,
@@ -104,7 +105,14 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   try {
     await runOrList(opts, o, playbook, exit, out);
   } catch (e) {
-    if (e instanceof TsplayError) e.message = redactor.redact(e.message);
+    if (e instanceof TsplayError) {
+      e.message = redactor.redact(e.message);
+      if (e.where.task !== undefined) e.where.task = redactor.redact(e.where.task);
+    } else if (e instanceof Error) {
+      // printed with its stack, which repeats the message
+      e.message = redactor.redact(e.message);
+      if (e.stack) e.stack = redactor.redact(e.stack);
+    }
     throw e;
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -12,7 +12,12 @@ export interface CliSecrets {
 }
 
 export function cliSecrets(vaultPasswordFile: string | undefined): CliSecrets {
-  return { password: vaultPassword(vaultPasswordFile), redactor: new Redactor() };
+  const password = vaultPassword(vaultPasswordFile);
+  const redactor = new Redactor();
+  // stdout holds the JSON these commands print: a secret too short to hide is said on stderr
+  redactor.warnTo((msg) => process.stderr.write(`[WARNING]: ${msg}\n`));
+  if (password !== undefined) redactor.add(password, 'the vault password');
+  return { password, redactor };
 }
 
 /** runs `fn`; an error it throws has its secrets replaced before the CLI prints it */

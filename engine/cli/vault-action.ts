@@ -5,7 +5,7 @@ import { join, dirname, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { encryptText, decryptBytes, isVaultText } from '../vault/format.js';
-import { vaultPassword } from '../vault/password.js';
+import { vaultPassword, childEnv } from '../vault/password.js';
 import { UsageError, InputError } from '../errors.js';
 
 type VaultOptions = { vaultPasswordFile?: string };
@@ -76,7 +76,7 @@ export async function edit(f: string, o: VaultOptions): Promise<void> {
       await fh.close();
     }
     const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
-    const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'editor', tmp], { stdio: 'inherit' });
+    const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'editor', tmp], { stdio: 'inherit', env: childEnv() });
     if (r.status !== 0) throw new UsageError(`${editor} exited with ${r.status}; ${f} left unchanged`);
     await replace(f, encryptText(await readFile(tmp), pw));
   } finally {

@@ -8,6 +8,7 @@ import { hostPaths } from './paths.js';
 import { runningPid } from './pidfile.js';
 import { hostCgroupDirs } from './cgroups.js';
 import { sh, joinCommands } from '../transport/quote.js';
+import { childEnv } from '../vault/password.js';
 
 /** The nspawn argv for a host (exported so tests can check what is run). */
 export function nspawnArgv(host: LabHost, root: string): string[] {
@@ -43,6 +44,7 @@ export async function bootHost(host: LabHost): Promise<number> {
     const child = spawn('/bin/sh', ['-c', line.text], {
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
+      env: childEnv(),
     });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('error', (e) => reject(new Error(`cannot start systemd-nspawn for ${host.name}: ${e.message}`)));

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { LabHost } from './hosts.js';
 import { LAB_KEY_FILE, LAB_KNOWN_HOSTS_FILE } from './paths.js';
 import { sh, type ShellCommand } from '../transport/quote.js';
+import { childEnv } from '../vault/password.js';
 
 export function tcpAnswers(ip: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -44,7 +45,7 @@ export interface SshResult {
 export function sshRun(host: LabHost, command: ShellCommand, timeoutMs: number): Promise<SshResult> {
   return new Promise((resolve) => {
     const argv = sshArgv(host, command);
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

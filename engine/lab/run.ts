@@ -1,5 +1,6 @@
 // Runs controller-side programs by argv (no shell involved), for the lab's setup steps.
 import { spawn } from 'node:child_process';
+import { childEnv } from '../vault/password.js';
 
 export interface RunResult {
   exitCode: number;
@@ -29,7 +30,7 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...opts.env },
+      env: childEnv(opts.env),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

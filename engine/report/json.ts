@@ -12,7 +12,11 @@ export class JsonReporter implements Reporter {
   private plays: { play: { name: string }; tasks: JsonTask[] }[] = [];
   private current?: JsonTask;
   private warnings: string[] = [];
-  /** `redactor`: secrets are replaced before DEL and C1 are escaped (the output stream redacts too) */
+  /**
+   * `redactor`: secrets are replaced inside the values, before they are serialized (a secret
+   * replaced in the text could be a number's digits or JSON's own punctuation); `out` then gets
+   * the document as is, not through a redacting stream.
+   */
   constructor(private out: Writable, private opts: { redactor?: Redactor } = {}) {}
 
   onPlayStart(play: { name: string }): void {
@@ -31,10 +35,10 @@ export class JsonReporter implements Reporter {
     this.current.hosts[ev.host] = { status: ev.status, changed: !!changed, ...(msg !== undefined ? { msg } : {}), ...(diff ? { diff } : {}), ...rest };
   }
   onRunEnd(r: { exitCode: number; stats: Record<string, HostStats>; changesPending: boolean }): void {
-    const json = JSON.stringify({ plays: this.plays, stats: r.stats, ...(this.warnings.length ? { warnings: this.warnings } : {}) }, null, 2);
-    const doc = this.opts.redactor ? this.opts.redactor.redact(json) : json;
+    const doc = { plays: this.plays, stats: r.stats, ...(this.warnings.length ? { warnings: this.warnings } : {}) };
+    const json = JSON.stringify(this.opts.redactor ? this.opts.redactor.redactValue(doc) : doc, null, 2);
     // JSON escapes C0 controls itself; DEL and C1 (which some terminals obey) only inside strings,
     // where `\u` escapes read back the same
-    this.out.write(doc.replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n');
+    this.out.write(json.replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n');
   }
 }

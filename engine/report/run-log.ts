@@ -43,7 +43,7 @@ export class RunLogReporter implements Reporter {
         Object.entries(r.stats).map(([h, s]) => [h, { stats: s, changed_tasks: this.changed[h] ?? [], failed_tasks: this.failed[h] ?? [] }]),
       ),
     };
-    const line = JSON.stringify(record);
-    appendFileSync(this.file, (this.redactor ? this.redactor.redact(line) : line) + '\n', { mode: 0o600 });
+    // redacted inside the values: each line stays JSON whatever a secret looks like
+    appendFileSync(this.file, JSON.stringify(this.redactor ? this.redactor.redactValue(record) : record) + '\n', { mode: 0o600 });
   }
 }

@@ -54,6 +54,7 @@ export function buildHostvars(run: RunContext, pc: PlayContext): Record<string, 
       get() {
         const h = run.hostState(name);
         const v = mergeVars([...hostLayers(run, h), pc.vars, h.hostFacts, run.opts.extraVars, { inventory_hostname: name }], run.templater);
+        run.secretVars?.learn(v);
         Object.defineProperty(out, name, { value: v, enumerable: true });
         return v;
       },
@@ -82,7 +83,7 @@ export function taskVars(run: RunContext, pc: PlayContext, h: HostState, task: T
     ...(role ? { role_name: role.name, role_path: role.path } : {}),
   });
   const where = task?.pos;
-  return mergeVars(
+  const vars = mergeVars(
     [
       role?.defaults,
       ...hostLayers(run, h),
@@ -98,6 +99,10 @@ export function taskVars(run: RunContext, pc: PlayContext, h: HostState, task: T
     run.templater,
     where,
   );
+  // a listed variable is secret as rendered on this host (a DSN built from a password), and
+  // whichever layer set it (set_fact, register, block vars): learned before the task shows anything
+  run.secretVars?.learn(vars);
+  return vars;
 }
 
 /** a parameter rendered to this value is dropped, as Ansible's `default(omit)` */

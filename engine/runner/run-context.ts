@@ -15,6 +15,7 @@ import { HostState } from './host-state.js';
 import type { WriteClock } from '../facts/cache.js';
 import type { RunOptions } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
+import type { SecretVars } from './secret-vars.js';
 
 export class RunContext {
   readonly hosts = new Map<string, HostState>();
@@ -32,6 +33,8 @@ export class RunContext {
   anyChange = false;
   /** counts every write to any host (apply) and check-mode prediction: reads made before one are stale */
   readonly clock: WriteClock = { writes: 0 };
+  /** the names listed in tsplay_secret_vars, whose values are learned as hosts' variables resolve */
+  secretVars?: SecretVars;
 
   constructor(
     readonly opts: RunOptions,

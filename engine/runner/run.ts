@@ -3,7 +3,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { Module } from '../modules/types.js';
 import { findModule as findBuiltin, builtinModuleNames } from '../modules/registry.js';
-import { loadInventory, selectHosts } from '../inventory/index.js';
+import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
 import { PlaybookLoader } from '../playbook/loader.js';
 import { SourceMap } from '../playbook/yaml-source.js';
 import { Validators } from '../schema/validators.js';
@@ -12,7 +12,7 @@ import { rolesPathFor, siteRolesFor } from './roles-path.js';
 import { pathExists } from '../path-exists.js';
 import { Templater } from '../template/index.js';
 import { fanout } from '../report/fanout.js';
-import { InputError, InterruptedError, UsageError } from '../errors.js';
+import { InputError, InterruptedError, UsageError, type SourcePos } from '../errors.js';
 import type { Playbook } from '../playbook/model.js';
 import type { HostStats } from '../report/types.js';
 import { RunContext } from './run-context.js';
@@ -21,7 +21,8 @@ import { preflight } from './preflight.js';
 import { checkRoleParams } from './role-params-check.js';
 import { checkPlaySyntax } from './syntax-check.js';
 import { checkLimit, checkStartAt, unknownTagWarnings } from './cli-names.js';
-import { learnSecretVars, secretVarNames } from './secret-vars.js';
+import { SecretVars } from './secret-vars.js';
+import { redactedEvents } from '../report/redacted-events.js';
 import { metaModule } from './meta-module.js';
 import type { RunOptions, RunResult } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
@@ -52,18 +53,22 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
   const findModule = moduleLookup(opts.modules);
   const secrets = { password: opts.vaultPassword, redactor: opts.redactor };
   const inventory = await loadInventory(opts.inventory, secrets, { playbook: opts.playbook });
-  learnSecretVars(inventory, opts.redactor);
-  if (opts.redactor && opts.extraVars) for (const name of secretVarNames(opts.extraVars)) opts.redactor.add(opts.extraVars[name]);
+  // the names listed so far (inventory, -e) are secret before the playbook is even read
+  const secretVars = opts.redactor ? learnListedVars(new SecretVars(opts.redactor), inventory, [opts.extraVars ?? {}]) : undefined;
   const positions = new SourceMap();
   const moduleNames = [...builtinModuleNames(), 'meta', ...(opts.modules ?? []).map((m) => m.name)];
   const loader = new PlaybookLoader({ findModule, moduleNames, rolesPath: rolesPathFor(opts), siteRolesPath: siteRolesFor(inventory.sources), schemas, positions, secrets });
   const playbook = await loader.loadPlaybook(opts.playbook);
   const templater = new Templater() as unknown as TemplateEngine;
-  const run = new RunContext(opts, inventory, templater, findModule, fanout(opts.reporters ?? []), schemas);
+  const reporter = fanout(opts.reporters ?? []);
+  const run = new RunContext(opts, inventory, templater, findModule, opts.redactor ? redactedEvents(reporter, opts.redactor) : reporter, schemas);
+  // secrets too short to hide are reported to the reporters: those found so far, and later ones
+  opts.redactor?.warnTo((msg) => run.reporter.onWarning(msg));
   const playVars = new Map<number, Record<string, unknown>>();
+  const varsPositions = new Map<number, Record<string, SourcePos>>();
   for (const [i, play] of playbook.plays.entries()) {
     const vars: Record<string, unknown> = { ...play.vars };
-    const varsPos = Object.fromEntries(Object.keys(play.vars).map((k) => [k, positions.pos(play.vars, k) ?? play.pos]));
+    const varsPos: Record<string, SourcePos> = Object.fromEntries(Object.keys(play.vars).map((k) => [k, positions.pos(play.vars, k) ?? play.pos]));
     for (const f of play.varsFiles) {
       if (isTemplated(f)) throw new InputError(`vars_files entries must be literal file names: ${f}`, play.pos);
       const file = isAbsolute(f) ? f : join(play.dir, f);
@@ -73,7 +78,11 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
       for (const k of Object.keys(loaded)) varsPos[k] = positions.pos(loaded, k) ?? { file };
     }
     playVars.set(i, vars);
-    if (opts.redactor) for (const name of secretVarNames(vars)) opts.redactor.add(vars[name]);
+    varsPositions.set(i, varsPos);
+  }
+  if (secretVars) run.secretVars = learnListedVars(secretVars, inventory, [opts.extraVars ?? {}, ...playVars.values()]);
+  for (const [i, play] of playbook.plays.entries()) {
+    const vars = playVars.get(i)!;
     // patterns (and --limit) are checked now, not when the play starts
     try {
       selectHosts(inventory, play.hosts, opts.limit);
@@ -82,13 +91,26 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
       throw e;
     }
     preflight(run, play);
-    checkRoleParams(run, play, vars, varsPos);
+    checkRoleParams(run, play, vars, varsPositions.get(i)!);
     checkPlaySyntax(play, templater);
   }
   for (const w of checkLimit(inventory, opts.limit, playbook.plays)) run.reporter.onWarning(w);
   checkStartAt(playbook, opts.startAtTask);
   for (const w of unknownTagWarnings(playbook, opts.tags, opts.skipTags)) run.reporter.onWarning(w);
   return { playbook, run, playVars };
+}
+
+/**
+ * The names tsplay_secret_vars lists in the inventory and in these layers of variables (-e, play
+ * vars and vars_files), then the values those names have in each of them as written. Rendered
+ * values are learned host by host as tasks see them (taskVars).
+ */
+function learnListedVars(secretVars: SecretVars, inventory: Inventory, layers: Record<string, unknown>[]): SecretVars {
+  const before = secretVars.listed.size;
+  for (const l of layers) secretVars.listFrom(l);
+  if (before === 0 || secretVars.listed.size > before) secretVars.learnInventory(inventory);
+  for (const l of layers) secretVars.learn(l);
+  return secretVars;
 }
 
 export function exitCodeFor(stats: Record<string, HostStats>): number {

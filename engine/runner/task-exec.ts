@@ -79,12 +79,15 @@ export async function runTask(
 async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, info: TaskInfo): Promise<HostOutcome> {
   const noLog = truthy(effective(scope, task, 'no_log'));
   // no_log hides loop items and their labels too (Ansible shows "item=None")
-  const emit = (ev: Omit<HostResultEvent, 'task' | 'host'>) =>
+  const emit = (ev: Omit<HostResultEvent, 'task' | 'host'>) => {
+    // a listed variable set here (set_fact, register) is secret in this very result
+    run.secretVars?.learnResult(task.keywords.register, ev.result);
     run.reporter.onHostResult(
       noLog
         ? { task: info, host: h.name, ...ev, result: censor(ev.result), ...(ev.itemLabel !== undefined ? { item: null, itemLabel: 'None' } : {}) }
         : { task: info, host: h.name, ...ev },
     );
+  };
   let outcome: HostOutcome;
   try {
     outcome = await executeOnHost(run, pc, task, scope, h, info, emit);

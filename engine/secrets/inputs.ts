@@ -14,20 +14,21 @@ export interface SecretInputs {
 }
 
 export interface InputText {
+  file: string;
   text: string;
   encrypted: boolean;
 }
 
 export async function readInput(file: string, secrets?: SecretInputs): Promise<InputText> {
   const raw = utf8Text(await readFile(file), file);
-  if (!isVaultText(raw)) return { text: raw, encrypted: false };
+  if (!isVaultText(raw)) return { file, text: raw, encrypted: false };
   if (secrets?.password === undefined) {
     throw new InputError('this file is vault-encrypted: give --vault-password-file (or TSPLAY_VAULT_PASSWORD_FILE)', { file, line: 1, col: 1 });
   }
-  return { text: utf8Text(decryptBytes(raw, secrets.password, file), file), encrypted: true };
+  return { file, text: utf8Text(decryptBytes(raw, secrets.password, file), file), encrypted: true };
 }
 
-/** after parsing an encrypted file: all its values are secrets */
+/** after parsing an encrypted file: all its values are secrets (one too short to hide is named by its key) */
 export function learnSecrets(input: InputText, data: unknown, secrets?: SecretInputs): void {
-  if (input.encrypted) secrets?.redactor?.add(data);
+  if (input.encrypted) secrets?.redactor?.add(data, `vault file ${input.file}`);
 }

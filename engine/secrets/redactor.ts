@@ -1,42 +1,109 @@
 // Secret values are replaced in everything tsplay writes: human output, --json, diffs, error
-// messages and the run log. The set grows as secrets are loaded (vault files, no_log values,
-// variables named in `tsplay_secret_vars`).
+// messages and the run log. The set grows as secrets are loaded (vault files, the vault password,
+// no_log values, variables named in `tsplay_secret_vars`). A secret is also known in the forms
+// output gives it: escaped in JSON (once or twice), shell-quoted, URL-encoded and in base64.
 import { Transform, type Writable } from 'node:stream';
 
 export const REDACTED = '********';
 /** shorter strings would blank out ordinary words */
-const MIN_SECRET = 4;
+export const MIN_SECRET = 4;
+/** a base64 run this long, cut out of a longer base64 text, is not found by chance */
+const MIN_BASE64_RUN = 6;
 
 export class Redactor {
-  private secrets = new Set<string>();
+  private values = new Set<string>();
+  private forms = new Set<string>();
   private pattern?: RegExp;
+  /** warnings about secrets too short to hide, each given once */
+  private warned = new Set<string>();
+  private pending: string[] = [];
+  private sink?: (msg: string) => void;
 
-  add(value: unknown): void {
-    if (typeof value === 'string') {
-      if (value.length >= MIN_SECRET && !this.secrets.has(value)) {
-        this.secrets.add(value);
-        // multi-line secrets also show up line by line (in diffs)
-        for (const line of value.split('\n')) if (line.trim().length >= MIN_SECRET) this.secrets.add(line);
-        // and escaped inside JSON strings (--json, the run log)
-        this.secrets.add(JSON.stringify(value).slice(1, -1));
-        this.pattern = undefined;
-      }
-    } else if (typeof value === 'number' && String(value).length >= MIN_SECRET) this.add(String(value));
-    else if (Array.isArray(value)) value.forEach((v) => this.add(v));
-    else if (value && typeof value === 'object') Object.values(value).forEach((v) => this.add(v));
+  /**
+   * Learn a secret (a string, a number, or every value inside a list or map). `source` names
+   * where it comes from ("variable db_pass", "vault file x.yml"): a value too short to hide is
+   * then reported once, by that name and the value's key path, never by the value.
+   */
+  add(value: unknown, source?: string): void {
+    const short: string[] = [];
+    this.learn(value, '', short, 0);
+    if (!source || !short.length) return;
+    const where = short.some((p) => p !== '') ? ` (${short.filter((p) => p !== '').join(', ')})` : '';
+    this.warn(`${source}${where}: a secret shorter than ${MIN_SECRET} characters is not redacted (so short a string would hide ordinary words); its value is shown as is`);
   }
 
-  get size(): number {
-    return this.secrets.size;
+  private learn(value: unknown, path: string, short: string[], depth: number): void {
+    if (typeof value === 'string' || typeof value === 'number') {
+      const s = String(value);
+      if (s.length >= MIN_SECRET) this.addString(s);
+      else if (s.length > 0 && !short.includes(path)) short.push(path);
+    } else if (depth > 100) return;
+    else if (Array.isArray(value)) value.forEach((v, i) => this.learn(v, `${path}[${i}]`, short, depth + 1));
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) this.learn(v, path ? `${path}.${k}` : k, short, depth + 1);
+    }
+  }
+
+  private addString(s: string): void {
+    if (this.values.has(s)) return;
+    this.values.add(s);
+    for (const f of derivedForms(s)) if (f.length >= MIN_SECRET) this.forms.add(f);
+    this.pattern = undefined;
+  }
+
+  /** warnings go to `sink` (the run's reporters); those found before it was set are given now */
+  warnTo(sink: (msg: string) => void): void {
+    this.sink = sink;
+    for (const m of this.pending.splice(0)) sink(m);
+  }
+
+  private warn(msg: string): void {
+    if (this.warned.has(msg)) return;
+    this.warned.add(msg);
+    if (this.sink) this.sink(msg);
+    else this.pending.push(msg);
   }
 
   redact(text: string): string {
-    if (!this.secrets.size) return text;
+    if (!this.forms.size) return text;
     this.pattern ??= new RegExp(
-      [...this.secrets].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+      [...this.forms].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
       'g',
     );
     return text.replace(this.pattern, REDACTED);
+  }
+
+  /**
+   * A copy of a value for output: every string (map keys too) redacted, and a number, boolean or
+   * null whose text holds a secret replaced by the redacted text (a string), so that the value
+   * still serializes to valid JSON whatever the secret looks like.
+   */
+  redactValue<T>(value: T): T {
+    return this.forms.size ? (this.walk(value, 0) as T) : value;
+  }
+
+  private walk(v: unknown, depth: number): unknown {
+    if (typeof v === 'string') return this.redact(v);
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null) {
+      const text = String(v);
+      const r = this.redact(text);
+      return r === text ? v : r;
+    }
+    if (typeof v !== 'object' || v === undefined) return v;
+    // what JSON.stringify would write for it (a Buffer, a Date)
+    const json = (v as { toJSON?: () => unknown }).toJSON;
+    if (typeof json === 'function') return this.walk(json.call(v), depth);
+    // deeper than any result: written as redacted text rather than walked further
+    if (depth > 200) return this.redact(JSON.stringify(v) ?? '');
+    if (Array.isArray(v)) return v.map((x) => this.walk(x, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      let key = this.redact(k);
+      // two keys redacted alike stay two keys
+      while (Object.prototype.hasOwnProperty.call(out, key)) key += '*';
+      Object.defineProperty(out, key, { value: this.walk(x, depth + 1), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
   }
 
   /** a stream that redacts each write before passing it to `out` (reporters write whole lines) */
@@ -51,4 +118,51 @@ export class Redactor {
       rows: { get: () => tty.rows, enumerable: true },
     });
   }
+}
+
+/** The texts a secret shows up as in output, itself first. */
+export function derivedForms(s: string): string[] {
+  const out = [s];
+  // a multi-line secret also shows up line by line (in diffs)
+  for (const line of s.split('\n')) if (line.trim().length >= MIN_SECRET) out.push(line);
+  // inside a JSON string (--json, the run log, to_json), and inside a JSON string in a JSON
+  // string (to_json's output shown in --json); also with non-ASCII as \uXXXX, as some hosts' JSON
+  const once = JSON.stringify(s).slice(1, -1);
+  out.push(once, JSON.stringify(once).slice(1, -1), once.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  // shell-quoted: inside single quotes ('\'' for a quote, as the `quote` helper) or double quotes
+  out.push(s.replace(/'/g, `'\\''`), s.replace(/[\\"$`]/g, '\\$&'));
+  // URL-encoded (as a path or query component, and as a form with + for spaces)
+  try {
+    const url = encodeURIComponent(s);
+    out.push(url, url.replace(/%20/g, '+'), encodeURI(s));
+  } catch {
+    // a lone UTF-16 surrogate has no URL form
+  }
+  out.push(...base64Forms(s));
+  return out;
+}
+
+/**
+ * The secret in base64 (standard and URL-safe, with and without padding), and the part of it
+ * that any longer base64 text holding the secret contains: the secret starts at one of three
+ * byte offsets in a 3-byte group, and from the first whole group on the characters depend on
+ * its bytes only (`b64encode "user:{{ pass }}"`).
+ */
+function base64Forms(s: string): string[] {
+  const bytes = Buffer.from(s, 'utf8');
+  const out: string[] = [];
+  const urlSafe = (b64: string) => b64.replace(/\+/g, '-').replace(/\//g, '_');
+  const whole = bytes.toString('base64');
+  out.push(whole, whole.replace(/=+$/, ''), urlSafe(whole), urlSafe(whole).replace(/=+$/, ''));
+  for (const [offset, skip] of [
+    [0, 0],
+    [1, 2],
+    [2, 3],
+  ]) {
+    const text = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    // characters of a group the secret does not fill depend on what follows it
+    const run = text.slice(skip, 4 * Math.floor((offset + bytes.length) / 3));
+    if (run.length >= MIN_BASE64_RUN) out.push(run, urlSafe(run));
+  }
+  return out;
 }

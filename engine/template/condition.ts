@@ -44,6 +44,16 @@ function compile(expr: string, where: ErrorWhere | undefined): ParseResult {
   }
 }
 
+/**
+ * cel-js quotes what is left of a duration string it cannot parse: part of a value, which may be
+ * a secret the redactor knows only whole. The expression excerpt after it stays.
+ */
+function valueFreeMessage(e: unknown): string {
+  const msg = (e as Error).message ?? String(e);
+  if ((e as { code?: unknown }).code !== 'invalid_duration') return msg;
+  return msg.replace(/^Invalid duration string: .*/, 'invalid duration string');
+}
+
 /** Evaluates conditions, caching each expression's parse. */
 export class ConditionEvaluator {
   private readonly cache = new Map<string, ParseResult>();
@@ -59,7 +69,7 @@ export class ConditionEvaluator {
     try {
       result = program(celContext(vars));
     } catch (e) {
-      throw fail(`cannot evaluate condition: ${(e as Error).message}`, where, e);
+      throw fail(`cannot evaluate condition: ${valueFreeMessage(e)}`, where, e);
     }
     if (typeof result !== 'boolean') {
       throw fail(`condition ${JSON.stringify(expr)} gave ${kindOf(result)}, not a boolean`, where);

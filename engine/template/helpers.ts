@@ -138,7 +138,15 @@ export const HELPERS: Record<string, Helper> = {
   },
   from_json(args) {
     arity('from_json', args, 1);
-    return JSON.parse(str('from_json', args[0]));
+    try {
+      return JSON.parse(str('from_json', args[0]));
+    } catch (e) {
+      // JSON.parse's message quotes the text's first characters, and the text may be a secret
+      // that only its whole is redacted as: say where, never what
+      if (!(e instanceof SyntaxError)) throw e;
+      const at = /position (\d+)/.exec(e.message)?.[1];
+      throw new Error(`from_json: the value is not valid JSON${at !== undefined ? ` (at character ${Number(at) + 1})` : ''}`);
+    }
   },
   b64encode: (args) => (arity('b64encode', args, 1), Buffer.from(str('b64encode', args[0]), 'utf8').toString('base64')),
   b64decode: (args) => (arity('b64decode', args, 1), Buffer.from(str('b64decode', args[0]), 'base64').toString('utf8')),

@@ -7,6 +7,7 @@ import type { ExecOptions, ExecResult, PutOptions, Transport, Become } from './t
 import { prepareCommand } from './command-line.js';
 import { putViaExec, getViaExec } from './file-ops.js';
 import { PutError } from './put-error.js';
+import { childEnv } from '../vault/password.js';
 
 export class LocalTransport implements Transport {
   readonly kind = 'local';
@@ -25,7 +26,7 @@ export class LocalTransport implements Transport {
     return new Promise((resolve, reject) => {
       // its own process group: a stop reaches the command's children too, and a terminal's
       // Ctrl-C reaches only tsplay, which lets the running task finish
-      const child = spawn('/bin/sh', ['-c', line.text], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      const child = spawn('/bin/sh', ['-c', line.text], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: childEnv() });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timer: NodeJS.Timeout | undefined;

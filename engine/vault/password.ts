@@ -3,6 +3,20 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 
+/** the environment variables that carry the vault password (or the file holding it) */
+export const VAULT_ENV = ['TSPLAY_VAULT_PASSWORD', 'TSPLAY_VAULT_PASSWORD_FILE'] as const;
+
+/**
+ * The environment for a program tsplay starts (a local task's shell, an editor, the lab's
+ * tools): tsplay's own, without the vault password. A command delegated to the controller
+ * runs whatever a playbook says, and it needs the password no more than a remote host does.
+ */
+export function childEnv(extra?: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const k of VAULT_ENV) delete env[k];
+  return env;
+}
+
 export function vaultPassword(file: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const path = file ?? env.TSPLAY_VAULT_PASSWORD_FILE;
   if (path) {

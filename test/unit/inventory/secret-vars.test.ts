@@ -2,7 +2,7 @@
 // those values in all output; an inventory that sets it nowhere is not resolved host by host.
 import { expect } from 'chai';
 import { loadInventory } from '../../../engine/inventory/index.js';
-import { learnSecretVars } from '../../../engine/runner/secret-vars.js';
+import { SecretVars } from '../../../engine/runner/secret-vars.js';
 import { Redactor } from '../../../engine/secrets/redactor.js';
 import { fixture, type Fixture } from './fixture.js';
 
@@ -20,11 +20,29 @@ describe('tsplay_secret_vars from the inventory', () => {
       const inv = await loadInventory([fx.path('inv')]);
       expect(inv.definesVar('tsplay_secret_vars')).to.equal(true);
       const r = new Redactor();
-      learnSecretVars(inv, r);
+      new SecretVars(r).learnInventory(inv);
       const secret = String(Object.values(files)[0]).match(/s3cret-\w+/)![0];
       expect(r.redact(`value ${secret} here`)).to.equal('value ******** here');
     });
   }
+
+  it('a name listed on a later host is looked up on the hosts before it too', async () => {
+    fx = fixture({ 'inv/hosts.yml': 'all:\n  hosts:\n    a: { db_pass: s3cret-on-a }\n    b: { tsplay_secret_vars: [db_pass], db_pass: s3cret-on-b }\n' });
+    const inv = await loadInventory([fx.path('inv')]);
+    const r = new Redactor();
+    new SecretVars(r).learnInventory(inv);
+    expect(r.redact('s3cret-on-a s3cret-on-b')).to.equal('******** ********');
+  });
+
+  it('a name listed elsewhere (-e, play vars) is learned from the inventory', async () => {
+    fx = fixture({ 'inv/hosts.yml': 'all:\n  hosts:\n    a: { db_pass: s3cret-inv }\n' });
+    const inv = await loadInventory([fx.path('inv')]);
+    const r = new Redactor();
+    const sv = new SecretVars(r);
+    sv.listFrom({ tsplay_secret_vars: ['db_pass'] });
+    sv.learnInventory(inv);
+    expect(r.redact('s3cret-inv')).to.equal('********');
+  });
 
   it('an inventory that sets it nowhere: nothing is learned, no host resolved', async () => {
     fx = fixture({ 'inv/hosts.yml': 'all:\n  hosts:\n    a: { db_pass: visible }\n' });
@@ -34,7 +52,7 @@ describe('tsplay_secret_vars from the inventory', () => {
     const hostVars = inv.hostVars.bind(inv);
     inv.hostVars = (...a: Parameters<typeof inv.hostVars>) => (resolved++, hostVars(...a));
     const r = new Redactor();
-    learnSecretVars(inv, r);
+    new SecretVars(r).learnInventory(inv);
     expect(resolved).to.equal(0);
     expect(r.redact('visible')).to.equal('visible');
   });
