@@ -13,12 +13,16 @@ export function redactedEvents(reporter: Required<Reporter>, redactor: Redactor)
     onTaskStart: (task) => reporter.onTaskStart({ ...task, name: redactor.redact(task.name) }),
     onWarning: (msg) => reporter.onWarning(redactor.redact(msg)),
     onHostResult: (ev) =>
-      reporter.onHostResult({
-        ...ev,
-        task: { ...ev.task, name: redactor.redact(ev.task.name) },
-        result: redactor.redactValue(ev.result),
-        ...(ev.item !== undefined ? { item: redactor.redactValue(ev.item) } : {}),
-        ...(ev.itemLabel !== undefined ? { itemLabel: redactor.redact(ev.itemLabel) } : {}),
-      }),
+      reporter.onHostResult(
+        redactor.active
+          ? {
+              ...ev,
+              task: { ...ev.task, name: redactor.redact(ev.task.name) },
+              result: redactor.redactValue(ev.result),
+              ...(ev.item !== undefined ? { item: redactor.redactValue(ev.item) } : {}),
+              ...(ev.itemLabel !== undefined ? { itemLabel: redactor.redact(ev.itemLabel) } : {}),
+            }
+          : ev,
+      ),
   };
 }

@@ -47,6 +47,14 @@ describe('Redactor', () => {
     }
   });
 
+  it('replaces the longest form where two start at the same place, the leftmost where two overlap', () => {
+    const r = new Redactor();
+    r.add('abcd');
+    r.add('abcdef');
+    r.add('cdefgh');
+    expect(r.redact('xabcdefghx abcdx abcdefx')).to.equal(`x${REDACTED}ghx ${REDACTED}x ${REDACTED}x`);
+  });
+
   it('does not blank ordinary text', () => {
     const r = new Redactor();
     r.add('s3cret-token');
