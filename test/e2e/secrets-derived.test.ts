@@ -272,7 +272,7 @@ describe('e2e: secrets in derived forms', function () {
     });
   });
 
-  describe('--json stays JSON whatever a secret looks like', () => {
+  describe('--json, the run log and tsplay inventory stay JSON whatever a secret looks like', () => {
     const NASTY: Array<[string, string]> = [
       ['a number', '4242'],
       ['quotes', '"q"uo"te"'],
@@ -306,8 +306,12 @@ describe('e2e: secrets in derived forms', function () {
         const args = ['run', join(dir, `nasty-${tag}.yml`), '-i', inv];
         const json = await tsplay([...args, '--json', '--diff', '--run-log', log]);
         const plain = await tsplay([...args, '--diff', '-v']);
+        const list = await tsplay(['inventory', '-i', inv, '--list']);
         expect(json.code, json.stderr).to.equal(0);
         expect(plain.code, plain.stderr).to.equal(0);
+        expect(list.code, list.stderr).to.equal(0);
+        const listed = JSON.parse(list.stdout);
+        expect(listed._meta.hostvars.localhost.s).to.equal('********');
         const doc = JSON.parse(json.stdout);
         const logLines = (await readFile(log, 'utf8')).trim().split('\n');
         const record = JSON.parse(logLines[0]);
@@ -318,9 +322,9 @@ describe('e2e: secrets in derived forms', function () {
         expect(tasks[2].hosts.localhost.msg).to.deep.equal({ nested: ['********'], text: '<********>' });
         // the parsed document holds no secret anywhere, nor does any text written
         const forms = { raw: secret, 'JSON-escaped': JSON.stringify(secret).slice(1, -1) };
-        expectNone(walkStrings([doc, record]).join('\n'), forms);
+        expectNone(walkStrings([doc, record, listed]).join('\n'), forms);
         // JSON punctuation as a secret matches the document's own syntax: only its strings are checked
-        if (!what.startsWith('JSON punctuation')) expectNone(texts(json, plain), forms);
+        if (!what.startsWith('JSON punctuation')) expectNone(texts(json, plain, list), forms);
         expect(await readFile(join(dir, 'out', `nasty-${tag}`), 'utf8')).to.equal(`v=${secret}\n`);
       });
     }
