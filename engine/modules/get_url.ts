@@ -6,6 +6,7 @@ import { sh, raw, type ShellCommand } from '../transport/quote.js';
 import { pathChecksum, CHECKSUM_TOOLS, type ChecksumAlgo, type PathChecksum } from '../facts/path-checksum.js';
 import { fileModeString, sameMode, MODE_SCHEMA } from '../facts/file-mode.js';
 import { ownerSpec, settleAttrsCommand } from '../transport/atomic-put.js';
+import { curlConfig, wgetConfig, readSection, stdinSections } from './request-stdin.js';
 
 export interface GetUrlParams {
   url: string;
@@ -43,18 +44,41 @@ export function urlBasename(url: string): string {
   }
 }
 
-/** The shell fetch of `url` into "$t": curl when present, else wget. */
-export function fetchCommand(p: Pick<GetUrlParams, 'url' | 'timeout' | 'validate_certs' | 'ca_path' | 'headers'>, out: ShellCommand): ShellCommand {
+type FetchParams = Pick<GetUrlParams, 'url' | 'timeout' | 'validate_certs' | 'ca_path' | 'headers'>;
+
+/**
+ * The shell fetch of `url` into `out`: curl when present, else wget. The URL and headers are not
+ * in it: they come on stdin (fetchStdin; request-stdin.ts says why).
+ */
+export function fetchCommand(p: FetchParams, out: ShellCommand): ShellCommand {
   const t = String(p.timeout ?? 10);
   const insecure = p.validate_certs === false;
-  const hdrs = Object.entries(p.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
-  const curlH = hdrs.flatMap((h) => ['-H', h]);
-  const wgetH = hdrs.map((h) => `--header=${h}`);
-  return sh`if command -v curl >/dev/null 2>&1; then
-  curl -fsSL --connect-timeout ${t} --max-time ${String((p.timeout ?? 10) * 6)} ${insecure ? sh`-k` : sh``} ${p.ca_path ? sh`--cacert ${p.ca_path}` : sh``} ${curlH} -o ${out} ${p.url}
+  const wgetOpts = sh`-q -T ${t} ${insecure ? sh`--no-check-certificate` : sh``} ${p.ca_path ? sh`--ca-certificate=${p.ca_path}` : sh``}`;
+  // wget reads a config only from a file it can open twice, not from a pipe: an empty temp file,
+  // removed before anything is written to it and read through the descriptors held open. And
+  // --config replaces wget's own startup files (proxy settings…), so they come first in it.
+  const wget = Object.keys(p.headers ?? {}).length
+    ? sh`c=$(mktemp) || exit 70
+  exec 4>"$c" 5<"$c"
+  rm -f "$c"
+  { cat "\${SYSTEM_WGETRC:-/etc/wgetrc}" 2>/dev/null || :; echo; cat "\${WGETRC:-$HOME/.wgetrc}" 2>/dev/null || :; echo; printf '%s' "$w"; } >&4
+  exec 4>&-
+  printf '%s' "$u" | wget ${wgetOpts} --config=/dev/fd/5 -i - -O ${out}`
+    : sh`printf '%s' "$u" | wget ${wgetOpts} -i - -O ${out}`;
+  return sh`${readSection('k')}
+${readSection('w')}
+${readSection('u')}
+if command -v curl >/dev/null 2>&1; then
+  printf '%s' "$k" | curl -fsSL -K - --connect-timeout ${t} --max-time ${String((p.timeout ?? 10) * 6)} ${insecure ? sh`-k` : sh``} ${p.ca_path ? sh`--cacert ${p.ca_path}` : sh``} -o ${out}
 else
-  wget -q -T ${t} ${insecure ? sh`--no-check-certificate` : sh``} ${p.ca_path ? sh`--ca-certificate=${p.ca_path}` : sh``} ${wgetH} -O ${out} ${p.url}
+  ${wget}
 fi`;
+}
+
+/** what fetchCommand reads on stdin: curl's config, wget's config (headers) and the URL for wget */
+export function fetchStdin(p: FetchParams): Buffer {
+  const headers = p.headers ?? {};
+  return stdinSections([curlConfig(p.url, headers), wgetConfig(headers), `${p.url}\n`]);
 }
 
 export const getUrlModule: Module<GetUrlParams, PathChecksum> = {
@@ -65,7 +89,7 @@ export const getUrlModule: Module<GetUrlParams, PathChecksum> = {
     additionalProperties: false,
     required: ['url', 'dest'],
     properties: {
-      url: { type: 'string', pattern: '^(https?|ftp|file)://' },
+      url: { type: 'string', pattern: '^(https?|ftp|file)://[^\\r\\n]*$' }, // one line: wget reads it from a list of URLs
       dest: { type: 'string', pattern: '^/' },
       checksum: { type: 'string', pattern: '^(md5|sha1|sha224|sha256|sha384|sha512):[0-9A-Fa-f]+$' },
       mode: MODE_SCHEMA,
@@ -131,7 +155,7 @@ mv -f "$t" ${data.file}
 trap - EXIT INT TERM HUP
 echo changed`
       : sh`set -e; ${attrs(sh`${data.file}`)}; echo changed`;
-    const r = await ctx.transport.exec(script, { become: ctx.become, timeoutMs: ((p.timeout ?? 10) * 6 + 30) * 1000 });
+    const r = await ctx.transport.exec(script, { become: ctx.become, stdin: data.download ? fetchStdin(p) : undefined, timeoutMs: ((p.timeout ?? 10) * 6 + 30) * 1000 });
     if (r.exitCode !== 0) {
       const why = r.exitCode === 65 ? r.stderr.trim() : `download of ${p.url} failed (exit ${r.exitCode}): ${r.stderr.trim()}`;
       return { changed: false, failed: true, rc: r.exitCode, stderr: r.stderr, msg: why, dest: data.file, url: p.url };

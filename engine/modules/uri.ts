@@ -6,6 +6,7 @@ import type { Module, Plan, TaskResult } from './types.js';
 import { sh, ShellCommand } from '../transport/quote.js';
 import { SECTION_MARK } from '../facts/gather-sections.js';
 import { parseCurlProbe, type HttpResponse } from '../facts/http-response.js';
+import { curlConfig, readSection, stdinSections } from './request-stdin.js';
 
 export interface UriParams {
   url: string;
@@ -34,20 +35,31 @@ function requestBody(p: UriParams): string | undefined {
   return typeof p.body === 'string' ? p.body : JSON.stringify(p.body);
 }
 
-/** One shell command: curl into a temp dir, then every part of the answer in sections. */
-export function uriCommand(p: UriParams): ShellCommand {
-  const method = methodOf(p);
-  const body = requestBody(p);
+/** the request's headers, with the JSON Content-Type added when the body is JSON and none is set */
+function requestHeaders(p: UriParams, body: string | undefined): Record<string, string> {
   const headers: Record<string, string> = { ...(p.headers ?? {}) };
   if (p.body_format === 'json' && body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
     headers['Content-Type'] = 'application/json';
   }
-  const hdrArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  return headers;
+}
+
+/**
+ * One shell command: curl into a temp dir, then every part of the answer in sections. The URL
+ * and headers are not in it: they come first on stdin (request-stdin.ts), then the body. With a
+ * body, curl reads its config from the shell's pipe (fd 4) and the body from the command's own
+ * stdin (fd 0): only a pipe can be opened again by name, and stdin may be a socket.
+ */
+export function uriCommand(p: UriParams): ShellCommand {
+  const method = methodOf(p);
+  const body = requestBody(p) !== undefined;
   const follow = p.follow_redirects ?? READ_ONLY.has(method);
   const t = String(p.timeout ?? 30);
   return sh`d=$(mktemp -d) || exit 70
 trap 'rm -rf "$d"' EXIT INT TERM HUP
-curl -sS ${method === 'HEAD' ? sh`--head` : sh`-X ${method}`} ${follow ? sh`-L` : sh``} --max-time ${t} ${p.validate_certs === false ? sh`-k` : sh``} ${p.ca_path ? sh`--cacert ${p.ca_path}` : sh``} ${p.client_cert ? sh`--cert ${p.client_cert}` : sh``} ${p.client_key ? sh`--key ${p.client_key}` : sh``} ${hdrArgs} ${body !== undefined ? sh`--data-binary @-` : sh``} -D "$d/h" -o "$d/b" -w '%{http_code}' ${p.url} > "$d/c" ${body !== undefined ? sh`` : sh`< /dev/null`}
+${readSection('k')}
+${body ? sh`exec 3<&0` : sh`:`}
+printf '%s' "$k" | curl -sS ${body ? sh`-K /dev/fd/4` : sh`-K -`} ${method === 'HEAD' ? sh`--head` : sh`-X ${method}`} ${follow ? sh`-L` : sh``} --max-time ${t} ${p.validate_certs === false ? sh`-k` : sh``} ${p.ca_path ? sh`--cacert ${p.ca_path}` : sh``} ${p.client_cert ? sh`--cert ${p.client_cert}` : sh``} ${p.client_key ? sh`--key ${p.client_key}` : sh``} ${body ? sh`--data-binary @-` : sh``} -D "$d/h" -o "$d/b" -w '%{http_code}' > "$d/c" ${body ? sh`4<&0 <&3 3<&-` : sh``}
 rc=$?
 echo ${SECTION_MARK + 'rc'}; echo "$rc"
 echo ${SECTION_MARK + 'code'}; cat "$d/c" 2>/dev/null; echo
@@ -56,10 +68,16 @@ echo ${SECTION_MARK + 'body'}; [ -f "$d/b" ] && base64 < "$d/b"
 exit 0`;
 }
 
+/** what uriCommand reads on stdin: curl's config (URL, headers), then the body */
+export function uriStdin(p: UriParams): Buffer {
+  const body = requestBody(p);
+  return stdinSections([curlConfig(p.url, requestHeaders(p, body))], body);
+}
+
 async function request(ctx: Parameters<Module['read']>[0], p: UriParams): Promise<HttpResponse> {
   const r = await ctx.transport.exec(uriCommand(p), {
     become: ctx.become,
-    stdin: requestBody(p),
+    stdin: uriStdin(p),
     timeoutMs: ((p.timeout ?? 30) + 15) * 1000,
   });
   if (r.exitCode !== 0) return { curlExit: r.exitCode, status: -1, headers: {}, body: '', error: r.stderr.trim() || `exit ${r.exitCode}` };
