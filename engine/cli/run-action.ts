@@ -64,8 +64,10 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   const runLog = o.runLog ?? process.env.TSPLAY_RUN_LOG;
   if (runLog && !o.check) reporters.push(new RunLogReporter(runLog, o.inventory ?? [], redactor));
   // first SIGINT/SIGTERM: the running tasks get --interrupt-grace seconds to finish, then
-  // their commands are stopped (TERM, then KILL); nothing new starts; exit 99. A second
-  // signal exits at once (uploads are atomic, so no file is left half written).
+  // their commands are stopped (TERM, then KILL); nothing new starts; exit 99. A second signal
+  // stops them at once (on the hosts too) and the run still ends with its recap and run-log
+  // line. One more exits without waiting, for a run that cannot end (uploads are atomic, so no
+  // file is left half written).
   const ac = new AbortController();
   const stop = new AbortController();
   // every command running on every host listens for the stop: hundreds at once on a large
@@ -73,10 +75,17 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
   setMaxListeners(0, ac.signal, stop.signal);
   const grace = Number(o.interruptGrace);
   const onSignal = () => {
-    if (ac.signal.aborted) process.exit(99);
-    process.stderr.write(`\n[interrupted: the running tasks get ${grace} s to finish, then their commands are stopped; interrupt again to stop now]\n`);
-    ac.abort();
-    setTimeout(() => stop.abort(), grace * 1000).unref();
+    if (!ac.signal.aborted) {
+      process.stderr.write(`\n[interrupted: the running tasks get ${grace} s to finish, then their commands are stopped; interrupt again to stop them now]\n`);
+      ac.abort();
+      setTimeout(() => stop.abort('after the grace period'), grace * 1000).unref();
+    } else if (!stop.signal.aborted) {
+      process.stderr.write('\n[interrupted again: stopping the running commands now; interrupt once more to exit without waiting]\n');
+      stop.abort('at the second interrupt');
+    } else {
+      process.stderr.write('\n[interrupted: exiting without waiting]\n');
+      process.exit(99);
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -26,7 +26,7 @@ export interface RunOptions {
   redactor?: Redactor;
   /** abort the run (SIGINT): the running tasks finish, nothing new starts */
   signal?: AbortSignal;
-  /** stop the commands still running (the interrupted run's grace is over) */
+  /** stop the commands still running (the interrupted run's grace is over); a string reason says when, for the warning */
   stopCommands?: AbortSignal;
 }
 

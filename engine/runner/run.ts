@@ -135,9 +135,10 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     }
     if (opts.signal?.aborted) {
       interrupted = true;
+      const when = typeof opts.stopCommands?.reason === 'string' ? `${opts.stopCommands.reason} ` : '';
       run.reporter.onWarning(
         opts.stopCommands?.aborted
-          ? 'interrupted: commands still running after the grace period were stopped (their tasks failed); nothing after them was started (see the recap for what was applied)'
+          ? `interrupted: commands still running ${when}were stopped (their tasks failed); nothing after them was started (see the recap for what was applied)`
           : 'interrupted: the tasks that were running finished; nothing after them was started (see the recap for what was applied)',
       );
     }

@@ -22,24 +22,28 @@ const MARKER = 'tsplay-pid:';
 const MARKER_RE = /(?:^|\n)tsplay-pid:(\d+)\n/;
 const MAX_HEAD = 64 * 1024;
 
-function killGroup(client: SshClient, pid: number): void {
-  if (!Number.isInteger(pid) || pid <= 1) return; // a login script printed something else first
+/** Resolves when the kill command has run (its channel closed), or at once when it cannot be started. */
+function killGroup(client: SshClient, pid: number): Promise<void> {
+  if (!Number.isInteger(pid) || pid <= 1) return Promise.resolve(); // a login script printed something else first
   // TERM first: an upload's shell then removes its temp file (KILL cannot be trapped); KILL
   // whatever is left after 2 s
   const g = '-' + pid;
   const p = String(pid);
   const cmd = sh`kill -TERM -- ${g} ${p} 2>/dev/null; i=0; while kill -0 ${p} 2>/dev/null && [ $i -lt 10 ]; do sleep 0.2; i=$((i+1)); done; kill -KILL -- ${g} ${p} 2>/dev/null; true`;
-  try {
-    client.exec(cmd.text, (err, ch) => {
-      if (err) return;
-      ch.on('error', () => {});
-      ch.resume();
-      ch.stderr.resume();
-      ch.end();
-    });
-  } catch {
-    // connection already gone: nothing left to stop
-  }
+  return new Promise((resolve) => {
+    try {
+      client.exec(cmd.text, (err, ch) => {
+        if (err) return resolve();
+        ch.on('error', () => {});
+        ch.on('close', () => resolve());
+        ch.resume();
+        ch.stderr.resume();
+        ch.end();
+      });
+    } catch {
+      resolve(); // connection already gone: nothing left to stop
+    }
+  });
 }
 
 export function runOnChannel(client: SshClient, line: string, stdin: Buffer | undefined, opts: ExecOptions): Promise<ChannelOutcome> {
@@ -54,6 +58,9 @@ export function runOnChannel(client: SshClient, line: string, stdin: Buffer | un
       let stopped: 'timeout' | 'abort' | undefined;
       let finished = false;
       let grace: NodeJS.Timeout | undefined;
+      // a stopped command is reported only once its kill has run on the host: when an interrupted
+      // run has ended, nothing it started there is still running
+      let killing: Promise<void> | undefined;
 
       const finish = () => {
         if (finished) return;
@@ -75,7 +82,7 @@ export function runOnChannel(client: SshClient, line: string, stdin: Buffer | un
       const stop = (why: 'timeout' | 'abort') => {
         if (stopped || finished) return;
         stopped = why;
-        if (pid !== undefined) killGroup(client, pid);
+        if (pid !== undefined) killing = killGroup(client, pid);
         ch.close();
         grace = setTimeout(finish, STOP_GRACE_MS); // do not hang on a command that could not be killed
       };
@@ -95,7 +102,7 @@ export function runOnChannel(client: SshClient, line: string, stdin: Buffer | un
         if (rest.length) out.push(rest);
         if (m) {
           pid = Number(m[1]);
-          if (stopped) killGroup(client, pid); // stopped before the pid was known
+          if (stopped) killing = killGroup(client, pid); // stopped before the pid was known
         }
       });
       ch.stderr.on('data', (d: Buffer) => errOut.push(d));
@@ -104,7 +111,7 @@ export function runOnChannel(client: SshClient, line: string, stdin: Buffer | un
         else if (signal) exitCode = 128 + ((osConstants.signals as Record<string, number>)[`SIG${signal}`] ?? 0);
       });
       ch.on('error', () => {}); // write-after-close when the command exits before reading stdin
-      ch.on('close', finish);
+      ch.on('close', () => (killing ? void killing.then(finish) : finish()));
       ch.end(stdin ?? undefined);
     });
   });

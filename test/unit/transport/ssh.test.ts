@@ -158,6 +158,32 @@ describe('SshTransport (real sshd on 127.0.0.1)', function () {
     expect((await t.exec(sh`echo ok`)).stdout).to.equal('ok\n');
   });
 
+  it('an aborted command is killed on the host before exec rejects: closing the connection at once leaves nothing running', async () => {
+    // the sshd is on this machine: its commands are this machine's processes
+    const n = `300.${process.pid}${Date.now() % 100000}`;
+    const cmdline = (e: string) => {
+      try {
+        return readFileSync(`/proc/${e}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const pids = () => readdirSync('/proc').filter((e) => /^\d+$/.test(e) && cmdline(e) === `sleep\0${n}\0`);
+    const x = transport();
+    const ac = new AbortController();
+    const running = x.exec(sh`sleep ${n}`, { signal: ac.signal });
+    try {
+      for (let i = 0; i < 200 && pids().length === 0; i++) await sleep(25);
+      expect(pids(), 'the sleep started').to.have.length(1);
+      ac.abort();
+      expect(await rejection(running)).to.be.instanceOf(InterruptedError);
+      await x.close(); // as a run does right after its last task
+      expect(pids(), `sleep ${n} still runs`).to.deep.equal([]);
+    } finally {
+      for (const p of pids()) process.kill(Number(p), 'SIGKILL');
+    }
+  });
+
   it('becomes another user without a password (root -> nobody)', async () => {
     const method = hasSudo() ? 'sudo' : 'su';
     const r = await t.exec(sh`id -un`, { become: { method, user: 'nobody' } });
