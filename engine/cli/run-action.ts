@@ -16,6 +16,7 @@ import { parseExtraVars } from './extra-vars.js';
 import { heapPolicy } from './heap-policy.js';
 import { loadSiteModules } from '../modules/site-modules.js';
 import type { RunOptions } from '../runner/options.js';
+import { acquireRunLock } from './run-lock.js';
 
 /** the options commander parsed for `run` (see run-command.ts) */
 export interface RunCliOptions {
@@ -40,9 +41,27 @@ export interface RunCliOptions {
   vaultPasswordFile?: string;
   runLog?: string;
   interruptGrace: number;
+  /** false with --no-lock */
+  lock?: boolean;
 }
 
 export async function runAction(playbook: string, o: RunCliOptions, exit: { code: number }): Promise<void> {
+  // a real run changes hosts: one at a time per inventory (run-lock.ts), refused before anything is loaded
+  const lock =
+    o.lock !== false && !o.check && !o.syntaxCheck && !o.listHosts && !o.listTasks
+      ? acquireRunLock(o.inventory ?? [], { playbook, note: (msg) => process.stderr.write(`[WARNING]: ${msg}\n`) })
+      : undefined;
+  const unlock = () => lock?.release();
+  process.once('exit', unlock); // a third interrupt exits without unwinding
+  try {
+    await runLocked(playbook, o, exit);
+  } finally {
+    unlock();
+    process.removeListener('exit', unlock);
+  }
+}
+
+async function runLocked(playbook: string, o: RunCliOptions, exit: { code: number }): Promise<void> {
   // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
   const redactor = new Redactor();
   const password = vaultPassword(o.vaultPasswordFile);

@@ -31,6 +31,7 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE)')
     .option('--run-log <file>', 'append a JSON record of this run (or TSPLAY_RUN_LOG)')
     .option('--interrupt-grace <seconds>', 'after SIGINT/SIGTERM, how long running tasks may take before their commands are stopped', seconds(MAX_GRACE_SECONDS), 10)
+    .option('--no-lock', 'run even while another run of the same inventory is in progress on this controller')
     // the action's imports load only when `run` is the command
     .action(async (playbook: string, o) => (await import('./run-action.js')).runAction(playbook, o, exit));
 }
