@@ -66,6 +66,7 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
   opts.redactor?.warnTo((msg) => run.reporter.onWarning(msg));
   const playVars = new Map<number, Record<string, unknown>>();
   const varsPositions = new Map<number, Record<string, SourcePos>>();
+  const templatesChecked = new Set<string>();
   for (const [i, play] of playbook.plays.entries()) {
     const vars: Record<string, unknown> = { ...play.vars };
     const varsPos: Record<string, SourcePos> = Object.fromEntries(Object.keys(play.vars).map((k) => [k, positions.pos(play.vars, k) ?? play.pos]));
@@ -90,7 +91,7 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
       if (e instanceof InputError) throw e.withWhere(play.pos);
       throw e;
     }
-    preflight(run, play);
+    preflight(run, play, templatesChecked);
     checkRoleParams(run, play, vars, varsPositions.get(i)!);
     checkPlaySyntax(play, templater);
   }

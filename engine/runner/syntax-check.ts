@@ -3,6 +3,7 @@
 // failure halfway through a run. Compiled forms stay cached for the run.
 import type { Node, Play, TaskNode } from '../playbook/model.js';
 import type { TemplateEngine } from './template-engine.js';
+import { isTemplated } from '../playbook/ajv.js';
 
 const CONDITIONS = ['when', 'changed_when', 'failed_when', 'until'] as const;
 const TEMPLATED_KEYWORDS = ['loop', 'delegate_to', 'retries', 'delay', 'become_user', 'vars', 'environment', 'loop_control'] as const;
@@ -15,6 +16,15 @@ function checkTask(t: TaskNode, templater: TemplateEngine): void {
   }
   for (const k of CONDITIONS) {
     if (t.keywords[k] !== undefined) templater.checkCondition(t.keywords[k], { ...t.pos, task });
+  }
+  // assert's `that` is CEL too; one written with {{ }} is rendered first, so only a run can check it
+  if (t.module === 'assert') {
+    const that = t.args.that;
+    for (const [i, c] of (Array.isArray(that) ? that : [that]).entries()) {
+      if (typeof c !== 'string' || isTemplated(c)) continue;
+      const at = t.positions.posAtPath(t.args, Array.isArray(that) ? `/that/${i}` : '/that') ?? t.pos;
+      templater.checkCondition(c, { ...at, task });
+    }
   }
 }
 

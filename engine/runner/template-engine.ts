@@ -8,4 +8,6 @@ export interface TemplateEngine {
   /** syntax checks before any host is contacted */
   checkTemplates(value: unknown, where?: ErrorWhere | ((path: ReadonlyArray<string | number>) => ErrorWhere | undefined)): void;
   checkCondition(expr: unknown, where?: ErrorWhere): void;
+  /** a template file's text parses (where names the file; an error adds its line and column) */
+  checkText(text: string, where: ErrorWhere & { file: string }): void;
 }

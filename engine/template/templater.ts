@@ -78,6 +78,21 @@ export class Templater {
     else if (depth < 200 && isPlainObject(value)) for (const k of Object.keys(value)) this.checkTemplates(value[k], where, [...path, k], depth + 1);
   }
 
+  /**
+   * Syntax only, before any host: a template file's text compiles (and is cached for the run).
+   * An error names the file and the line and column in it.
+   */
+  checkText(text: string, where: ErrorWhere & { file: string }): void {
+    if (!text.includes('{{')) return;
+    try {
+      this.compile(text, 'text', where);
+    } catch (e) {
+      const pos = e instanceof TemplateError ? parsePos((e as Error).cause, text) : undefined;
+      if (pos) Object.assign((e as TemplateError).where, { line: pos.line, col: pos.col });
+      throw e;
+    }
+  }
+
   /** Syntax only: the condition (or each of a list) parses as CEL. */
   checkCondition(expr: Condition, where?: ErrorWhere): void {
     this.conditions.check(expr, where);
@@ -114,7 +129,7 @@ export class Templater {
     try {
       program = this.hb.parse(text);
     } catch (e) {
-      throw this.error(parseMessage(e, text), text, undefined, where, e);
+      throw this.error(parseMessage(e, text), text, parsePos(e, text), where, e);
     }
     // before the rewrite below, which changes the program in place
     const direct = this.opts.direct === false ? undefined : directTemplate(program, this.rewrite);
@@ -169,6 +184,28 @@ function exceptionPos(e: unknown): TemplatePos | undefined {
   const { lineNumber, column } = (e ?? {}) as { lineNumber?: unknown; column?: unknown };
   if (typeof lineNumber !== 'number') return undefined;
   return { line: lineNumber, col: typeof column === 'number' ? column + 1 : 1 };
+}
+
+/**
+ * Where a parse error is: Handlebars' own exceptions say it; the parser's "Parse error on line N"
+ * shows the last (up to 20) characters read, newlines dropped, before a caret: the column is where
+ * line N's start, read so far, ends that excerpt.
+ */
+function parsePos(e: unknown, text: string): TemplatePos | undefined {
+  const known = exceptionPos(e);
+  if (known) return known;
+  const m = /^Parse error on line (\d+):\n(.*)\n(-*)\^/.exec((e as Error | undefined)?.message ?? '');
+  if (!m) return undefined;
+  const line = Number(m[1]);
+  const source = text.split('\n')[line - 1];
+  if (source === undefined) return { line, col: 1 };
+  const past = m[2].slice(0, m[3].length).replace(/^\.\.\./, '');
+  let col: number | undefined;
+  for (let c = 0; c <= source.length; c++) {
+    const read = source.slice(0, c);
+    if (read.length >= past.length ? read.endsWith(past) : past.endsWith(read)) col = c + 1;
+  }
+  return { line, col: col ?? 1 };
 }
 
 function parseMessage(e: unknown, text: string): string {

@@ -3,7 +3,7 @@
 // A --tags naming no tag and a play whose hosts match nothing are warnings, as in Ansible.
 // Each run's first task would write a canary file: where the run is refused, it is not there.
 import { expect } from 'chai';
-import { mkdtemp, writeFile, rm, readdir } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile, rm, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsplay } from './run-tsplay.js';
@@ -124,5 +124,77 @@ ${more}`;
     const r = await tsplay(['facts', '-i', join(dir, 'hosts.yml'), '--forks', 'abc']);
     expect(r.code).to.equal(5);
     expect(r.stderr).to.include("argument 'abc' is invalid");
+  });
+
+  describe('everything static is checked before any host, --syntax-check too', () => {
+    const cases: { name: string; files: Record<string, string>; task: string; where: RegExp; message: RegExp }[] = [
+      {
+        name: 'a block left open in a template file',
+        files: { 'templates/app.conf.hbs': 'line one\nport={{ port }}\n{{#if tls}}\nssl on\n{{/each}}\n' },
+        task: '    - name: config\n      template: {src: app.conf.hbs, dest: "DIR/out"}\n',
+        where: /templates\/app\.conf\.hbs:3:4, task "config"/,
+        message: /template syntax error: if doesn't match each/,
+      },
+      {
+        name: 'an unclosed expression in a template file',
+        files: { 'templates/app.conf.hbs': 'a\n  {{ foo bar }\nz\n' },
+        task: '    - name: config\n      template: {src: app.conf.hbs, dest: "DIR/out"}\n',
+        where: /templates\/app\.conf\.hbs:2:14, task "config"/,
+        message: /template syntax error: unexpected token INVALID on line 2/,
+      },
+      {
+        name: "a syntax error in a role's template file",
+        files: {
+          'roles/web/templates/site.hbs': '{{#each sites}}\n{{name}}\n',
+          'roles/web/tasks/main.yml': '- name: site config\n  template: {src: site.hbs, dest: "DIR/out"}\n',
+        },
+        task: '    - include_role: {name: web}\n',
+        where: /roles\/web\/templates\/site\.hbs:\d+(:\d+)?, task "site config"/,
+        message: /template syntax error/,
+      },
+      {
+        name: 'a syntax error in an assert condition',
+        files: {},
+        task: '    - name: check\n      assert:\n        that:\n          - "1 == 1"\n          - "x == = 1"\n',
+        where: /site\.yml:18:13, task "check"/,
+        message: /invalid condition/,
+      },
+      {
+        name: 'a syntax error in a single assert condition',
+        files: {},
+        task: '    - name: check\n      assert: {that: "x ==="}\n',
+        where: /site\.yml:15:\d+, task "check"/,
+        message: /invalid condition/,
+      },
+      {
+        name: 'a missing import_tasks file',
+        files: {},
+        task: '    - import_tasks: nowhere.yml\n',
+        where: /site\.yml:14:\d+/,
+        message: /import_tasks: file not found/,
+      },
+    ];
+    for (const c of cases) {
+      it(`${c.name}: exit 4 naming file:line:col, in --syntax-check and before the first task of a run`, async () => {
+        for (const [rel, text] of Object.entries(c.files)) {
+          await mkdir(join(dir, rel, '..'), { recursive: true });
+          await writeFile(join(dir, rel), text.replaceAll('DIR', dir));
+        }
+        await writeFile(join(dir, 'site.yml'), playbook(dir) + c.task.replaceAll('DIR', dir));
+        for (const extra of [['--syntax-check'], []]) {
+          const r = await run(...extra);
+          expect(r.code, r.stdout + r.stderr).to.equal(4);
+          expect(r.stderr).to.match(c.where);
+          expect(r.stderr).to.match(c.message);
+          expect(await canaryWritten()).to.equal(false);
+        }
+      });
+    }
+
+    it('a templated assert condition or template src is left for the run', async () => {
+      await writeFile(join(dir, 'site.yml'), playbook(dir) + '    - assert: {that: "{{ cond }}"}\n      vars: {cond: "1 == 1"}\n    - template: {src: "{{ name }}", dest: "' + dir + '/out"}\n      vars: {name: nowhere.hbs}\n      when: false\n');
+      const r = await run('--syntax-check');
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+    });
   });
 });
