@@ -1,6 +1,7 @@
 // loadInventory: reads each -i source in order (a file, a directory of files, inventories/NAME for
 // a NAME that is no path here (source-path.ts), or a comma-separated host list such as
 // "web1,web2,"), then the group_vars/ and host_vars/ beside them.
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
@@ -98,13 +99,16 @@ export async function loadInventory(sources: string[], secrets?: SecretInputs, o
       throw new InputError(`inventory source not found: ${given}${tried.length > 1 ? ` (looked for ${tried.join(', ')})` : ''}`, { file: given });
     }
     const path = resolve(source);
-    if (st.isDirectory()) {
-      await loadDirectory(path, inv);
-      bases.push(path);
-    } else {
-      await loadFile(path, inv);
-      bases.push(dirname(path));
+    try {
+      if (st.isDirectory()) await loadDirectory(path, inv);
+      else await loadFile(path, inv);
+    } catch (e) {
+      // `-i lab` in a checkout whose lab/ holds code, not hosts: say which one was read
+      const other = source === given ? inventoryCandidates(given, opts).slice(1).find((p) => existsSync(p)) : undefined;
+      if (e instanceof InputError && other) e.message += ` (-i ${given} read ./${given}; for ${other} write -i ${other})`;
+      throw e;
     }
+    bases.push(st.isDirectory() ? path : dirname(path));
   }
   inv.reconcile();
   const varsDirs: VarsDir[] = [];

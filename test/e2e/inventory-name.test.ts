@@ -51,7 +51,7 @@ describe('e2e: -i NAME finds inventories/NAME, and its site roles are on the rol
     expect(twice.stdout.match(hook)).to.have.length(1);
   });
 
-  it('a ./NAME file wins over inventories/NAME; an unknown NAME names every place looked (exit 4)', async () => {
+  it('a ./NAME file wins over inventories/NAME; an unknown NAME names every place looked; a ./NAME that fails says so (exit 4)', async () => {
     const proj = join(work, 'shadow');
     await put(join(proj, 'prod'), '[web]\nhere-file ansible_connection=local\n');
     await put(join(proj, 'inventories', 'prod', 'hosts.yml'), 'all:\n  hosts:\n    in-inventories:\n');
@@ -62,6 +62,12 @@ describe('e2e: -i NAME finds inventories/NAME, and its site roles are on the rol
     const run = await tsplay(['run', 'playbooks/ping.yml', '-i', 'prod', '--list-hosts'], { cwd: proj });
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/hosts \(1\):\n    here-file\n/);
+    // a ./NAME that is not an inventory (the repository's own lab/ is code): the error says which was read
+    await put(join(proj, 'lab', 'tool'), '#!/bin/sh\nexec base64 -d\n');
+    await put(join(proj, 'inventories', 'lab', 'hosts.yml'), 'all:\n  hosts:\n    lab-host:\n');
+    const lab = await tsplay(['inventory', '-i', 'lab', '--list'], { cwd: proj });
+    expect(lab.code).to.equal(4);
+    expect(lab.stderr).to.include('(-i lab read ./lab; for inventories/lab write -i inventories/lab)');
     const missing = await tsplay(['run', join(proj, 'playbooks', 'ping.yml'), '-i', 'nosuch', '--list-hosts'], { cwd: work });
     expect(missing.code).to.equal(4);
     expect(missing.stderr).to.include(`inventory source not found: nosuch (looked for nosuch, inventories/nosuch, ${join(proj, 'inventories', 'nosuch')})`);
