@@ -2,7 +2,7 @@
 // stat, and the one command that sets them.
 import { sh, joinCommands, type ShellCommand } from '../transport/quote.js';
 import type { FileStat } from '../facts/file-stat.js';
-import { parseMode, resolveMode, formatMode, type ModeInput } from './file-mode.js';
+import { parseMode, resolveMode, formatMode, modeSchema, type ModeInput } from './file-mode.js';
 
 export interface AttrParams {
   mode?: ModeInput;
@@ -22,10 +22,7 @@ export interface AttrChange {
 
 /** JSON Schema fragments shared by the file-writing modules. */
 export const attrSchema = {
-  mode: {
-    type: ['string', 'integer'],
-    description: "Permissions: octal string ('0644'), integer (the mode's value, YAML 1.1 0644) or symbolic ('u=rw,g=r,o=r').",
-  },
+  mode: modeSchema('symbolic'),
   owner: { type: 'string', description: 'User name or uid that should own the file.' },
   group: { type: 'string', description: 'Group name or gid that should own the file.' },
 };

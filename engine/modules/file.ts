@@ -5,7 +5,7 @@ import { fileStat, withoutTrailingSlash, type FileStat } from '../facts/file-sta
 import { fileTree, type TreeEntry } from '../facts/file-tree.js';
 import type { Module, Plan, TaskResult } from './types.js';
 import { attrChanges, attrCommand, attrSchema, describeAttrs, hasAttrChange, type AttrChange, type AttrParams } from './file-attrs.js';
-import { parseMode, resolveMode, ModeSyntaxError, type ModeSpec } from './file-mode.js';
+import { parseMode, resolveMode, formatMode, ModeSyntaxError, type ModeSpec } from './file-mode.js';
 import { predictDirectory } from './predictions.js';
 
 type FileState = 'file' | 'directory' | 'absent' | 'touch' | 'link' | 'hard';
@@ -180,10 +180,17 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
   }
 }
 
+/** a directory's predicted mode: known when octal; a symbolic mode depends on what is there */
+function octalOrUndefined(mode: FileParams['mode']): string | undefined {
+  if (mode === undefined) return undefined;
+  const spec = parseMode(mode);
+  return spec.kind === 'octal' ? formatMode(spec.value) : undefined;
+}
+
 export const file: Module<FileParams, FileCurrent> = {
   name: 'file',
   readAhead: true,
-  predict: (p) => (p.state === 'directory' ? predictDirectory(p.path, typeof p.mode === 'string' && /^0?[0-7]{3}$/.test(p.mode) ? p.mode.padStart(4, '0') : undefined) : []),
+  predict: (p) => (p.state === 'directory' ? predictDirectory(p.path, octalOrUndefined(p.mode)) : []),
   schema: {
     type: 'object',
     additionalProperties: false,

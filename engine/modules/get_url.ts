@@ -4,7 +4,7 @@
 import type { Module, Plan, TaskResult } from './types.js';
 import { sh, raw, type ShellCommand } from '../transport/quote.js';
 import { pathChecksum, CHECKSUM_TOOLS, type ChecksumAlgo, type PathChecksum } from '../facts/path-checksum.js';
-import { fileModeString, sameMode, MODE_SCHEMA } from '../facts/file-mode.js';
+import { octalMode, sameMode, modeSchema, ModeSyntaxError } from './file-mode.js';
 import { ownerSpec, settleAttrsCommand } from '../transport/atomic-put.js';
 import { curlConfig, wgetConfig, readSection, stdinSections } from './request-stdin.js';
 
@@ -12,7 +12,7 @@ export interface GetUrlParams {
   url: string;
   dest: string;
   checksum?: string;
-  mode?: string | number;
+  mode?: string;
   owner?: string;
   group?: string;
   force?: boolean;
@@ -92,7 +92,7 @@ export const getUrlModule: Module<GetUrlParams, PathChecksum> = {
       url: { type: 'string', pattern: '^(https?|ftp|file)://[^\\r\\n]*$' }, // one line: wget reads it from a list of URLs
       dest: { type: 'string', pattern: '^/' },
       checksum: { type: 'string', pattern: '^(md5|sha1|sha224|sha256|sha384|sha512):[0-9A-Fa-f]+$' },
-      mode: MODE_SCHEMA,
+      mode: modeSchema('octal'),
       owner: { type: 'string', minLength: 1 },
       group: { type: 'string', minLength: 1 },
       force: { type: 'boolean', default: false },
@@ -109,10 +109,17 @@ export const getUrlModule: Module<GetUrlParams, PathChecksum> = {
   },
 
   diff(p, cur): Plan {
+    try {
+      octalMode(p.mode);
+    } catch (e) {
+      // refused when the task is loaded; this is for callers that skip that check
+      if (e instanceof ModeSyntaxError) return { kind: 'fail', msg: e.message };
+      throw e;
+    }
     if (!cur.curl && !cur.wget) return { kind: 'fail', msg: 'get_url needs curl or wget on the host; neither is installed' };
     if (cur.exists && !cur.isFile) return { kind: 'fail', msg: `${cur.file} exists and is not a regular file` };
     const cs = parseChecksum(p.checksum);
-    const attrsOk = sameMode(cur.mode, fileModeString(p.mode)) && (!p.owner || p.owner === cur.owner) && (!p.group || p.group === cur.group);
+    const attrsOk = sameMode(cur.mode, p.mode) && (!p.owner || p.owner === cur.owner) && (!p.group || p.group === cur.group);
     const data: GetUrlPlanData = { file: cur.file, download: true, compareAfter: false };
     let summary: string;
     let reason: string | undefined;
@@ -127,7 +134,7 @@ export const getUrlModule: Module<GetUrlParams, PathChecksum> = {
     if (reason !== undefined) {
       if (attrsOk) return { kind: 'noop', reason, result: { dest: cur.file, checksum_dest: cur.checksum } };
       data.download = false;
-      summary = `set ${[p.mode !== undefined ? `mode ${fileModeString(p.mode)}` : '', p.owner ? `owner ${p.owner}` : '', p.group ? `group ${p.group}` : ''].filter(Boolean).join(', ')} on ${cur.file}`;
+      summary = `set ${[p.mode !== undefined ? `mode ${octalMode(p.mode)}` : '', p.owner ? `owner ${p.owner}` : '', p.group ? `group ${p.group}` : ''].filter(Boolean).join(', ')} on ${cur.file}`;
     }
     return { kind: 'change', summary: summary!, data, result: { dest: cur.file, url: p.url } };
   },
@@ -135,7 +142,7 @@ export const getUrlModule: Module<GetUrlParams, PathChecksum> = {
   async apply(ctx, p, plan): Promise<TaskResult> {
     const data = plan.data as GetUrlPlanData;
     const cs = parseChecksum(p.checksum);
-    const mode = fileModeString(p.mode);
+    const mode = octalMode(p.mode);
     const owner = ownerSpec(p.owner, p.group);
     // owner before mode: chown clears setuid/setgid bits
     const attrs = (target: ShellCommand) =>

@@ -1,7 +1,7 @@
 // kubeconfig: a kubeconfig file with the CA, client certificate and client key embedded. The
 // file is rendered deterministically and compared as text; diffs show it with the key redacted.
 import type { Module, TaskResult, FileDiff } from './types.js';
-import { MODE_SCHEMA } from '../facts/file-mode.js';
+import { modeSchema } from './file-mode.js';
 import { tryCertFacts } from '../pki/cert-facts.js';
 import { tryInspectPrivateKey } from '../pki/private-key.js';
 import { renderKubeconfig, redactKubeconfig, redactedOrNothing } from '../pki/kubeconfig-doc.js';
@@ -18,7 +18,7 @@ export interface KubeconfigParams {
   client_key_path: string;
   user: string;
   context?: string;
-  mode?: string | number;
+  mode?: string;
 }
 
 export interface KubeconfigCurrent {
@@ -52,7 +52,7 @@ export const kubeconfigModule: Module<KubeconfigParams, KubeconfigCurrent> = {
       client_key_path: { type: 'string', minLength: 1, description: 'Client key to embed.' },
       user: { type: 'string', minLength: 1, description: 'User name in the kubeconfig.' },
       context: { type: 'string', minLength: 1, description: 'Context name; default <user>@<cluster_name>.' },
-      mode: { ...MODE_SCHEMA, default: KEY_MODE },
+      mode: { ...modeSchema('octal'), default: KEY_MODE },
     },
   },
 

@@ -3,7 +3,7 @@
 // `creates`, or because every entry the archive lists already exists under dest.
 import type { Module, Plan, TaskResult } from './types.js';
 import { sh, type ShellCommand } from '../transport/quote.js';
-import { fileModeString, MODE_SCHEMA } from '../facts/file-mode.js';
+import { octalMode, modeSchema } from './file-mode.js';
 
 export interface UnarchiveParams {
   src: string;
@@ -11,7 +11,7 @@ export interface UnarchiveParams {
   remote_src?: boolean;
   creates?: string;
   extra_opts?: string[];
-  mode?: string | number;
+  mode?: string;
 }
 
 interface UnarchiveRead {
@@ -62,7 +62,7 @@ export function parseMissing(stdout: string): Pick<UnarchiveRead, 'destIsDir' | 
 
 export function extractCommand(archive: string, dest: string, p: UnarchiveParams): ShellCommand {
   const extra = p.extra_opts ?? [];
-  const mode = fileModeString(p.mode);
+  const mode = octalMode(p.mode);
   const x = isZip(p.src)
     ? sh`command -v unzip >/dev/null || { echo "unzip is not installed" >&2; exit 4; }; unzip -o -q ${extra} ${archive} -d ${dest}`
     : sh`tar ${TAR_LITERAL} -x ${extra} -f ${archive} -C ${dest}`;
@@ -81,7 +81,7 @@ export const unarchiveModule: Module<UnarchiveParams, UnarchiveRead> = {
       remote_src: { type: 'boolean', default: false },
       creates: { type: 'string', pattern: '^/' },
       extra_opts: { type: 'array', items: { type: 'string' }, default: [] },
-      mode: MODE_SCHEMA,
+      mode: modeSchema('octal'),
     },
   },
 

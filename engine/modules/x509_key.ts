@@ -2,7 +2,7 @@
 // An existing key of the wanted kind is never regenerated; one of another kind is replaced only
 // with force: true.
 import type { Module, TaskResult, FileDiff } from './types.js';
-import { MODE_SCHEMA } from '../facts/file-mode.js';
+import { modeSchema } from './file-mode.js';
 import { keySpecFrom, keySpecSchema, describeKey, sameKeySpec, type KeySpec } from '../pki/key-spec.js';
 import { generatePrivateKey, inspectPrivateKey } from '../pki/private-key.js';
 import { readKeyFile, readText, modeDrift, writeFile, chmod, KEY_MODE, type KeyFile } from '../pki/pki-files.js';
@@ -12,7 +12,7 @@ export interface X509KeyParams {
   path: string;
   type?: 'RSA' | 'ECDSA';
   size?: number | string;
-  mode?: string | number;
+  mode?: string;
   public_path?: string;
   force?: boolean;
 }
@@ -45,7 +45,7 @@ export const x509KeyModule: Module<X509KeyParams, X509KeyCurrent> = {
     properties: {
       path: { type: 'string', minLength: 1, description: 'Private key file (PKCS#8 PEM).' },
       ...keySpecSchema('type', 'size'),
-      mode: { ...MODE_SCHEMA, default: KEY_MODE, description: 'Mode of the private key file.' },
+      mode: { ...modeSchema('octal'), default: KEY_MODE, description: 'Mode of the private key file, quoted octal (\'0600\').' },
       public_path: { type: 'string', minLength: 1, description: 'Also write the public key (SPKI PEM) here, e.g. sa.pub.' },
       force: { type: 'boolean', default: false, description: 'Replace an existing key of another type or size (or an unreadable file).' },
     },

@@ -2,7 +2,7 @@
 // task's become: read PEM text, read a private key as a Secret, stat a mode, write atomically.
 import { sh } from '../transport/quote.js';
 import { fileStat } from '../facts/file-stat.js';
-import { fileModeString } from '../facts/file-mode.js';
+import { octalMode } from '../modules/file-mode.js';
 import type { ModuleContext } from '../modules/types.js';
 import { Secret } from './secret.js';
 import { tryInspectPrivateKey, type KeyInfo } from './private-key.js';
@@ -51,22 +51,22 @@ export async function readKeyFile(ctx: ModuleContext, path: string): Promise<Key
 }
 
 /** "mode 0644 → 0600" when the mode differs from `want`, else undefined. */
-export function modeDrift(have: string | undefined, want: string | number): string | undefined {
-  const w = fileModeString(want)!;
+export function modeDrift(have: string | undefined, want: string): string | undefined {
+  const w = octalMode(want)!;
   return have !== undefined && have.padStart(4, '0') !== w ? `mode ${have} → ${w}` : undefined;
 }
 
 /** Atomic write (temp file + rename), creating the parent directory when it is missing. */
-export async function writeFile(ctx: ModuleContext, path: string, text: string, mode: string | number): Promise<void> {
+export async function writeFile(ctx: ModuleContext, path: string, text: string, mode: string): Promise<void> {
   const slash = path.lastIndexOf('/');
   if (slash > 0) {
     const r = await ctx.transport.exec(sh`mkdir -p -- ${path.slice(0, slash)}`, { become: ctx.become });
     if (r.exitCode !== 0) throw new Error(`cannot create the directory of ${path}: ${r.stderr.trim()}`);
   }
-  await ctx.transport.put(Buffer.from(text, 'utf8'), path, { mode: fileModeString(mode), become: ctx.become });
+  await ctx.transport.put(Buffer.from(text, 'utf8'), path, { mode: octalMode(mode), become: ctx.become });
 }
 
-export async function chmod(ctx: ModuleContext, path: string, mode: string | number): Promise<void> {
-  const r = await ctx.transport.exec(sh`chmod ${fileModeString(mode)!} -- ${path}`, { become: ctx.become });
+export async function chmod(ctx: ModuleContext, path: string, mode: string): Promise<void> {
+  const r = await ctx.transport.exec(sh`chmod ${octalMode(mode)!} -- ${path}`, { become: ctx.become });
   if (r.exitCode !== 0) throw new Error(`cannot chmod ${path}: ${r.stderr.trim()}`);
 }

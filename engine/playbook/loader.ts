@@ -14,6 +14,7 @@ import { findRoleDirs, yamlFile } from './role-dirs.js';
 import { loadRoleSchema } from './role-schema.js';
 import type { LoadContext } from './load-context.js';
 import { didYouMean } from '../did-you-mean.js';
+import { modeParamError } from '../modules/file-mode.js';
 import type { BlockNode, Handler, Keywords, Node, Play, Playbook, RoleContext, TaskNode } from './model.js';
 
 const MAX_INCLUDE_DEPTH = 50;
@@ -240,6 +241,9 @@ export class PlaybookLoader {
   }
 
   validateArgs(mod: Module, args: Record<string, unknown>, pos: SourcePos, file: string): void {
+    // before the schema: its "must be string" would hide the fix for `mode: 644`
+    const bad = modeParamError(mod.schema, args, true, (k) => this.sm.written(args, k) ?? (this.sm.pos(args) ? String(args[k]) : undefined));
+    if (bad) this.fail(`${mod.name}: ${bad.message}`, this.sm.posAtPath(args, `/${bad.param}`) ?? pos, file);
     const v = this.ctx.schemas.get(mod.schema);
     const errs = relevantErrors(v, args, true);
     if (errs.length) {

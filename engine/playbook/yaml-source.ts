@@ -18,6 +18,8 @@ export interface Positions {
   node: SourcePos;
   keys?: Map<string, SourcePos>;
   items?: SourcePos[];
+  /** integers not written in decimal (0644, 0x1a4), as written, by key: an error can quote them */
+  written?: Map<string, string>;
 }
 
 /** Source positions of loaded YAML values, keyed by object identity. */
@@ -34,6 +36,11 @@ export class SourceMap {
     if (key === undefined) return p.node;
     if (typeof key === 'number') return p.items?.[key] ?? p.node;
     return p.keys?.get(key) ?? p.node;
+  }
+  /** how a map's integer value was written, when not in decimal (YAML 1.1 reads 0644 as 420) */
+  written(obj: unknown, key: string): string | undefined {
+    if (obj === null || typeof obj !== 'object') return undefined;
+    return this.table.get(obj)?.written?.get(key);
   }
   /** position of the value at a JSON pointer path (ajv instancePath) under root */
   posAtPath(root: unknown, path: string): SourcePos | undefined {
@@ -138,6 +145,7 @@ class Converter {
       const obj: Record<string, unknown> = {};
       this.done.set(node, obj);
       const keys = new Map<string, SourcePos>();
+      let written: Map<string, string> | undefined;
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
@@ -157,9 +165,12 @@ class Converter {
         const kpos = this.at(keyNode?.range?.[0]);
         if (FORBIDDEN_KEYS.has(key)) throw new InputError(`key "${key}" is not allowed`, kpos);
         keys.set(key, kpos);
-        Object.defineProperty(obj, key, { value: this.value(pair.value as Node, depth + 1), enumerable: true, writable: true, configurable: true });
+        const value = this.value(pair.value as Node, depth + 1);
+        Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+        const source = isScalar(pair.value) ? pair.value.source : undefined;
+        if (typeof value === 'number' && typeof source === 'string' && source !== String(value)) (written ??= new Map()).set(key, source);
       }
-      this.positions.set(obj, { node: this.at(node.range?.[0]), keys });
+      this.positions.set(obj, { node: this.at(node.range?.[0]), keys, ...(written ? { written } : {}) });
       return obj;
     }
     if (isSeq(node)) {

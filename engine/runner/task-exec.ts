@@ -16,6 +16,7 @@ import { mapLimit } from './pool.js';
 import { censor } from './redact.js';
 import { truthy } from './truthy.js';
 import { takeReadAhead, startReadAhead, type ItemPreparer, type Upcoming } from './read-ahead.js';
+import { modeParamError } from '../modules/file-mode.js';
 
 export function taskLabel(task: TaskNode): string {
   return task.name ?? task.module;
@@ -233,6 +234,9 @@ function becomeFor(run: RunContext, scope: Scope, task: TaskNode, vars: Record<s
 }
 
 function validateRendered(run: RunContext, mod: Module, args: Record<string, unknown>): string | undefined {
+  // before the schema, which would coerce a rendered 644 to "644"
+  const bad = modeParamError(mod.schema, args, false);
+  if (bad) return `${mod.name}: ${bad.message}`;
   const errs = relevantErrors(run.renderSchemas.get(mod.schema), args, false);
   return errs.length ? `${mod.name}: ${describeAjvError(errs[0])}` : undefined;
 }

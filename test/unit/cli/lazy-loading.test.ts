@@ -73,7 +73,8 @@ describe('CLI start-up loads only what the command needs', function () {
     expect(r.urls.filter((u) => /\/node_modules\/ajv\/dist\/(ajv|core|compile\/)/.test(u)), "Ajv's compiler").to.deep.equal([]);
     for (const p of HEAVY) expect(r.packages.has(p), p).to.equal(false);
     const modules = [...r.engine].filter((f) => f.startsWith('modules/')).sort();
-    expect(modules).to.deep.equal(['modules/aliases.js', 'modules/debug.js', 'modules/registry.js', 'modules/site-modules.js']);
+    // file-mode.js: the one `mode:` parser, which the loader applies to every task (no imports)
+    expect(modules).to.deep.equal(['modules/aliases.js', 'modules/debug.js', 'modules/file-mode.js', 'modules/registry.js', 'modules/site-modules.js']);
     expect([...r.engine].filter((f) => f.startsWith('pki/'))).to.deep.equal([]);
   });
 

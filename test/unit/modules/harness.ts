@@ -10,6 +10,7 @@ import { FactCache } from '../../../engine/facts/cache.js';
 import { InputError } from '../../../engine/errors.js';
 import { Templater } from '../../../engine/template/index.js';
 import type { Module, ModuleContext, Plan, TaskResult } from '../../../engine/modules/types.js';
+import { modeParamError } from '../../../engine/modules/file-mode.js';
 
 export interface FileSetup {
   content?: string;
@@ -128,6 +129,9 @@ export interface Run {
 
 /** Schema validation, then read -> diff -> (apply unless check mode), as the runner does it. */
 export async function runModule(mod: Module, params: Record<string, unknown>, ctx: ModuleContext): Promise<Run> {
+  // as the loader does before the schema: a mode the one parser refuses, with its fix
+  const badMode = modeParamError(mod.schema, params, false);
+  if (badMode) throw new InputError(`${mod.name}: ${badMode.message}`);
   let validate = validators.get(mod.schema);
   if (!validate) validators.set(mod.schema, (validate = ajv.compile(mod.schema)));
   if (!validate(params)) throw new InputError(`invalid parameters for ${mod.name}: ${ajv.errorsText(validate.errors)}`);

@@ -1,6 +1,6 @@
 // The pure helpers behind the modules: modes, argv splitting, diffs, registry names.
 import { expect } from 'chai';
-import { parseMode, resolveMode, formatMode } from '../../../engine/modules/file-mode.js';
+import { parseMode, resolveMode, formatMode, octalMode } from '../../../engine/modules/file-mode.js';
 import { splitArgv } from '../../../engine/modules/split-argv.js';
 import { contentDiff, MAX_DIFF_BYTES } from '../../../engine/modules/file-diff.js';
 import { findModule, builtinModules } from '../../../engine/modules/registry.js';
@@ -8,14 +8,30 @@ import { canonicalParams, expandAliasSchema } from '../../../engine/modules/alia
 import { pyRegex, expandMatch } from '../../../engine/modules/text-lines.js';
 import { InputError } from '../../../engine/errors.js';
 
-const mode = (spec: string | number, cur: number, dir = false) => formatMode(resolveMode(parseMode(spec), cur, dir));
+const mode = (spec: string, cur: number, dir = false) => formatMode(resolveMode(parseMode(spec), cur, dir));
 
 describe('file modes', () => {
-  it('octal strings and integers', () => {
+  it('octal strings', () => {
     expect(mode('0644', 0o777)).to.equal('0644');
     expect(mode('755', 0)).to.equal('0755');
     expect(mode('1777', 0)).to.equal('1777');
-    expect(mode(0o640, 0)).to.equal('0640');
+    expect(mode('02755', 0)).to.equal('2755');
+  });
+  it('refuses a bare integer, naming the string to write', () => {
+    expect(() => parseMode(644)).to.throw('mode: 644 is a YAML integer (decimal 644); write mode: "0644"');
+    expect(() => parseMode(1777)).to.throw('write mode: "1777"');
+    expect(() => parseMode(493)).to.throw('mode: 493 is a YAML integer (decimal 493); write mode: "0755"');
+    expect(() => parseMode(99999)).to.throw('write the mode as a quoted octal string, e.g. mode: "0644"');
+    expect(() => parseMode(644, 'octal')).to.throw('write mode: "0644"');
+    // as written in YAML, when the loader knows it: 0644 is YAML 1.1 octal, read as 420
+    expect(() => parseMode(420, 'symbolic', '0644')).to.throw('mode: 0644 is a YAML integer (decimal 420); write mode: "0644"');
+    expect(() => parseMode(644, 'symbolic', '644')).to.throw('mode: 644 is a YAML integer (decimal 644); write mode: "0644"');
+    // from a variable the writing is unknown: a small number names both readings
+    expect(() => parseMode(420)).to.throw('mode: 420 is a YAML integer (decimal 420); write mode: "0420", or mode: "0644" if it was written 0644');
+  });
+  it('octal-only modules refuse a symbolic mode', () => {
+    expect(octalMode('644')).to.equal('0644');
+    expect(() => octalMode('u=rw')).to.throw('invalid mode "u=rw": expected octal like "0644"');
   });
   it('symbolic, like chmod', () => {
     expect(mode('u+x', 0o644)).to.equal('0744');
@@ -30,7 +46,7 @@ describe('file modes', () => {
     expect(mode('u=rw', 0o4755)).to.equal('0655');
   });
   it('rejects what chmod would not take', () => {
-    for (const bad of ['rw-r--r--', '0888', 'u+q', 99999, -1, 'u=rw,,']) expect(() => parseMode(bad), String(bad)).to.throw(/invalid mode/);
+    for (const bad of ['rw-r--r--', '0888', 'u+q', '99999', '-1', 'u=rw,,']) expect(() => parseMode(bad), String(bad)).to.throw(/invalid mode/);
   });
 });
 
