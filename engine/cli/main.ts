@@ -13,9 +13,18 @@ import { addVaultCommand } from './vault-command.js';
 import { addRoleCommand } from './role-command.js';
 
 const HELP_FOOTER = `
-Exit codes (as ansible-playbook): 0 ok, 1 error, 2 a host failed, 4 a host unreachable or
-invalid input (playbook, inventory, template), 5 bad usage, 99 interrupted.
-With --check --detailed-exitcode: 10 when changes are pending, 0 when converged.`;
+Exit codes (as ansible-playbook): 0 ok, 1 error (also a --limit that leaves no host, another
+run of the inventory in progress), 2 a host failed, 4 a host unreachable or invalid input
+(playbook, inventory, template), 5 bad usage (a bad number, a --start-at-task naming no task),
+99 interrupted. With --check --detailed-exitcode: 10 when changes are pending, 0 when converged.`;
+
+/** an error quotes file names, patterns and values: on a terminal their control characters must not act */
+async function errorLine(text: string): Promise<string> {
+  if (!process.stderr.isTTY) return text;
+  // loaded only here: --version and --help load no view code
+  const { escapeControls } = await import('../report/terminal-text.js');
+  return escapeControls(text, { multiline: true });
+}
 
 export async function main(argv: string[]): Promise<number> {
   const exit = { code: 0 };
@@ -41,10 +50,10 @@ export async function main(argv: string[]): Promise<number> {
       return 5;
     }
     if (e instanceof TsplayError) {
-      process.stderr.write(`ERROR! ${e.describe()}\n`);
+      process.stderr.write(await errorLine(`ERROR! ${e.describe()}\n`));
       return e.exitCode;
     }
-    process.stderr.write(`ERROR! unexpected: ${(e as Error).stack ?? e}\n`);
+    process.stderr.write(await errorLine(`ERROR! unexpected: ${(e as Error).stack ?? e}\n`));
     return 250;
   }
 }

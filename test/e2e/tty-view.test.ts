@@ -404,5 +404,13 @@ describe('e2e: the terminal view', function () {
         expect(s.joined).to.match(/^localhost : ok=1 changed=1 unreachable=0 failed=1/m);
       });
     }
+
+    it('an ERROR! line quoting a hostile name: escaped on the terminal, the title unchanged', async () => {
+      // the inventory source is named in the error as given: an OSC title sequence and a line erase
+      const s = await term.tsplay(['run', join(d, 'site.yml'), '-i', '\x1b]0;err-title\x07\x1b[2Knot-there'], { cols: 160, rows: 40 });
+      expect(s.code, s.joined).to.equal(4);
+      expect(s.title).to.not.match(/err-title/);
+      expect(s.joined).to.match(/^ERROR! .*\\x1b\]0;err-title\\x07\\x1b\[2Knot-there/m);
+    });
   });
 });
