@@ -9,7 +9,7 @@ export function addFactsCommand(program: Command, exit: { code: number }): void 
     .option('-i, --inventory <path>', 'inventory file or directory; a NAME that is no path here is inventories/NAME (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('-l, --limit <pattern>', 'only hosts matching this pattern', 'all')
     .option('-f, --forks <n>', 'hosts in parallel', wholeNumber(1, MAX_FORKS), 25)
-    .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE)')
+    .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE / TSPLAY_VAULT_PASSWORD)')
     // the action's imports load only when `facts` is the command
     .action(async (o) => (await import('./facts-action.js')).factsAction(o, exit));
 }

@@ -9,7 +9,7 @@ export function addInventoryCommand(program: Command, exit: { code: number }): v
     .option('--list', 'all hosts and groups as JSON')
     .option('--graph [group]', 'the group tree')
     .option('--host <name>', "one host's variables as JSON")
-    .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE)')
+    .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE / TSPLAY_VAULT_PASSWORD)')
     // the action's imports load only when `inventory` is the command
     .action(async (o) => (await import('./inventory-action.js')).inventoryAction(o, exit));
 }

@@ -28,7 +28,7 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('--modules-path <dir>', 'directory of site modules (repeatable)', collect)
     .option('--detailed-exitcode', 'with --check: exit 10 when changes are pending, 0 when the hosts are converged')
     .option('-v, --verbose', 'show why each task was ok or skipped')
-    .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE)')
+    .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE / TSPLAY_VAULT_PASSWORD)')
     .option('--run-log <file>', 'append a JSON record of this run (or TSPLAY_RUN_LOG)')
     .option('--interrupt-grace <seconds>', 'after SIGINT/SIGTERM, how long running tasks may take before their commands are stopped', seconds(MAX_GRACE_SECONDS), 10)
     .option('--no-lock', 'run even while another run of the same inventory is in progress on this controller')

@@ -23,7 +23,7 @@ export async function readInput(file: string, secrets?: SecretInputs): Promise<I
   const raw = utf8Text(await readFile(file), file);
   if (!isVaultText(raw)) return { file, text: raw, encrypted: false };
   if (secrets?.password === undefined) {
-    throw new InputError('this file is vault-encrypted: give --vault-password-file (or TSPLAY_VAULT_PASSWORD_FILE)', { file, line: 1, col: 1 });
+    throw new InputError('this file is vault-encrypted: give --vault-password-file (or TSPLAY_VAULT_PASSWORD_FILE / TSPLAY_VAULT_PASSWORD)', { file, line: 1, col: 1 });
   }
   return { file, text: utf8Text(decryptBytes(raw, secrets.password, file), file), encrypted: true };
 }
