@@ -39,6 +39,12 @@ export class FactCache {
     this.predictions.set(`${p.fact.name}\0${p.key}`, p);
   }
 
+  /** check mode: the value an earlier planned change predicts for this read, or undefined when none does */
+  predicted<T, A>(fact: Fact<T, A>, args: A): T | undefined {
+    if (!fact.overlayKey || !this.predictions.size) return undefined;
+    return this.predictions.get(`${fact.name}\0${fact.overlayKey(args)}`)?.value(args) as T | undefined;
+  }
+
   /**
    * A fact's value, read once per generation. `ahead` marks a read-ahead's read: what it leaves
    * in the cache serves a task only if nothing was written anywhere since, because another
@@ -47,8 +53,9 @@ export class FactCache {
    */
   get<T, A>(fact: Fact<T, A>, args: A, become?: Become, ahead = false): Promise<T> {
     if (fact.overlayKey && this.predictions.size) {
-      const p = this.predictions.get(`${fact.name}\0${fact.overlayKey(args)}`);
-      if (p) return Promise.resolve(p.value(args) as T);
+      // a prediction of undefined says "not known": the read goes to the host
+      const v = this.predictions.get(`${fact.name}\0${fact.overlayKey(args)}`)?.value(args);
+      if (v !== undefined) return Promise.resolve(v as T);
     }
     const key = `${fact.name}\0${JSON.stringify(args ?? null)}\0${become ? become.user : ''}`;
     const e = this.cache.get(key);

@@ -27,4 +27,6 @@ export interface Prediction {
   key: string;
   /** the value a read with these args would return once the change is made */
   value(args: unknown): unknown;
+  /** the path is on the controller, whichever host the task ran on (a fetch to the controller) */
+  controller?: boolean;
 }

@@ -2,6 +2,7 @@
 import type { Module } from './types.js';
 import { readFact } from '../facts/read-fact.js';
 import { fileStat } from '../facts/file-stat.js';
+import { fileContent } from '../facts/file-content.js';
 import { attrSchema } from './file-attrs.js';
 import { readContentTarget, planContent, type ContentCurrent, type ContentParams } from './content-target.js';
 import { applyWrite, type WriteData } from './write-file.js';
@@ -44,6 +45,9 @@ export const copy: Module<CopyParams, CopyCurrent> = {
     });
     // the controller's own file: in-process (fileStat.local) unless only stat(1) can name its owner
     const st = await readFact(fileStat, { path: src, follow: true }, ctx.controller, undefined);
+    // --check: a src an earlier task would fetch to the controller (pki_adopt): its content is known
+    const fetched = !st.exists && ctx.check ? ctx.controllerFacts?.predicted(fileContent, { path: src }) : undefined;
+    if (fetched) return { ...(await readContentTarget(ctx, params.dest, fetched, src.slice(src.lastIndexOf('/') + 1))), src };
     if (!st.exists && (await predicted(src))) {
       return { path: params.dest, desired: Buffer.alloc(0), stat: { path: params.dest, exists: false }, before: undefined, src, pendingSrc: true };
     }

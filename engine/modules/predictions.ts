@@ -44,9 +44,15 @@ export function predictWrite(plan: { data?: unknown }): Prediction[] {
   return [...(d.mkdir ? predictDirectory(d.mkdir) : []), ...(d.content ? predictFile(d.path, d.content) : [])];
 }
 
-/** A file an earlier task will make whose content cannot be known yet (a new key, a certificate). */
+/**
+ * A file an earlier task will make whose content cannot be known yet (a new key, a certificate).
+ * Its content reads as not predicted, even when an earlier task predicted some (pki_adopt).
+ */
 export function predictExists(paths: Array<string | undefined>, mode = '0644'): Prediction[] {
   return paths
     .filter((p): p is string => !!p)
-    .map((path) => ({ fact: asFact(fileStat), key: norm(path), value: (args: unknown) => ({ path: (args as FileStatArgs).path, exists: true, type: 'file', mode }) satisfies FileStat }));
+    .flatMap((path) => [
+      { fact: asFact(fileStat), key: norm(path), value: (args: unknown) => ({ path: (args as FileStatArgs).path, exists: true, type: 'file', mode }) satisfies FileStat },
+      { fact: asFact(fileContent), key: norm(path), value: () => undefined },
+    ]);
 }

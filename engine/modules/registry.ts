@@ -17,6 +17,7 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   command: async () => (await import('./command.js')).command,
   shell: async () => (await import('./shell.js')).shell,
   stat: async () => (await import('./stat.js')).stat,
+  slurp: async () => (await import('./slurp.js')).slurp,
   debug: async () => (await import('./debug.js')).debug,
   set_fact: async () => (await import('./set_fact.js')).set_fact,
   assert: async () => (await import('./assert.js')).assert,
@@ -38,6 +39,9 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   x509_ca: async () => (await import('./x509_ca.js')).x509CaModule,
   x509_cert: async () => (await import('./x509_cert.js')).x509CertModule,
   kubeconfig: async () => (await import('./kubeconfig.js')).kubeconfigModule,
+  pki_files: async () => (await import('./pki_files.js')).pkiFilesModule,
+  pki_guard: async () => (await import('./pki_guard.js')).pkiGuardModule,
+  pki_adopt: async () => (await import('./pki_adopt.js')).pkiAdoptModule,
 };
 
 // The per-process module cache. Each module is wrapped once: a module object is also a cache

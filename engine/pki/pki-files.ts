@@ -3,6 +3,7 @@
 import { sh } from '../transport/quote.js';
 import { fileStat } from '../facts/file-stat.js';
 import { octalMode } from '../modules/file-mode.js';
+import { fileContent } from '../facts/file-content.js';
 import type { ModuleContext } from '../modules/types.js';
 import { Secret } from './secret.js';
 import { tryInspectPrivateKey, type KeyInfo } from './private-key.js';
@@ -10,15 +11,25 @@ import { tryInspectPrivateKey, type KeyInfo } from './private-key.js';
 export const KEY_MODE = '0600';
 export const CERT_MODE = '0644';
 
+/**
+ * A file's bytes, or null when it does not exist. In --check, a file an earlier task would have
+ * written with known content (pki_adopt) reads as that content.
+ */
+async function readBytes(ctx: ModuleContext, path: string): Promise<Buffer | null> {
+  const predicted = ctx.check ? ctx.facts.predicted(fileContent, { path }) : undefined;
+  if (predicted !== undefined) return predicted;
+  return ctx.transport.get(path, { become: ctx.become });
+}
+
 /** A file's text, or null when it does not exist. */
 export async function readText(ctx: ModuleContext, path: string): Promise<string | null> {
-  const b = await ctx.transport.get(path, { become: ctx.become });
+  const b = await readBytes(ctx, path);
   return b === null ? null : b.toString('utf8');
 }
 
 /** A file holding secrets: its text wrapped so that it never prints. */
 export async function readSecret(ctx: ModuleContext, path: string): Promise<Secret | null> {
-  const b = await ctx.transport.get(path, { become: ctx.become });
+  const b = await readBytes(ctx, path);
   return b === null ? null : new Secret(b.toString('utf8'));
 }
 

@@ -345,7 +345,7 @@ async function runModule(
   if (check) {
     if (plan.unknowable) return { ...skippedResult(`not knowable in check mode: ${plan.summary}`), check_unknowable: true };
     run.clock.writes++;
-    for (const p of mod.predict?.(args, plan) ?? []) target.factsCache.predict(p);
+    for (const p of mod.predict?.(args, plan) ?? []) (p.controller ? run.hostState('localhost') : target).factsCache.predict(p);
     return { changed: true, msg: plan.summary, ...(plan.fileDiffs ? { diff: plan.fileDiffs } : {}), ...plan.result };
   }
   // counted before and after: what was read ahead of a write (anywhere, the controller's files

@@ -228,6 +228,15 @@ export const HELPERS: Record<string, Helper> = {
     if (typeof n === 'number' && Number.isFinite(n) && (typeof v !== 'string' || v.trim() !== '')) return Math.trunc(n);
     throw new Error(`int: cannot convert ${kindOf(v)} ${JSON.stringify(v)} to an integer`);
   },
+  // extract(names, container, [key]): Ansible's `names | map('extract', container, key)`, e.g.
+  // `extract ansible_play_hosts hostvars "result"`: what each host registered, in play order.
+  extract(args) {
+    arity('extract', args, 2, 3);
+    return list('extract', args[0]).map((name) => {
+      const v = get([args[1], name], 'extract');
+      return args.length === 3 ? get([v, args[2]], 'extract') : v;
+    });
+  },
   keys(args) {
     arity('keys', args, 1);
     if (!isPlainObject(args[0])) throw new Error(`keys: argument must be a map, got ${kindOf(args[0])}`);
