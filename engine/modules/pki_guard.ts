@@ -8,7 +8,6 @@ import type { Module } from './types.js';
 import { readFact } from '../facts/read-fact.js';
 import { fileStat } from '../facts/file-stat.js';
 import { heldFiles } from '../pki/held-files.js';
-import { fingerprintHex } from '../pki/fingerprint.js';
 import { decide, PKI_FILE_SCHEMA, type GuardDecision, type HeldFile, type HostView, type PkiFileSpec } from '../pki/guard.js';
 
 export interface PkiGuardParams {
@@ -18,6 +17,7 @@ export interface PkiGuardParams {
   create?: boolean;
   replace?: boolean;
   replace_confirm?: string;
+  replace_new?: boolean;
   confirm_with?: string;
 }
 
@@ -49,6 +49,7 @@ export const pkiGuardModule: Module<PkiGuardParams, PkiGuardCurrent> = {
       create: { type: 'boolean', default: true, description: 'A new PKI may be made when neither the controller nor the hosts hold one.' },
       replace: { type: 'boolean', default: false, description: 'replace-pki.yml: the controller\'s PKI replaces the hosts\', confirmed by replace_confirm.' },
       replace_confirm: { type: 'string', default: '', description: 'The fingerprint of the CA being replaced (with replace).' },
+      replace_new: { type: 'boolean', default: false, description: 'With replace: a new PKI is made, replacing every host\'s (else the controller\'s replaces the hosts\' that differ).' },
       confirm_with: { type: 'string', default: 'ca.crt', description: 'The dest whose fingerprint replace_confirm must name.' },
     },
   },
@@ -81,7 +82,7 @@ export const pkiGuardModule: Module<PkiGuardParams, PkiGuardCurrent> = {
       hosts: p.observed.map((h) => ({ host: h.host, files: h.files })),
       controlPlane: p.control_plane ?? [],
       create: p.create ?? true,
-      ...(p.replace ? { replace: { confirm: p.replace_confirm ?? '', confirmWith: p.confirm_with ?? 'ca.crt', normalize: fingerprintHex } } : {}),
+      ...(p.replace ? { replace: { confirm: p.replace_confirm ?? '', confirmWith: p.confirm_with ?? 'ca.crt', replaceNew: p.replace_new ?? false } } : {}),
     });
     if (!d.ok) return { kind: 'fail', msg: d.msg };
     return { kind: 'noop', reason: d.msg, result: { pki_state: d.state, pki_adopt: d.adopt } };

@@ -26,3 +26,9 @@ export function fingerprintHex(text: string): string {
   const hex = text.replace(/^\s*(sha256\s*(fingerprint)?\s*[=:]?\s*)/i, '').replace(/[\s:]/g, '').toLowerCase();
   return /^[0-9a-f]{64}$/.test(hex) ? hex : '';
 }
+
+/** What -e pki_replace_confirm= takes for a fingerprint: its hex digits with colons (no spaces to quote). */
+export function confirmValue(fp: string): string {
+  const hex = fingerprintHex(fp);
+  return hex ? colons(hex) : fp;
+}

@@ -6,6 +6,7 @@
 // A CA, the service-account key pair or the encryption-at-rest key is never replaced by a run that
 // merely lacks or holds another copy: only replace-pki.yml, confirmed by the fingerprint of the CA
 // it replaces, goes on past a difference (and never past one of the encryption key).
+import { confirmValue, fingerprintHex } from './fingerprint.js';
 
 /** One row of the role's table: a controller file and where a host keeps it. */
 export interface PkiFileSpec {
@@ -49,8 +50,11 @@ export interface GuardInput {
   controlPlane: string[];
   /** may a new PKI be made when neither side holds one (false for scale.yml) */
   create: boolean;
-  /** replace-pki.yml: the confirmation given, and which dest it must name the fingerprint of */
-  replace?: { confirm: string; confirmWith: string; normalize(fp: string): string };
+  /**
+   * replace-pki.yml: the confirmation given, which dest it must name the fingerprint of, and
+   * whether a new PKI is made (then every host's is replaced, else those that differ)
+   */
+  replace?: { confirm: string; confirmWith: string; replaceNew: boolean };
 }
 
 export type GuardState = 'match' | 'adopt' | 'new' | 'fresh-hosts' | 'replace';
@@ -105,7 +109,7 @@ export function decide(input: GuardInput): GuardDecision {
     const how = theirs
       ? `The hosts hold different PKIs, so there is no single one to adopt. Restore the site's PKI backup into ${dir} (README, "What the main job builds", item 3) and make the stray hosts take it with playbooks/replace-pki.yml, which asks for the fingerprint of the CA it replaces.`
       : `If ${dir} is not this cluster's PKI (another checkout, another site, a new clone that ran against fresh hosts), move it aside and run again: the cluster's PKI is then adopted from its control plane; or restore the site's PKI backup into ${dir}. ` +
-        `To replace the cluster's PKI with this one on purpose (every certificate changes, etcd restarts all members together): tsplay run playbooks/replace-pki.yml -e pki_replace_confirm=${confirm ? `'${confirm}'` : '<the fingerprint of the CA it replaces>'}.`;
+        `To replace the cluster's PKI with this one on purpose (every certificate changes, etcd restarts all members together): tsplay run playbooks/replace-pki.yml -e pki_replace_confirm=${confirm ? confirmValue(confirm) : '<the fingerprint of the CA it replaces>'}.`;
     return { ok: false, msg: `The PKI guard stopped the run before any host was changed: ${theirs ? 'the hosts do not agree on their PKI' : `the PKI on the controller (${dir}) is not the one the hosts use`}. ${diffs.map(describe).join('. ')}. ${how}` };
   }
 
@@ -188,16 +192,20 @@ function decideReplace(input: GuardInput, diffs: Difference[], none: Record<stri
   const rows = input.hosts.flatMap((h) => h.files.filter((f) => f.dest === r.confirmWith && f.held).map((f) => ({ host: h.host, fp: f.fingerprint ?? 'unknown' })));
   if (!rows.length) return { ok: false, msg: `replace-pki.yml: no host of this play holds ${r.confirmWith}: there is nothing to replace (fresh hosts get the controller's PKI from playbooks/ha-cluster.yml)` };
   const controller = input.controller.get(r.confirmWith)?.fingerprint;
-  const replaced = rows.some((x) => x.fp !== controller) ? rows.filter((x) => x.fp !== controller) : rows;
+  const replaced = r.replaceNew ? rows : rows.filter((x) => x.fp !== controller);
+  if (!replaced.length) {
+    return { ok: false, msg: `replace-pki.yml: the controller's PKI (${input.pkiDir}) is already the one the hosts use (${r.confirmWith} ${controller}): nothing to replace. For a new PKI add -e pki_replace_new=true` };
+  }
   const fps = [...new Set(replaced.map((x) => x.fp))];
   const list = fps.map((fp) => `${replaced.filter((x) => x.fp === fp).map((x) => x.host).join(', ')}: ${fp}`).join('; ');
   if (fps.length !== 1) return { ok: false, msg: `replace-pki.yml stopped before any host was changed: the hosts hold more than one ${r.confirmWith} that would be replaced (${list}); make them agree first (replace one set at a time with --limit)` };
-  const want = r.normalize(fps[0]);
-  if (!r.confirm.trim()) return { ok: false, msg: `replace-pki.yml replaces the cluster's PKI; confirm with the fingerprint of the CA it replaces: -e pki_replace_confirm='${fps[0]}' (${list})` };
-  if (!want || r.normalize(r.confirm) !== want) {
+  const want = fingerprintHex(fps[0]);
+  if (!r.confirm.trim()) return { ok: false, msg: `replace-pki.yml replaces the cluster's PKI; confirm with the fingerprint of the CA it replaces: -e pki_replace_confirm=${confirmValue(fps[0])} (${list})` };
+  if (!want || fingerprintHex(r.confirm) !== want) {
     return { ok: false, msg: `replace-pki.yml stopped before any host was changed: pki_replace_confirm (${r.confirm}) is not the fingerprint of the ${r.confirmWith} it would replace (${list})` };
   }
-  return { ok: true, state: 'replace', adopt: none, msg: `replacing ${r.confirmWith} ${fps[0]} on ${replaced.map((x) => x.host).join(', ')} with the controller's PKI (${input.pkiDir})` };
+  const by = r.replaceNew ? `a new PKI made in ${input.pkiDir}` : `the controller's PKI (${input.pkiDir})`;
+  return { ok: true, state: 'replace', adopt: none, msg: `replacing ${r.confirmWith} ${fps[0]} on ${replaced.map((x) => x.host).join(', ')} with ${by}` };
 }
 
 // a dest stays inside the PKI directory: relative, no ".." component

@@ -156,7 +156,7 @@ describe('e2e: PKI and a TLS etcd cluster on the lab (issue 5)', function () {
       const [loose, keys, rest] = stdout.split('--\n');
       expect(loose.trim(), `${m}: keys and kubeconfigs not 0600`).to.equal('');
       expect(keys.trim().split('\n').map((k) => k.replace('/etc/kubernetes/pki/', '')).sort(), m).to.deep.equal(
-        ['apiserver-etcd-client.key', 'apiserver-kubelet-client.key', 'apiserver.key', 'ca.key', 'etcd/healthcheck-client.key', 'etcd/peer.key', 'etcd/server.key', 'front-proxy-client.key', 'sa.key'].sort(),
+        ['apiserver-etcd-client.key', 'apiserver-kubelet-client.key', 'apiserver.key', 'ca.key', 'etcd/ca.key', 'etcd/healthcheck-client.key', 'etcd/peer.key', 'etcd/server.key', 'front-proxy-ca.key', 'front-proxy-client.key', 'sa.key'].sort(),
       );
       expect(rest.trim().split('\n').map((l) => l.trim()), m).to.deep.equal(['etcd', `server: https://${ip}:6443`, '1']);
     }
