@@ -211,9 +211,11 @@ export const pkiAdoptModule: Module<PkiAdoptParams, PkiAdoptCurrent> = {
     const { writes } = plan.data as { writes: Write[] };
     const done: string[] = [];
     try {
-      // each directory 0700 from the start (mkdir -m); the PKI directory's parent as it comes
+      // each directory 0700 from the start (mkdir -m); the PKI directory's parent as it comes.
+      // The hosts' adoptions run at once and make the same directories: one that another made
+      // in the meantime is fine.
       for (const d of dirsFor(p.pki_dir, writes.map((w) => w.dest))) {
-        const r = await ctx.controller.exec(sh`[ -d ${d} ] || { mkdir -p -- ${posix.dirname(d)} && mkdir -m 0700 -- ${d}; }`);
+        const r = await ctx.controller.exec(sh`[ -d ${d} ] || { mkdir -p -- ${posix.dirname(d)} && { mkdir -m 0700 -- ${d} || [ -d ${d} ]; }; }`);
         if (r.exitCode !== 0) throw new Error(`cannot create ${d}: ${r.stderr.trim()}`);
       }
       for (const w of writes) {

@@ -31,9 +31,18 @@ interface JsonRun {
 const changes = (r: JsonRun) =>
   r.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, v]) => v.changed).map(([h]) => `${t.task.name}/${h}`))).sort();
 const playbook = (name: string, inv: string, ...extra: string[]) => ['run', join(ROOT, 'playbooks', name), '-i', inv, ...extra];
+/** task/host: msg of every failed or unreachable result, for an assertion's message */
+function failures(stdout: string): string {
+  try {
+    const j = JSON.parse(stdout) as { plays: { tasks: { task: { name: string }; hosts: Record<string, { failed?: boolean; unreachable?: boolean; msg?: string }> }[] }[] };
+    return j.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, v]) => v.failed || v.unreachable).map(([h, v]) => `${t.task.name}/${h}: ${v.msg}`))).join('\n');
+  } catch {
+    return stdout.slice(-4000);
+  }
+}
 const runJson = async (args: string[]): Promise<JsonRun> => {
   const r = await tsplay([...args, '--json'], { timeoutMs: 600_000 });
-  expect(r.code, `tsplay ${args.join(' ')}\n${r.stderr}${r.stdout.slice(-4000)}`).to.equal(0);
+  expect(r.code, `tsplay ${args.join(' ')}\n${r.stderr}${failures(r.stdout)}`).to.equal(0);
   return JSON.parse(r.stdout) as JsonRun;
 };
 

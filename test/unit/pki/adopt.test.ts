@@ -181,6 +181,15 @@ describe('PKI guard modules on real files (pki_files, pki_guard, pki_adopt)', fu
     expect(existsSync(pki)).to.equal(false);
   });
 
+  it('the hosts adopt at the same time into the same new directories: each gets its files', async () => {
+    const hosts = Array.from({ length: 16 }, (_, i) => `n${i}`);
+    const rows = (h: string): PkiFileSpec[] => [{ dest: `nodes/${h}/kubelet.conf`, src: join(etc, 'admin.conf'), private: true, client_cert: `nodes/${h}/kubelet-client.crt`, client_key: `nodes/${h}/kubelet-client.key` }];
+    const runs = await Promise.all(hosts.map((h) => runModule(pkiAdoptModule, { pki_dir: pki, files: rows(h) }, ctxFor({ host: h }))));
+    for (const r of runs) expect(r.result?.failed, r.result?.msg).to.not.equal(true);
+    expect(files(pki)).to.have.length(3 * hosts.length);
+    for (const d of ['', 'nodes', ...hosts.map((h) => `nodes/${h}`)]) expect(modeOf(join(pki, d)), d || '.pki').to.equal('0700');
+  });
+
   it('a certificate and key that do not belong together: nothing is adopted', async () => {
     writeFileSync(join(etc, 'pki', 'ca.key'), readFileSync(join(scratch, 'other.key')));
     const adopt = resultOf<GuardResult>((await guard([await observe()])).plan).pki_adopt.m1;
