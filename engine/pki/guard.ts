@@ -130,14 +130,12 @@ export function decide(input: GuardInput): GuardDecision {
   const order = input.hosts.map((h, i) => ({ h, i })).sort((a, b) => rank(a.h.host) - rank(b.h.host) || a.i - b.i).map((x) => x.h);
   const adopt: Record<string, PkiFileSpec[]> = { ...none };
   const claimed = new Set<string>();
-  const from = new Map<string, string>();
   for (const h of order) {
     for (const f of h.files) {
       if (!f.held) continue;
       const wanted = outputsOf(f).filter((d) => !input.controller.has(d) && !claimed.has(d));
       if (!wanted.length) continue;
       for (const d of outputsOf(f)) claimed.add(d);
-      from.set(f.dest, h.host);
       adopt[h.host] = [...adopt[h.host], specOf(f)];
     }
   }
@@ -146,11 +144,11 @@ export function decide(input: GuardInput): GuardDecision {
   const lostCa = orphans.filter((f) => f.identity);
   if (lostCa.length) {
     const list = lostCa.map((f) => `${f.dest} (${f.identity}, held by ${holders(input, f.dest).join(', ')}) without its key ${f.key}`).join('; ');
-    return {
-      ok: false,
-      msg: `The PKI guard stopped the run before any host was changed: the controller has no ${lostCa.map((f) => f.dest).join(', ')} and the hosts of this play cannot give it whole: ${list}. ` +
-        `Adoption reads the keys from a control-plane host: run without --limit (or with a master in it), or restore the site's PKI backup into ${dir}. A CA whose key is lost can only be replaced (playbooks/replace-pki.yml).`,
-    };
+    const masters = input.hosts.filter((h) => input.controlPlane.includes(h.host)).map((h) => h.host);
+    const how = masters.length
+      ? `No host of this play holds the key, not even the control plane (${masters.join(', ')}): a cluster converged before the masters were given the CA keys has them on the controller only. Restore the site's PKI backup into ${dir}; a CA whose key is lost can only be replaced (playbooks/replace-pki.yml).`
+      : `Adoption reads the keys from a control-plane host: run without --limit (or with a master in it), or restore the site's PKI backup into ${dir}.`;
+    return { ok: false, msg: `The PKI guard stopped the run before any host was changed: the controller has no ${lostCa.map((f) => f.dest).join(', ')} and the hosts of this play cannot give it whole: ${list}. ${how}` };
   }
   const dropped = new Set(orphans.map((f) => f.dest));
   for (const host of Object.keys(adopt)) adopt[host] = adopt[host].filter((f) => !dropped.has(f.dest));

@@ -124,6 +124,13 @@ describe('PKI guard decision', () => {
     expect(d.msg).to.contain('ca.crt (cluster CA, held by w1) without its key ca.key').and.contain('control-plane host');
   });
 
+  it('masters without the CA key (converged before they were given it): stop, pointing at the backup, not at --limit', () => {
+    const d = decide(input({ hosts: [host('m1', MASTER.filter((f) => f !== 'ca.key'), A), host('w1', WORKER, A)] }));
+    expect(d.ok).to.equal(false);
+    expect(d.msg).to.contain('ca.crt (cluster CA, held by m1, w1) without its key ca.key').and.contain('not even the control plane (m1)').and.contain('Restore the site\'s PKI backup');
+    expect(d.msg).not.to.contain('--limit');
+  });
+
   it('a leaf certificate whose key no host holds is not adopted (it is re-issued from the adopted CA)', () => {
     const held = MASTER.filter((d) => d !== 'nodes/H/apiserver.key');
     const d = decide(input({ hosts: [host('m1', held, A)] }));
