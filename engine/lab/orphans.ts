@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostCgroupDirs } from './cgroups.js';
 import { pathExists } from '../path-exists.js';
+import { run } from './run.js';
 
 async function populated(dir: string): Promise<boolean> {
   const events = await readFile(join(dir, 'cgroup.events'), 'utf8').catch(() => '');
@@ -21,4 +22,25 @@ export async function killOrphans(name: string, log: (line: string) => void): Pr
     for (let i = 0; i < 200 && (await populated(dir)); i++) await new Promise((r) => setTimeout(r, 50));
     if (await populated(dir)) throw new Error(`${name}: processes in ${dir} did not end`);
   }
+}
+
+/** nspawn's name for a host's end of the veth pair on the bridge (`vb-` + the machine name, cut to 15 bytes) */
+export function vethName(name: string): string {
+  return `vb-${name}`.slice(0, 15);
+}
+
+/**
+ * The kernel frees a dead container's network namespace, and the veth pair in it, some time after
+ * its last process ended; until then a new boot fails with "Failed to add new veth interfaces
+ * (vb-NAME:host0): File exists". Wait for the pair to go, and delete it if it lingers: the name is
+ * the lab's own, on the lab's own bridge, and no running host holds it (the caller checked).
+ */
+export async function releaseVeth(name: string, log: (line: string) => void): Promise<void> {
+  const dev = vethName(name);
+  const exists = async () => (await run(['ip', 'link', 'show', 'dev', dev], { allowFail: true })).exitCode === 0;
+  for (let i = 0; i < 40 && (await exists()); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!(await exists())) return;
+  log(`${name}: removing ${dev}, left by a container that died`);
+  await run(['ip', 'link', 'delete', 'dev', dev], { allowFail: true });
+  if (await exists()) throw new Error(`${name}: ${dev} is still there; a new boot would fail ("File exists")`);
 }

@@ -13,7 +13,7 @@ import { ensureBridge } from './bridge.js';
 import { runningPid } from './pidfile.js';
 import { prepareHostRoot } from './host-root.js';
 import { bootHost } from './nspawn.js';
-import { killOrphans } from './orphans.js';
+import { killOrphans, releaseVeth } from './orphans.js';
 import { waitReady, type ReadyHost } from './reach.js';
 import { readLabStatus, type LabStatus } from './status.js';
 
@@ -43,6 +43,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
       if (pid) log(`${h.name} already running (pid ${pid})`);
       else {
         await killOrphans(h.name, log);
+        await releaseVeth(h.name, log);
         await prepareHostRoot(h, base, labKey, log);
         toBoot.push(h);
       }
