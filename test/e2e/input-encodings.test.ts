@@ -127,13 +127,14 @@ describe('e2e: input encodings', function () {
     }
   });
 
-  it('a template that is not UTF-8 fails its task naming file:line:col, and the target is not written', async () => {
+  // the template's src is literal, so it is read (and refused) before any host, as every static input is
+  it('a template that is not UTF-8 is refused before any host naming file:line:col, and the target is not written', async () => {
     await put('templates/bom.conf.hbs', latin1('ok\nvalue=é {{ from_group }}\n'));
     await rm(p('out/bom.conf'), { force: true });
     try {
       const r = await run();
-      expect(r.code, r.stdout + r.stderr).to.equal(2);
-      expect(r.stdout).to.include(`${p('templates/bom.conf.hbs')}:2:7: not UTF-8: byte 0xE9 at line 2, column 7; save the file as UTF-8`);
+      expect(r.code, r.stdout + r.stderr).to.equal(4);
+      expect(r.stderr).to.include(`${p('templates/bom.conf.hbs')}:2:7: not UTF-8: byte 0xE9 at line 2, column 7; save the file as UTF-8`);
       expect(existsSync(p('out/bom.conf'))).to.equal(false);
     } finally {
       await put('templates/bom.conf.hbs', files['templates/bom.conf.hbs']!);
