@@ -6,9 +6,8 @@ import { selectHosts } from '../inventory/index.js';
 import { PlainReporter } from '../report/plain.js';
 import { JsonReporter } from '../report/json.js';
 import { RunLogReporter } from '../report/run-log.js';
-import { Redactor } from '../secrets/redactor.js';
+import { cliSecrets } from './secret-inputs.js';
 import { wantColor } from '../report/terminal-text.js';
-import { vaultPassword } from '../vault/password.js';
 import { TsplayError } from '../errors.js';
 import type { Reporter } from '../report/types.js';
 import type { Node } from '../playbook/model.js';
@@ -63,9 +62,7 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
 
 async function runLocked(playbook: string, o: RunCliOptions, exit: { code: number }): Promise<void> {
   // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
-  const redactor = new Redactor();
-  const password = vaultPassword(o.vaultPasswordFile);
-  if (password !== undefined) redactor.add(password, 'the vault password');
+  const { password, redactor } = cliSecrets(o.vaultPasswordFile, { warnings: 'run' });
   const out = redactor.wrap(process.stdout);
   // the views also redact each text before they lay it out (a line wrapped or cut to the terminal's
   // width can split a secret, which the stream's redactor then misses) and, on a terminal, escape

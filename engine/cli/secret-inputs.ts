@@ -1,7 +1,7 @@
-// The vault password and the redactor of the commands that read an inventory without running a
-// playbook (`inventory`, `facts`): the password comes from where `run` takes it
-// (--vault-password-file, TSPLAY_VAULT_PASSWORD_FILE, TSPLAY_VAULT_PASSWORD), and what they print,
-// errors included, hides secrets as everything else tsplay writes does.
+// The vault password and the redactor of every command that reads a site's inputs (`run`,
+// `inventory`, `facts`): the password comes from --vault-password-file, TSPLAY_VAULT_PASSWORD_FILE
+// or TSPLAY_VAULT_PASSWORD and is itself a secret; what they print, errors included, hides secrets
+// as everything else tsplay writes does.
 import { Redactor } from '../secrets/redactor.js';
 import { vaultPassword } from '../vault/password.js';
 import { TsplayError } from '../errors.js';
@@ -11,11 +11,14 @@ export interface CliSecrets {
   redactor: Redactor;
 }
 
-export function cliSecrets(vaultPasswordFile: string | undefined): CliSecrets {
+/**
+ * `warnings: 'stderr'` for `inventory`/`facts`, whose stdout holds the JSON they print; `run` leaves
+ * them to the run, which hands them to its reporters.
+ */
+export function cliSecrets(vaultPasswordFile: string | undefined, o: { warnings: 'stderr' | 'run' } = { warnings: 'stderr' }): CliSecrets {
   const password = vaultPassword(vaultPasswordFile);
   const redactor = new Redactor();
-  // stdout holds the JSON these commands print: a secret too short to hide is said on stderr
-  redactor.warnTo((msg) => process.stderr.write(`[WARNING]: ${msg}\n`));
+  if (o.warnings === 'stderr') redactor.warnTo((msg) => process.stderr.write(`[WARNING]: ${msg}\n`));
   if (password !== undefined) redactor.add(password, 'the vault password');
   return { password, redactor };
 }
