@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../engine/paths.js';
 import { SshTransport } from '../../engine/transport/ssh.js';
 import { sh } from '../../engine/transport/quote.js';
-import { PutProbe, exposures } from '../unit/transport/put-probe.js';
+import { PutProbe, exposures, expectSetuidKept } from '../unit/transport/put-probe.js';
 import { tsplay, recapOf } from './run-tsplay.js';
 import { LAB, labSsh } from './lab-ssh.js';
 
@@ -70,13 +70,7 @@ describe('e2e: file modes while writing, on worker2', function () {
       expect(exposures(steps, c.final), c.name).to.deep.equal([]);
       expect(await probe.stat(c.name), c.name).to.deep.equal({ ...c.final, content: KEY });
     }
-    await probe.put(Buffer.from('#!/bin/sh\n'), 'suid', { mode: '4755', owner: 'root' });
-    expect((await probe.stat('suid')).mode).to.equal(0o4755);
-    await probe.put(Buffer.from('#!/bin/sh\n'), 'sgid', { mode: '2755', owner: 'root', group: 'root' });
-    expect((await probe.stat('sgid')).mode).to.equal(0o2755);
-    await probe.write('kept', 'old\n', '4755');
-    await probe.put(Buffer.from('new\n'), 'kept');
-    expect(await probe.stat('kept')).to.deep.equal({ mode: 0o4755, uid: 0, gid: 0, content: 'new\n' });
+    await expectSetuidKept(probe);
   });
 
   it('the CLI: copy 4755/2755 owner root and a 0600 key land exactly; file absent on "link/" keeps the directory; a rerun changes nothing', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalTransport } from '../../../engine/transport/local.js';
 import { atomicPutCommand } from '../../../engine/transport/atomic-put.js';
-import { PutProbe, exposures, parseProbeLog, type ProbeRecord } from './put-probe.js';
+import { PutProbe, exposures, expectSetuidKept, parseProbeLog, type ProbeRecord } from './put-probe.js';
 
 const KEY = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n';
 const NOBODY = 65534;
@@ -62,13 +62,7 @@ describe('atomic upload: modes and owners while the file is written (LocalTransp
   });
 
   it('setuid/setgid survive: mode 4755 and 2755 with an owner, and a 4755 file replaced without a mode', async () => {
-    await probe.put(Buffer.from('#!/bin/sh\n'), 'suid', { mode: '4755', owner: 'root' });
-    expect((await probe.stat('suid')).mode).to.equal(0o4755);
-    await probe.put(Buffer.from('#!/bin/sh\n'), 'sgid', { mode: '2755', owner: 'root', group: 'root' });
-    expect((await probe.stat('sgid')).mode).to.equal(0o2755);
-    await probe.write('kept', 'old\n', '4755');
-    await probe.put(Buffer.from('new\n'), 'kept');
-    expect(await probe.stat('kept')).to.deep.equal({ mode: 0o4755, uid: 0, gid: 0, content: 'new\n' });
+    await expectSetuidKept(probe);
   });
 
   it('a non-root writer: a new 0400 file gets its bytes and mode, never open to others', async () => {

@@ -3,6 +3,7 @@
 // target directory before and after each of those steps. Deterministic: no race to win, each
 // step is seen. `exposures` names the moments a file holding bytes was open to someone the
 // final mode and owner do not allow.
+import { expect } from 'chai';
 import { sh } from '../../../engine/transport/quote.js';
 import { putViaExec } from '../../../engine/transport/file-ops.js';
 import type { PutOptions, Transport } from '../../../engine/transport/types.js';
@@ -121,4 +122,15 @@ export class PutProbe {
     const p = `${this.dir}/${name}`;
     await must(this.t, sh`cat > ${p} && chown -- ${owner} ${p} && chmod -- ${mode} ${p}`, content);
   }
+}
+
+/** setuid and setgid survive an upload with a mode and owner, and a 4755 file replaced without a mode keeps it */
+export async function expectSetuidKept(probe: PutProbe): Promise<void> {
+  await probe.put(Buffer.from('#!/bin/sh\n'), 'suid', { mode: '4755', owner: 'root' });
+  expect((await probe.stat('suid')).mode).to.equal(0o4755);
+  await probe.put(Buffer.from('#!/bin/sh\n'), 'sgid', { mode: '2755', owner: 'root', group: 'root' });
+  expect((await probe.stat('sgid')).mode).to.equal(0o2755);
+  await probe.write('kept', 'old\n', '4755');
+  await probe.put(Buffer.from('new\n'), 'kept');
+  expect(await probe.stat('kept')).to.deep.equal({ mode: 0o4755, uid: 0, gid: 0, content: 'new\n' });
 }
