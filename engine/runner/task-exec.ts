@@ -146,8 +146,13 @@ function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: 
       h.lastFailure = { task: taskLabel(task), result: o.result };
       break;
     case 'ignored':
+      // as Ansible: ok and ignored, and changed when the failed result says it changed
       s.ok++;
       s.ignored++;
+      if (o.result.changed) {
+        s.changed++;
+        run.anyChange = true;
+      }
       break;
     case 'unreachable':
       s.unreachable++;

@@ -179,7 +179,11 @@ describe('playbook language cases (test/cases/playbook)', function () {
           expect(found, shown).to.deep.equal(want.events_include);
         }
         for (const ex of want.events_exclude ?? []) expect(lines, shown).to.not.include(ex);
-        for (const [host, s] of Object.entries(want.stats ?? {})) expectSubset(result.stats[host] as unknown as Record<string, unknown>, s, `stats of ${host}`);
+        const jsonStats = (JSON.parse(json) as { stats: Record<string, Record<string, unknown>> }).stats;
+        for (const [host, s] of Object.entries(want.stats ?? {})) {
+          expectSubset(result.stats[host] as unknown as Record<string, unknown>, s, `stats of ${host}`);
+          expectSubset(jsonStats[host], s, `--json stats of ${host}`);
+        }
         for (const [task, perHost] of Object.entries(want.results ?? {})) {
           for (const [host, keys] of Object.entries(perHost)) {
             const ev = events.filter((e) => e.task.name === task && e.host === host && e.itemLabel === undefined).at(-1);
