@@ -1,6 +1,6 @@
 // -e / --extra-vars: key=value pairs, @file (YAML or JSON, vault-encrypted or not), or inline JSON/YAML maps.
 import { UsageError, InputError } from '../errors.js';
-import { parseYamlText } from '../playbook/yaml-source.js';
+import { parseYamlText } from '../yaml/source.js';
 import { splitShellWords } from '../transport/shell-words.js';
 import { readInput, learnSecrets, type InputText, type SecretInputs } from '../secrets/inputs.js';
 

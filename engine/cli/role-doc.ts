@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { Validators } from '../schema/validators.js';
 import { findRoleDirs, yamlFile } from '../playbook/role-dirs.js';
 import { loadRoleSchema, schemaParams } from '../playbook/role-schema.js';
-import { loadYamlFile } from '../playbook/yaml-source.js';
+import { loadYamlFile } from '../yaml/source.js';
 import { rolesPathFor } from '../runner/roles-path.js';
 
 function typeOf(p: Record<string, unknown>): string {

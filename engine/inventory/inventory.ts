@@ -1,5 +1,5 @@
 // The loaded inventory: groups, hosts, and the variables each host gets from the inventory.
-import { InputError } from '../errors.js';
+import { InputError, type SourcePos } from '../errors.js';
 import { mergeHostVars, shortHostname } from './host-vars.js';
 import { newDict } from './safe-keys.js';
 import type { GroupData, HostData, Vars, VarsDir } from './types.js';
@@ -207,6 +207,15 @@ export class Inventory {
     for (const d of this.varsDirs) Object.assign(out, d.groupVars.get(group));
     if (g.priority !== 1) out.ansible_group_priority = g.priority;
     return out;
+  }
+
+  /** Where a group_vars/ or host_vars/ file sets this variable of a group or host (the one that wins), if one does. */
+  varsFilePos(kind: 'group' | 'host', name: string, key: string): SourcePos | undefined {
+    for (const d of [...this.varsDirs].reverse()) {
+      const at = (kind === 'group' ? d.groupVarsAt : d.hostVarsAt).get(name)?.get(key);
+      if (at) return at;
+    }
+    return undefined;
   }
 
   /** A host's own variables: inventory-file vars, then host_vars/ files (what --export shows). */

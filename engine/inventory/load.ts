@@ -13,7 +13,7 @@ import { Inventory, LOCALHOST_NAMES } from './inventory.js';
 import type { VarsDir } from './types.js';
 import { loadVarsDir } from './vars-files.js';
 import { parseYamlInventory } from './yaml-parser.js';
-import { YamlSource } from './yaml-source.js';
+import { parseYamlText, refuseAnsibleVault, type LoadedYaml } from '../yaml/source.js';
 import type { SecretInputs } from '../secrets/inputs.js';
 import { utf8Text } from '../utf8.js';
 
@@ -37,23 +37,28 @@ async function loadFile(file: string, inv: InventoryBuilder): Promise<void> {
   const text = utf8Text(await readFile(file), file);
   inv.currentFile = file;
   const ext = extname(file).toLowerCase();
-  if (text.startsWith('$ANSIBLE_VAULT;')) throw new InputError('Ansible Vault files are not supported', { file, line: 1, col: 1 });
+  refuseAnsibleVault(text, file);
   if (YAML_EXTENSIONS.includes(ext)) {
-    parseYamlInventory(new YamlSource(file, text), inv);
-  } else if (ext === '.ini' || !looksLikeYamlMapping(file, text)) {
-    parseIniInventory(text, file, inv);
-  } else {
-    parseYamlInventory(new YamlSource(file, text), inv);
+    parseYamlInventory(parseYamlText(text, file), inv);
+    return;
   }
+  const yaml = ext === '.ini' ? undefined : asYamlMapping(file, text);
+  if (yaml) parseYamlInventory(yaml, inv);
+  else parseIniInventory(text, file, inv);
 }
 
-function looksLikeYamlMapping(file: string, text: string): boolean {
+/** the file as YAML when it reads as a mapping; else (an INI file) undefined */
+function asYamlMapping(file: string, text: string): LoadedYaml | undefined {
+  let loaded: LoadedYaml;
   try {
-    const v = new YamlSource(file, text).value();
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-  } catch {
-    return false;
+    loaded = parseYamlText(text, file);
+  } catch (e) {
+    // a mapping that breaks a rule every YAML input keeps (a key written twice) is YAML, and wrong
+    if (e instanceof InputError && /^duplicate key /.test(e.message)) throw e;
+    return undefined;
   }
+  const v = loaded.data;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? loaded : undefined;
 }
 
 async function loadDirectory(dir: string, inv: InventoryBuilder): Promise<void> {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Validators } from '../schema/validators.js';
 import { InputError } from '../errors.js';
-import type { YamlSource } from './yaml-source.js';
+import { posAt, type LoadedYaml } from '../yaml/source.js';
 
 const SCHEMA_FILE = join('schemas', 'inventory.schema.json');
 
@@ -72,21 +72,22 @@ function pick(errors: ErrorObject[]): ErrorObject {
   return [...errors].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length || rank(b) - rank(a))[0]!;
 }
 
-export function validateInventoryYaml(source: YamlSource, data: unknown): void {
+export function validateInventoryYaml(source: LoadedYaml): void {
+  const data = source.data;
   const validate = validator();
   if (validate(data)) return;
   const err = pick(validate.errors ?? []);
   const path = pointerToPath(err.instancePath);
   if (err.keyword === 'additionalProperties') {
     const extra = String((err.params as { additionalProperty: string }).additionalProperty);
-    throw new InputError(`unexpected key "${extra}" in ${describe(path)}: a group has only "hosts", "children" and "vars"`, source.posAt([...path, extra], true));
+    throw new InputError(`unexpected key "${extra}" in ${describe(path)}: a group has only "hosts", "children" and "vars"`, posAt(source, [...path, extra], true));
   }
   if (err.keyword === 'propertyNames') {
     const name = String((err.params as { propertyName: string }).propertyName);
-    throw new InputError(`name "${name}" is not allowed in ${describe(path)}`, source.posAt([...path, name], true));
+    throw new InputError(`name "${name}" is not allowed in ${describe(path)}`, posAt(source, [...path, name], true));
   }
   const found = valueAt(data, path);
   const expected =
     err.keyword === 'type' ? `must be ${String((err.params as { type: string | string[] }).type).replace(/,/g, ' or ')}` : (err.message ?? 'is not valid');
-  throw new InputError(`${describe(path)} ${expected}, found ${typeName(found)}`, source.posAt(path));
+  throw new InputError(`${describe(path)} ${expected}, found ${typeName(found)}`, posAt(source, path));
 }

@@ -1,4 +1,5 @@
 // The inventory as data: what the parsers build and the Inventory class reads.
+import type { SourcePos } from '../errors.js';
 
 export type Vars = Record<string, unknown>;
 
@@ -30,4 +31,7 @@ export interface VarsDir {
   dir: string;
   groupVars: Map<string, Vars>;
   hostVars: Map<string, Vars>;
+  /** where each variable of groupVars / hostVars was written (the file that set it last) */
+  groupVarsAt: Map<string, Map<string, SourcePos>>;
+  hostVarsAt: Map<string, Map<string, SourcePos>>;
 }

@@ -1,13 +1,15 @@
 // group_vars/ and host_vars/ beside an inventory source, found as Ansible's host_group_vars plugin
 // finds them: NAME, NAME.yml, NAME.yaml or NAME.json (the first that exists), and when that is a
 // directory, every file in it (sorted, recursively; hidden and backup~ files skipped) merged in order.
+// Where each variable was written is kept, so a later error can point at its line.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { InputError } from '../errors.js';
+import type { SourcePos } from '../errors.js';
 import { newDict } from './safe-keys.js';
 import type { Vars, VarsDir } from './types.js';
-import { YamlSource } from './yaml-source.js';
-import { readInput, learnSecrets, type SecretInputs } from '../secrets/inputs.js';
+import { SourceMap } from '../yaml/source.js';
+import { loadVarsFile } from '../yaml/vars-file.js';
+import type { SecretInputs } from '../secrets/inputs.js';
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];
 
@@ -37,49 +39,48 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out;
 }
 
-/** One vars file: a mapping (or empty). */
-export async function loadVarsFile(file: string, secrets?: SecretInputs): Promise<Vars> {
-  const input = await readInput(file, secrets);
-  const text = input.text;
-  if (text.startsWith('$ANSIBLE_VAULT;')) throw new InputError('Ansible Vault files are not supported (use tsplay vault)', { file, line: 1, col: 1 });
-  const source = new YamlSource(file, text);
-  const data = source.value();
-  learnSecrets(input, data, secrets);
-  if (data === null || data === undefined) return newDict();
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new InputError('a vars file must be a mapping of variable names to values', source.posAt([]));
-  }
-  return Object.assign(newDict(), data as Vars);
-}
-
-async function loadEntity(dir: string, listing: Map<string, boolean>, name: string, secrets?: SecretInputs): Promise<Vars | undefined> {
+/** The files that make up group_vars/NAME or host_vars/NAME in `dir` (whose listing is given), in merge order. */
+async function entityFiles(dir: string, listing: Map<string, boolean>, name: string): Promise<string[]> {
   for (const candidate of [name, ...EXTENSIONS.map((e) => name + e)]) {
     if (!listing.has(candidate)) continue;
     const full = join(dir, candidate);
-    if (!listing.get(candidate)) return loadVarsFile(full, secrets);
-    const merged = newDict();
-    for (const file of await filesUnder(full)) Object.assign(merged, await loadVarsFile(file, secrets)); // dicts replaced, not merged
-    return merged;
+    return listing.get(candidate) ? filesUnder(full) : [full];
   }
-  return undefined;
+  return [];
 }
 
-async function loadAll(dir: string, names: Iterable<string>, secrets?: SecretInputs): Promise<Map<string, Vars>> {
-  const out = new Map<string, Vars>();
+interface Loaded {
+  vars: Map<string, Vars>;
+  at: Map<string, Map<string, SourcePos>>;
+}
+
+async function loadAll(dir: string, names: Iterable<string>, secrets?: SecretInputs): Promise<Loaded> {
+  const out: Loaded = { vars: new Map(), at: new Map() };
   const listing = await listDir(dir);
   if (!listing) return out;
   for (const name of names) {
-    const vars = await loadEntity(dir, listing, name, secrets);
-    if (vars) out.set(name, vars);
+    const files = await entityFiles(dir, listing, name);
+    if (!files.length) continue;
+    const merged = newDict();
+    const at = new Map<string, SourcePos>();
+    for (const file of files) {
+      const positions = new SourceMap();
+      const data = await loadVarsFile(file, positions, secrets);
+      // dicts replaced, not merged
+      for (const [k, v] of Object.entries(data)) {
+        merged[k] = v;
+        at.set(k, positions.pos(data, k) ?? { file });
+      }
+    }
+    out.vars.set(name, merged);
+    out.at.set(name, at);
   }
   return out;
 }
 
 /** group_vars/ and host_vars/ of one base directory, for the given group and host names. */
 export async function loadVarsDir(base: string, groupNames: Iterable<string>, hostNames: Iterable<string>, secrets?: SecretInputs): Promise<VarsDir> {
-  return {
-    dir: base,
-    groupVars: await loadAll(join(base, 'group_vars'), groupNames, secrets),
-    hostVars: await loadAll(join(base, 'host_vars'), hostNames, secrets),
-  };
+  const groups = await loadAll(join(base, 'group_vars'), groupNames, secrets);
+  const hosts = await loadAll(join(base, 'host_vars'), hostNames, secrets);
+  return { dir: base, groupVars: groups.vars, hostVars: hosts.vars, groupVarsAt: groups.at, hostVarsAt: hosts.at };
 }

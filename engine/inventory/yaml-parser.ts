@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { InventoryBuilder } from './builder.js';
 import { expandHostPattern, HostRangeError } from './host-range.js';
 import { validateInventoryYaml } from './schema.js';
-import type { YamlSource } from './yaml-source.js';
+import { posAt, type LoadedYaml } from '../yaml/source.js';
 
 type Obj = Record<string, unknown>;
 
@@ -17,30 +17,30 @@ function section(v: unknown): Obj {
   return isObj(v) ? v : {};
 }
 
-export function parseYamlInventory(source: YamlSource, inv: InventoryBuilder): void {
-  const data = source.value();
+export function parseYamlInventory(source: LoadedYaml, inv: InventoryBuilder): void {
+  const data = source.data;
   if (data === null || data === undefined) throw new InputError('the inventory file is empty', { file: source.file, line: 1, col: 1 });
   if (isObj(data) && 'plugin' in data) {
-    throw new InputError('this is an inventory plugin configuration (has "plugin:"), which tsplay does not run', source.posAt(['plugin'], true));
+    throw new InputError('this is an inventory plugin configuration (has "plugin:"), which tsplay does not run', posAt(source, ['plugin'], true));
   }
   if (!isObj(data)) {
-    throw new InputError('a YAML inventory must be a mapping of group names (usually "all:")', source.posAt([]));
+    throw new InputError('a YAML inventory must be a mapping of group names (usually "all:")', posAt(source, []));
   }
-  validateInventoryYaml(source, data);
+  validateInventoryYaml(source);
   for (const [name, group] of Object.entries(data)) readGroup(name, group, [name]);
 
   function readGroup(name: string, body: unknown, path: string[]): void {
-    inv.addGroup(name, () => source.posAt(path, true));
+    inv.addGroup(name, () => posAt(source, path, true));
     if (!isObj(body)) return;
     // sections in the order written, as Ansible reads them (this decides declaration order)
     for (const key of Object.keys(body)) {
       if (key === 'vars' && isObj(body.vars)) {
-        for (const [k, v] of Object.entries(body.vars)) inv.setGroupVar(name, k, v, () => source.posAt([...path, 'vars', k], true));
+        for (const [k, v] of Object.entries(body.vars)) inv.setGroupVar(name, k, v, () => posAt(source, [...path, 'vars', k], true));
       } else if (key === 'children') {
         for (const [child, childBody] of Object.entries(section(body.children))) {
           const childPath = [...path, 'children', child];
           readGroup(child, childBody, childPath);
-          inv.addChild(name, child, () => source.posAt(childPath, true));
+          inv.addChild(name, child, () => posAt(source, childPath, true));
         }
       } else if (key === 'hosts') {
         for (const [hostKey, hostBody] of Object.entries(section(body.hosts))) readHosts(name, hostKey, hostBody, [...path, 'hosts', hostKey]);
@@ -49,7 +49,7 @@ export function parseYamlInventory(source: YamlSource, inv: InventoryBuilder): v
   }
 
   function readHosts(group: string, key: string, body: unknown, path: string[]): void {
-    const where = () => source.posAt(path, true);
+    const where = () => posAt(source, path, true);
     let pattern;
     try {
       pattern = expandHostPattern(key);
@@ -62,7 +62,7 @@ export function parseYamlInventory(source: YamlSource, inv: InventoryBuilder): v
       inv.addHost(host, group, where);
       if (pattern.port !== undefined) inv.setHostVar(host, 'ansible_port', pattern.port, where);
       if (isObj(body)) {
-        for (const [k, v] of Object.entries(body)) inv.setHostVar(host, k, v, () => source.posAt([...path, k], true));
+        for (const [k, v] of Object.entries(body)) inv.setHostVar(host, k, v, () => posAt(source, [...path, k], true));
       }
     }
   }

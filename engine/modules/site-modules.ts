@@ -13,7 +13,7 @@ import { dirname, join, resolve, extname, basename } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
-import { parseYamlText } from '../playbook/yaml-source.js';
+import { parseYamlText } from '../yaml/source.js';
 import { utf8Text } from '../utf8.js';
 import type { Module } from './types.js';
 

@@ -1,7 +1,7 @@
 // What the loader needs from outside: modules and where roles live.
 import type { Module } from '../modules/types.js';
 import type { Validators } from '../schema/validators.js';
-import type { SourceMap } from './yaml-source.js';
+import type { SourceMap } from '../yaml/source.js';
 import type { SecretInputs } from '../secrets/inputs.js';
 
 export interface LoadContext {

@@ -6,7 +6,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError, type SourcePos } from '../errors.js';
 import { schemasDir } from '../paths.js';
 import type { Module } from '../modules/types.js';
-import { loadYamlFile, type SourceMap } from './yaml-source.js';
+import { loadYamlFile, type SourceMap } from '../yaml/source.js';
+import { loadVarsFile } from '../yaml/vars-file.js';
 import { relevantErrors, describeAjvError, isTemplated } from './ajv.js';
 import { TASK_KEYWORDS, INCLUDE_KEYS, PLAY_KEYWORDS } from './keywords.js';
 import { parseFreeForm } from './kv.js';
@@ -397,10 +398,7 @@ export class PlaybookLoader {
 
   async loadVarsFile(file: string | undefined): Promise<Record<string, unknown>> {
     if (!file || !existsSync(file)) return {};
-    const { data } = await loadYamlFile(file, this.sm, this.ctx.secrets);
-    if (data === null) return {};
-    if (!isMap(data)) this.fail('a vars file must be a map of variables', this.sm.pos(data), file);
-    return data;
+    return loadVarsFile(file, this.sm, this.ctx.secrets);
   }
 }
 

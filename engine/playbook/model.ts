@@ -1,6 +1,6 @@
 // The loaded, validated shape of a playbook. Values inside stay unrendered templates.
 import type { SourcePos } from '../errors.js';
-import type { SourceMap } from './yaml-source.js';
+import type { SourceMap } from '../yaml/source.js';
 import type { RoleSchema } from './role-schema.js';
 
 export type Keywords = Record<string, unknown>;

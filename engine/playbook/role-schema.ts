@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Validators } from '../schema/validators.js';
 import { InputError } from '../errors.js';
-import { loadYamlFile, parseYamlText, SourceMap } from './yaml-source.js';
+import { loadYamlFile, parseYamlText, SourceMap } from '../yaml/source.js';
 import { utf8Text } from '../utf8.js';
 import { argumentSpecsToSchema } from './role-schema-argspec.js';
 import { yamlFile } from './role-dirs.js';

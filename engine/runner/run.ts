@@ -5,7 +5,7 @@ import type { Module } from '../modules/types.js';
 import { findModule as findBuiltin, builtinModuleNames } from '../modules/registry.js';
 import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
 import { PlaybookLoader } from '../playbook/loader.js';
-import { SourceMap } from '../playbook/yaml-source.js';
+import { SourceMap } from '../yaml/source.js';
 import { Validators } from '../schema/validators.js';
 import { isTemplated } from '../playbook/ajv.js';
 import { rolesPathFor, siteRolesFor } from './roles-path.js';

@@ -1,28 +1,11 @@
 // Where an inventory variable of a host was set: the host_vars/ or group_vars/ file (with its
-// line), or the inventory file. Used only to point an error at the line to fix.
-import { readFileSync, existsSync, statSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// line, as the inventory kept it when loading), or the inventory file. Used only to point an error
+// at the line to fix.
+import { readFileSync, existsSync, statSync } from 'node:fs';
 import type { SourcePos } from '../errors.js';
 import type { Inventory } from '../inventory/index.js';
-import { parseYamlText, SourceMap } from '../playbook/yaml-source.js';
+import { parseYamlText, SourceMap } from '../yaml/source.js';
 import { utf8Text } from '../utf8.js';
-
-const EXT = ['', '.yml', '.yaml', '.json'];
-
-/** files a group_vars/<name> or host_vars/<name> entry may be (a file, or a directory of files) */
-function varsFiles(base: string, name: string): string[] {
-  for (const e of EXT) {
-    const p = join(base, name + e);
-    if (!existsSync(p)) continue;
-    if (!statSync(p).isDirectory()) return [p];
-    return readdirSync(p)
-      .sort()
-      .filter((f) => !f.startsWith('.'))
-      .map((f) => join(p, f))
-      .filter((f) => statSync(f).isFile());
-  }
-  return [];
-}
 
 /** the position of `key` in a YAML file at a path matched by `match` (last match wins), or the file */
 function keyIn(file: string, key: string, match: (path: string[]) => boolean): SourcePos | undefined {
@@ -45,31 +28,18 @@ function keyIn(file: string, key: string, match: (path: string[]) => boolean): S
   return found;
 }
 
-function sourceDirs(inv: Inventory): string[] {
-  return inv.sources.filter((s) => existsSync(s)).map((s) => (statSync(s).isDirectory() ? s : dirname(s)));
-}
-
 export function inventoryVarOrigin(inv: Inventory, host: string, key: string): SourcePos {
-  const dirs = sourceDirs(inv);
   const hd = inv.host(host);
   if (key in inv.hostOwnVars(host)) {
-    for (const d of [...dirs].reverse()) {
-      for (const f of varsFiles(join(d, 'host_vars'), host).reverse()) {
-        const p = keyIn(f, key, (path) => path.length === 0);
-        if (p) return p;
-      }
-    }
+    const p = inv.varsFilePos('host', host, key);
+    if (p) return p;
     if (hd?.inventoryFile) return keyIn(hd.inventoryFile, key, (path) => path.at(-1) === host) ?? { file: hd.inventoryFile };
   }
   const groups = hd ? [...inv.sortedGroupsOf(hd)].reverse().map((g) => g.name) : ['all'];
   for (const g of groups) {
     if (!(key in inv.groupOwnVars(g))) continue;
-    for (const d of [...dirs].reverse()) {
-      for (const f of varsFiles(join(d, 'group_vars'), g).reverse()) {
-        const p = keyIn(f, key, (path) => path.length === 0);
-        if (p) return p;
-      }
-    }
+    const p = inv.varsFilePos('group', g, key);
+    if (p) return p;
     for (const s of inv.sources) {
       if (!existsSync(s) || statSync(s).isDirectory()) continue;
       const p = keyIn(s, key, (path) => path.at(-1) === 'vars' && path.at(-2) === g);

@@ -8,7 +8,7 @@ import { schemasDir, shippedRolesDir } from '../paths.js';
 import { builtinModules } from '../modules/registry.js';
 import { metaModule } from '../runner/meta-module.js';
 import { loadRoleSchema } from '../playbook/role-schema.js';
-import { loadYamlFile, SourceMap } from '../playbook/yaml-source.js';
+import { loadYamlFile, SourceMap } from '../yaml/source.js';
 import { yamlFile } from '../playbook/role-dirs.js';
 import { Validators, newAjv } from './validators.js';
 import { schemaKey } from './schema-key.js';

@@ -1,11 +1,15 @@
-// YAML with source positions. Values are plain JS; a side table maps every object/array
-// (and each key of a map, each item of a list) to its file:line:col, so any later error can
-// point at the line a person wrote.
+// The one YAML reader for every input (playbooks, role files, inventories, group_vars/host_vars,
+// vars_files, -e @file): YAML 1.1 as PyYAML reads it, with source positions. Values are plain JS; a
+// side table maps every object/array (and each key of a map, each value, each item of a list) to
+// its file:line:col, so any later error can point at the line a person wrote. The same rules hold
+// for every kind of file: a key written twice in one mapping is an error naming both places (PyYAML
+// keeps the last silently, and a repeated `ansible_connection:` then changes a host unseen), one
+// bound on aliases, UTF-8 only (a BOM is dropped), no key that would reach Object.prototype.
 import { stat } from 'node:fs/promises';
 import { readInput, learnSecrets, type InputText, type SecretInputs } from '../secrets/inputs.js';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, type Node, type Document } from 'yaml';
 import { InputError, type SourcePos } from '../errors.js';
-import { PYYAML_PARSE_OPTIONS } from '../yaml/pyyaml.js';
+import { PYYAML_PARSE_OPTIONS } from './pyyaml.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_NODES = 2_000_000;
@@ -17,6 +21,8 @@ const MAX_FILE_BYTES = 16 * 1024 * 1024;
 export interface Positions {
   node: SourcePos;
   keys?: Map<string, SourcePos>;
+  /** where each scalar value of a map was written (a collection value has its own entry) */
+  values?: Map<string, SourcePos>;
   items?: SourcePos[];
   /** integers not written in decimal (0644, 0x1a4), as written, by key: an error can quote them */
   written?: Map<string, string>;
@@ -36,6 +42,28 @@ export class SourceMap {
     if (key === undefined) return p.node;
     if (typeof key === 'number') return p.items?.[key] ?? p.node;
     return p.keys?.get(key) ?? p.node;
+  }
+  /** position of the value under a key: the collection itself, or where the scalar was written */
+  valuePos(obj: unknown, key: string): SourcePos | undefined {
+    if (obj === null || typeof obj !== 'object') return undefined;
+    const v = (obj as Record<string, unknown>)[key];
+    return (Object.hasOwn(obj, key) ? this.pos(v) : undefined) ?? this.table.get(obj)?.values?.get(key) ?? this.pos(obj, key);
+  }
+  /**
+   * The position at a path of keys under root: with `key`, where the last key is written (a
+   * misspelled or unexpected key), else where its value is. A path that leaves the data stops at
+   * the deepest place found.
+   */
+  posIn(root: unknown, path: readonly string[], key = false): SourcePos | undefined {
+    let cur: unknown = root;
+    let best = this.pos(root);
+    for (const [i, seg] of path.entries()) {
+      if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) break;
+      if (key && i === path.length - 1) return this.pos(cur, seg) ?? best;
+      best = this.valuePos(cur, seg) ?? best;
+      cur = (cur as Record<string, unknown>)[seg];
+    }
+    return best;
   }
   /** how a map's integer value was written, when not in decimal (YAML 1.1 reads 0644 as 420) */
   written(obj: unknown, key: string): string | undefined {
@@ -64,6 +92,18 @@ export interface LoadedYaml {
   positions: SourceMap;
 }
 
+/** An Ansible Vault file would read as one long string: say what it is instead. */
+export function refuseAnsibleVault(text: string, file: string): void {
+  if (text.startsWith('$ANSIBLE_VAULT;')) {
+    throw new InputError('Ansible Vault files are not supported: decrypt it with ansible-vault, then encrypt it with tsplay vault', { file, line: 1, col: 1 });
+  }
+}
+
+/** where the value (or with `key`, the last key) at a path of keys was written; the file's start when unknown */
+export function posAt(loaded: LoadedYaml, path: readonly string[], key = false): SourcePos {
+  return loaded.positions.posIn(loaded.data, path, key) ?? { file: loaded.file, line: 1, col: 1 };
+}
+
 export async function loadYamlFile(file: string, positions = new SourceMap(), secrets?: SecretInputs): Promise<LoadedYaml> {
   let input: InputText;
   try {
@@ -75,6 +115,7 @@ export async function loadYamlFile(file: string, positions = new SourceMap(), se
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file: ${(e as Error).message}`, { file });
   }
+  if (!input.encrypted) refuseAnsibleVault(input.text, file);
   const loaded = parseYamlText(input.text, file, positions);
   learnSecrets(input, loaded.data, secrets);
   return loaded;
@@ -82,8 +123,9 @@ export async function loadYamlFile(file: string, positions = new SourceMap(), se
 
 export function parseYamlText(text: string, file: string, positions = new SourceMap()): LoadedYaml {
   const lc = new LineCounter();
-  // YAML as PyYAML reads it (Ansible habits: `gather_facts: no`); duplicate keys are errors here.
-  const doc = parseDocument(text, { ...PYYAML_PARSE_OPTIONS, lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  // YAML as PyYAML reads it (Ansible habits: `gather_facts: no`); duplicate keys are found while
+  // converting, where both places are known.
+  const doc = parseDocument(text, { ...PYYAML_PARSE_OPTIONS, lineCounter: lc, uniqueKeys: false, prettyErrors: false });
   const at = (offset: number | undefined): SourcePos => {
     if (offset === undefined) return { file };
     const { line, col } = lc.linePos(offset);
@@ -96,6 +138,10 @@ export function parseYamlText(text: string, file: string, positions = new Source
   const conv = new Converter(doc, positions, at);
   const data = doc.contents ? conv.value(doc.contents as Node) : null;
   return { file, data, positions };
+}
+
+function where(p: SourcePos): string {
+  return [p.file, p.line, p.col].filter((x) => x !== undefined).join(':');
 }
 
 class Converter {
@@ -146,6 +192,7 @@ class Converter {
       this.done.set(node, obj);
       const keys = new Map<string, SourcePos>();
       let written: Map<string, string> | undefined;
+      let values: Map<string, SourcePos> | undefined;
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
@@ -163,14 +210,22 @@ class Converter {
         }
         const key = String(rawKey);
         const kpos = this.at(keyNode?.range?.[0]);
-        if (FORBIDDEN_KEYS.has(key)) throw new InputError(`key "${key}" is not allowed`, kpos);
+        if (FORBIDDEN_KEYS.has(key)) throw new InputError(`key "${key}" is not allowed (it would reach the object prototype)`, kpos);
+        const first = keys.get(key);
+        if (first) {
+          throw new InputError(
+            `duplicate key "${key}": written at ${where(first)} and again at ${where(kpos)}; YAML would keep only the last one silently, so remove or rename one of them`,
+            kpos,
+          );
+        }
         keys.set(key, kpos);
         const value = this.value(pair.value as Node, depth + 1);
         Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+        if (isScalar(pair.value)) (values ??= new Map()).set(key, this.at(pair.value.range?.[0]));
         const source = isScalar(pair.value) ? pair.value.source : undefined;
         if (typeof value === 'number' && typeof source === 'string' && source !== String(value)) (written ??= new Map()).set(key, source);
       }
-      this.positions.set(obj, { node: this.at(node.range?.[0]), keys, ...(written ? { written } : {}) });
+      this.positions.set(obj, { node: this.at(node.range?.[0]), keys, ...(values ? { values } : {}), ...(written ? { written } : {}) });
       return obj;
     }
     if (isSeq(node)) {
