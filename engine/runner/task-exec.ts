@@ -17,6 +17,7 @@ import { censor } from './redact.js';
 import { truthy } from './truthy.js';
 import { takeReadAhead, startReadAhead, type ItemPreparer, type Upcoming } from './read-ahead.js';
 import { modeParamError } from '../modules/file-mode.js';
+import { delegatedWriteKey, delegatedWrites, hostsAtOnce, isTimedOut, stoppableTransport, taskTimeout, timeoutMessage } from './task-limits.js';
 
 export function taskLabel(task: TaskNode): string {
   return task.name ?? task.module;
@@ -58,7 +59,8 @@ export async function runTask(
   // the read-ahead sees this step's variables but keeps its own hostvars snapshot
   const aheadPc: PlayContext = { ...pc, hostvars: undefined };
   const prep = itemPreparer(run, aheadPc);
-  const outcomes = await mapLimit(targets, run.forks, (h) => {
+  const limit = targets.length ? hostsAtOnce(scope, task, run.forks, (v) => run.templater.renderDeep(v, taskVars(run, pc, targets[0], task, scope), { ...task.pos, task: info.name }), { ...task.pos, task: info.name }) : run.forks;
+  const outcomes = await mapLimit(targets, limit, (h) => {
     if (!runOnce) startReadAhead(run, aheadPc, h, { task, scope }, upcoming, prep);
     return runOnHost(run, pc, task, scope, h, info);
   });
@@ -284,8 +286,37 @@ export async function prepareItem(run: RunContext, pc: PlayContext, task: TaskNo
 }
 
 async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>, where: ErrorWhere, item: number): Promise<HostOutcome> {
+  const seconds = taskTimeout(scope, task, (v) => run.templater.renderDeep(v, vars, where), where);
+  if (seconds === undefined) return executeItemUntil(run, pc, task, scope, h, vars, where, item);
+  // Ansible's timeout covers the item's whole execution, retries included
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), seconds * 1000);
+  try {
+    return await executeItemUntil(run, pc, task, scope, h, vars, where, item, deadline.signal);
+  } catch (e) {
+    if (!isTimedOut(deadline.signal, run.opts.stopCommands) || e instanceof ConnectError) throw e;
+    return { host: h, status: 'failed', result: { changed: false, failed: true, msg: timeoutMessage(task.module, seconds), timedout: { period: seconds } } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function executeItemUntil(
+  run: RunContext,
+  pc: PlayContext,
+  task: TaskNode,
+  scope: Scope,
+  h: HostState,
+  vars: Record<string, unknown>,
+  where: ErrorWhere,
+  item: number,
+  deadline?: AbortSignal,
+): Promise<HostOutcome> {
   const prep = await prepareItem(run, pc, task, scope, h, vars, where);
-  const { mod, target, ctx, args, check } = prep;
+  const { mod, target, args, check } = prep;
+  const ctx = deadline ? { ...prep.ctx, transport: stoppableTransport(prep.ctx.transport, deadline, run.opts.stopCommands) } : prep.ctx;
+  // hosts delegating writes to one target take turns there, read to write (task-limits.ts)
+  const turnKey = prep.delegated ? delegatedWriteKey(mod.name, target.name, args) : undefined;
   if (target.unreachable) throw new ConnectError(`host ${target.name} is unreachable`, where);
   await target.connect().catch((e) => {
     throw e instanceof ConnectError ? e : new ConnectError(String((e as Error).message ?? e), where, { cause: e });
@@ -303,7 +334,10 @@ async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, sco
   const retries = until !== undefined ? Number(run.templater.renderDeep(task.keywords.retries ?? 3, vars, where)) : 0;
   const delay = Number(run.templater.renderDeep(task.keywords.delay ?? 5, vars, where));
   for (let attempt = 1; ; attempt++) {
-    let result = await runModule(run, mod, ctx, args, check, target, ahead);
+    let result = await delegatedWrites(run).run(turnKey, () => {
+      deadline?.throwIfAborted(); // its turn came after the time was up
+      return runModule(run, mod, ctx, args, check, target, ahead);
+    });
     ahead = undefined; // a retry reads again
     if (!showDiff) delete result.diff;
     // conditions on the result see it under its register name (Ansible) and as `result`
@@ -321,7 +355,8 @@ async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, sco
       const done = run.templater.evalCondition(until, cvars(), where);
       result.attempts = attempt;
       if (!done && attempt <= retries) {
-        await sleep(delay * 1000, run.opts.signal);
+        await sleep(delay * 1000, deadline && run.opts.signal ? AbortSignal.any([deadline, run.opts.signal]) : (deadline ?? run.opts.signal));
+        deadline?.throwIfAborted();
         continue;
       }
       if (!done) {
