@@ -6,7 +6,7 @@ import { gatherCommand } from './gather-command.js';
 import { splitSections } from './gather-sections.js';
 import { parseOsRelease, distributionFacts } from './os-release.js';
 import { parseIpLink, addIpAddrs, type InterfaceFact } from './ip-addr.js';
-import { ipv4Net } from './ipv4-math.js';
+import { ipv4Net } from '../net/ipv4-math.js';
 
 export type GatheredFacts = Record<string, unknown>;
 

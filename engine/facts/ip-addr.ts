@@ -1,6 +1,6 @@
 // Output of `ip -o link` and `ip -o addr show` (iproute2, one line per record) as Ansible's
 // per-interface facts.
-import { ipv4Net } from './ipv4-math.js';
+import { ipv4Net } from '../net/ipv4-math.js';
 
 export interface Ipv4Fact {
   address: string;

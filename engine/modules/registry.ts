@@ -2,46 +2,46 @@
 // Each module's code loads the first time a playbook names it: a run uses a handful, and some
 // (x509_*, kubeconfig) pull in large libraries that a run without PKI tasks never needs.
 import type { Module } from './types.js';
-import { withAliases } from './aliases.js';
+import { withAliases } from './lib/aliases.js';
 
 // Module<P, C> is invariant in P; the registry holds them by name only.
 type AnyModule = Module<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   // files, commands, control
-  file: async () => (await import('./file.js')).file,
-  copy: async () => (await import('./copy.js')).copy,
-  template: async () => (await import('./template.js')).template,
-  lineinfile: async () => (await import('./lineinfile.js')).lineinfile,
-  blockinfile: async () => (await import('./blockinfile.js')).blockinfile,
-  command: async () => (await import('./command.js')).command,
-  shell: async () => (await import('./shell.js')).shell,
-  stat: async () => (await import('./stat.js')).stat,
-  slurp: async () => (await import('./slurp.js')).slurp,
-  debug: async () => (await import('./debug.js')).debug,
-  set_fact: async () => (await import('./set_fact.js')).set_fact,
-  assert: async () => (await import('./assert.js')).assert,
-  fail: async () => (await import('./fail.js')).fail,
+  file: async () => (await import('./builtin/file.js')).file,
+  copy: async () => (await import('./builtin/copy.js')).copy,
+  template: async () => (await import('./builtin/template.js')).template,
+  lineinfile: async () => (await import('./builtin/lineinfile.js')).lineinfile,
+  blockinfile: async () => (await import('./builtin/blockinfile.js')).blockinfile,
+  command: async () => (await import('./builtin/command.js')).command,
+  shell: async () => (await import('./builtin/shell.js')).shell,
+  stat: async () => (await import('./builtin/stat.js')).stat,
+  slurp: async () => (await import('./builtin/slurp.js')).slurp,
+  debug: async () => (await import('./builtin/debug.js')).debug,
+  set_fact: async () => (await import('./builtin/set_fact.js')).set_fact,
+  assert: async () => (await import('./builtin/assert.js')).assert,
+  fail: async () => (await import('./builtin/fail.js')).fail,
   // host state
-  apt: async () => (await import('./apt.js')).aptModule,
-  package: async () => (await import('./package.js')).packageModule,
-  service: async () => (await import('./service.js')).serviceModule,
-  systemd: async () => (await import('./systemd.js')).systemdModule,
-  sysctl: async () => (await import('./sysctl.js')).sysctlModule,
-  modprobe: async () => (await import('./modprobe.js')).modprobeModule,
-  get_url: async () => (await import('./get_url.js')).getUrlModule,
-  uri: async () => (await import('./uri.js')).uriModule,
-  wait_for: async () => (await import('./wait_for.js')).waitForModule,
-  unarchive: async () => (await import('./unarchive.js')).unarchiveModule,
-  fetch: async () => (await import('./fetch.js')).fetchModule,
+  apt: async () => (await import('./builtin/apt.js')).aptModule,
+  package: async () => (await import('./builtin/package.js')).packageModule,
+  service: async () => (await import('./builtin/service.js')).serviceModule,
+  systemd: async () => (await import('./builtin/systemd.js')).systemdModule,
+  sysctl: async () => (await import('./builtin/sysctl.js')).sysctlModule,
+  modprobe: async () => (await import('./builtin/modprobe.js')).modprobeModule,
+  get_url: async () => (await import('./builtin/get_url.js')).getUrlModule,
+  uri: async () => (await import('./builtin/uri.js')).uriModule,
+  wait_for: async () => (await import('./builtin/wait_for.js')).waitForModule,
+  unarchive: async () => (await import('./builtin/unarchive.js')).unarchiveModule,
+  fetch: async () => (await import('./builtin/fetch.js')).fetchModule,
   // PKI
-  x509_key: async () => (await import('./x509_key.js')).x509KeyModule,
-  x509_ca: async () => (await import('./x509_ca.js')).x509CaModule,
-  x509_cert: async () => (await import('./x509_cert.js')).x509CertModule,
-  kubeconfig: async () => (await import('./kubeconfig.js')).kubeconfigModule,
-  pki_files: async () => (await import('./pki_files.js')).pkiFilesModule,
-  pki_guard: async () => (await import('./pki_guard.js')).pkiGuardModule,
-  pki_adopt: async () => (await import('./pki_adopt.js')).pkiAdoptModule,
+  x509_key: async () => (await import('./builtin/x509_key.js')).x509KeyModule,
+  x509_ca: async () => (await import('./builtin/x509_ca.js')).x509CaModule,
+  x509_cert: async () => (await import('./builtin/x509_cert.js')).x509CertModule,
+  kubeconfig: async () => (await import('./builtin/kubeconfig.js')).kubeconfigModule,
+  pki_files: async () => (await import('./builtin/pki_files.js')).pkiFilesModule,
+  pki_guard: async () => (await import('./builtin/pki_guard.js')).pkiGuardModule,
+  pki_adopt: async () => (await import('./builtin/pki_adopt.js')).pkiAdoptModule,
 };
 
 // The per-process module cache. Each module is wrapped once: a module object is also a cache

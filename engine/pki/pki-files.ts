@@ -2,7 +2,7 @@
 // task's become: read PEM text, read a private key as a Secret, stat a mode, write atomically.
 import { sh } from '../transport/quote.js';
 import { fileStat } from '../facts/file-stat.js';
-import { octalMode } from '../modules/file-mode.js';
+import { octalMode } from '../modules/lib/file-mode.js';
 import { fileContent } from '../facts/file-content.js';
 import type { ModuleContext } from '../modules/types.js';
 import { Secret } from './secret.js';

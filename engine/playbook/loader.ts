@@ -15,7 +15,7 @@ import { findRoleDirs, yamlFile } from './role-dirs.js';
 import { loadRoleSchema } from './role-schema.js';
 import type { LoadContext } from './load-context.js';
 import { didYouMean } from '../did-you-mean.js';
-import { modeParamError } from '../modules/file-mode.js';
+import { modeParamError } from '../modules/lib/file-mode.js';
 import type { BlockNode, Handler, Keywords, Node, Play, Playbook, RoleContext, TaskNode } from './model.js';
 
 const MAX_INCLUDE_DEPTH = 50;

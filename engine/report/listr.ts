@@ -14,7 +14,7 @@ import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
 import type { TaskResult } from '../modules/types.js';
 import { recapLines } from './recap.js';
-import { formatFileDiff } from './file-diff.js';
+import { formatFileDiff } from '../modules/lib/file-diff.js';
 import { escapeControls, palette, type Palette } from './terminal-text.js';
 import { TaskClock, seconds, slowestLines } from './timing.js';
 import type { Redactor } from '../secrets/redactor.js';

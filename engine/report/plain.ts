@@ -2,7 +2,7 @@
 import type { Writable } from 'node:stream';
 import type { HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
 import { recapLines } from './recap.js';
-import { formatFileDiff } from './file-diff.js';
+import { formatFileDiff } from '../modules/lib/file-diff.js';
 import { escapeControls, palette } from './terminal-text.js';
 import { TaskClock, slowestLines } from './timing.js';
 import type { Redactor } from '../secrets/redactor.js';

@@ -16,7 +16,7 @@ import { mapLimit } from './pool.js';
 import { censor } from './redact.js';
 import { truthy } from './truthy.js';
 import { takeReadAhead, startReadAhead, type ItemPreparer, type Upcoming } from './read-ahead.js';
-import { modeParamError } from '../modules/file-mode.js';
+import { modeParamError } from '../modules/lib/file-mode.js';
 import { delegatedWriteKey, delegatedWrites, hostsAtOnce, isTimedOut, stoppableTransport, taskTimeout, timeoutMessage } from './task-limits.js';
 
 export function taskLabel(task: TaskNode): string {

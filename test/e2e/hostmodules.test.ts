@@ -11,11 +11,11 @@ import { SshTransport } from '../../engine/transport/ssh.js';
 import { sh } from '../../engine/transport/quote.js';
 import type { Transport } from '../../engine/transport/types.js';
 import { gatherFacts } from '../../engine/facts/gather.js';
-import { serviceModule } from '../../engine/modules/service.js';
-import { sysctlModule } from '../../engine/modules/sysctl.js';
-import { modprobeModule } from '../../engine/modules/modprobe.js';
-import { aptModule } from '../../engine/modules/apt.js';
-import { packageModule } from '../../engine/modules/package.js';
+import { serviceModule } from '../../engine/modules/builtin/service.js';
+import { sysctlModule } from '../../engine/modules/builtin/sysctl.js';
+import { modprobeModule } from '../../engine/modules/builtin/modprobe.js';
+import { aptModule } from '../../engine/modules/builtin/apt.js';
+import { packageModule } from '../../engine/modules/builtin/package.js';
 import { makeContext, runModule } from '../unit/hostmodules/run-module.js';
 
 const LAB = '/var/lib/tsplay-lab';

@@ -73,8 +73,9 @@ describe('CLI start-up loads only what the command needs', function () {
     expect(r.urls.filter((u) => /\/node_modules\/ajv\/dist\/(ajv|core|compile\/)/.test(u)), "Ajv's compiler").to.deep.equal([]);
     for (const p of HEAVY) expect(r.packages.has(p), p).to.equal(false);
     const modules = [...r.engine].filter((f) => f.startsWith('modules/')).sort();
-    // file-mode.js: the one `mode:` parser, which the loader applies to every task (no imports)
-    expect(modules).to.deep.equal(['modules/aliases.js', 'modules/debug.js', 'modules/file-mode.js', 'modules/registry.js', 'modules/site-modules.js']);
+    // lib/file-mode.js: the one `mode:` parser, which the loader applies to every task (no imports);
+    // lib/file-diff.js: the reporters print diffs with it (the diff library itself loads on the first diff)
+    expect(modules).to.deep.equal(['modules/builtin/debug.js', 'modules/lib/aliases.js', 'modules/lib/file-diff.js', 'modules/lib/file-mode.js', 'modules/registry.js', 'modules/site-modules.js']);
     expect([...r.engine].filter((f) => f.startsWith('pki/'))).to.deep.equal([]);
   });
 
@@ -92,6 +93,6 @@ describe('CLI start-up loads only what the command needs', function () {
     const r = await loadedBy(['run', '-i', 'inv.yml', 'pki.yml'], dir);
     expect(r.code, r.stderr).to.equal(4);
     expect(r.stderr).to.match(/pki\.yml:5:\d+: x509_key: unknown parameter "bogus"/);
-    expect(r.engine.has('modules/x509_key.js')).to.equal(true);
+    expect(r.engine.has('modules/builtin/x509_key.js')).to.equal(true);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ipv4Net } from '../../../engine/facts/ipv4-math.js';
+import { ipv4Net } from '../../../engine/net/ipv4-math.js';
 import { parseOsRelease, distributionFacts } from '../../../engine/facts/os-release.js';
 import { splitSections } from '../../../engine/facts/gather-sections.js';
 import { factsToVars, interfaceFactKey } from '../../../engine/facts/gather.js';

@@ -3,15 +3,15 @@
 import { expect } from 'chai';
 import { loadCases } from '../facts/cases-dir.js';
 import type { Module } from '../../../engine/modules/types.js';
-import { aptModule } from '../../../engine/modules/apt.js';
-import { packageModule } from '../../../engine/modules/package.js';
-import { serviceModule } from '../../../engine/modules/service.js';
-import { sysctlModule } from '../../../engine/modules/sysctl.js';
-import { modprobeModule } from '../../../engine/modules/modprobe.js';
-import { getUrlModule } from '../../../engine/modules/get_url.js';
-import { unarchiveModule } from '../../../engine/modules/unarchive.js';
-import { waitForModule } from '../../../engine/modules/wait_for.js';
-import { uriModule } from '../../../engine/modules/uri.js';
+import { aptModule } from '../../../engine/modules/builtin/apt.js';
+import { packageModule } from '../../../engine/modules/builtin/package.js';
+import { serviceModule } from '../../../engine/modules/builtin/service.js';
+import { sysctlModule } from '../../../engine/modules/builtin/sysctl.js';
+import { modprobeModule } from '../../../engine/modules/builtin/modprobe.js';
+import { getUrlModule } from '../../../engine/modules/builtin/get_url.js';
+import { unarchiveModule } from '../../../engine/modules/builtin/unarchive.js';
+import { waitForModule } from '../../../engine/modules/builtin/wait_for.js';
+import { uriModule } from '../../../engine/modules/builtin/uri.js';
 
 const MODULES: Record<string, Module<any, any>> = {
   apt: aptModule,

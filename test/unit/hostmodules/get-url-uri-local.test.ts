@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, statSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getUrlModule } from '../../../engine/modules/get_url.js';
-import { uriModule } from '../../../engine/modules/uri.js';
+import { getUrlModule } from '../../../engine/modules/builtin/get_url.js';
+import { uriModule } from '../../../engine/modules/builtin/uri.js';
 import { makeContext, runModule } from './run-module.js';
 import { makePki, startHttp, startHttps, FILE_BODY, type TestPki, type TestServer } from './local-servers.js';
 

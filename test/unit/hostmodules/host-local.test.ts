@@ -8,13 +8,13 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { waitForModule } from '../../../engine/modules/wait_for.js';
-import { unarchiveModule } from '../../../engine/modules/unarchive.js';
-import { sysctlModule } from '../../../engine/modules/sysctl.js';
-import { aptModule } from '../../../engine/modules/apt.js';
-import { packageModule } from '../../../engine/modules/package.js';
-import { serviceModule } from '../../../engine/modules/service.js';
-import { modprobeModule } from '../../../engine/modules/modprobe.js';
+import { waitForModule } from '../../../engine/modules/builtin/wait_for.js';
+import { unarchiveModule } from '../../../engine/modules/builtin/unarchive.js';
+import { sysctlModule } from '../../../engine/modules/builtin/sysctl.js';
+import { aptModule } from '../../../engine/modules/builtin/apt.js';
+import { packageModule } from '../../../engine/modules/builtin/package.js';
+import { serviceModule } from '../../../engine/modules/builtin/service.js';
+import { modprobeModule } from '../../../engine/modules/builtin/modprobe.js';
 import { makeContext, runModule } from './run-module.js';
 
 const has = (cmd: string) => {

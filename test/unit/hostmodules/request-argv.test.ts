@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import { getUrlModule } from '../../../engine/modules/get_url.js';
-import { uriModule } from '../../../engine/modules/uri.js';
+import { getUrlModule } from '../../../engine/modules/builtin/get_url.js';
+import { uriModule } from '../../../engine/modules/builtin/uri.js';
 import { makeContext, runModule } from './run-module.js';
 
 const run = promisify(execFile);

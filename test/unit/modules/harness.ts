@@ -10,7 +10,7 @@ import { FactCache } from '../../../engine/facts/cache.js';
 import { InputError } from '../../../engine/errors.js';
 import { Templater } from '../../../engine/template/index.js';
 import type { Module, ModuleContext, Plan, TaskResult } from '../../../engine/modules/types.js';
-import { modeParamError } from '../../../engine/modules/file-mode.js';
+import { modeParamError } from '../../../engine/modules/lib/file-mode.js';
 
 export interface FileSetup {
   content?: string;

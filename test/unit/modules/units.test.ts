@@ -1,11 +1,11 @@
 // The pure helpers behind the modules: modes, argv splitting, diffs, registry names.
 import { expect } from 'chai';
-import { parseMode, resolveMode, formatMode, octalMode } from '../../../engine/modules/file-mode.js';
-import { splitArgv } from '../../../engine/modules/split-argv.js';
-import { contentDiff, MAX_DIFF_BYTES } from '../../../engine/modules/file-diff.js';
+import { parseMode, resolveMode, formatMode, octalMode } from '../../../engine/modules/lib/file-mode.js';
+import { splitArgv } from '../../../engine/modules/lib/split-argv.js';
+import { contentDiff, MAX_DIFF_BYTES } from '../../../engine/modules/lib/file-diff.js';
 import { findModule, builtinModules } from '../../../engine/modules/registry.js';
-import { canonicalParams, expandAliasSchema } from '../../../engine/modules/aliases.js';
-import { pyRegex, expandMatch } from '../../../engine/modules/text-lines.js';
+import { canonicalParams, expandAliasSchema } from '../../../engine/modules/lib/aliases.js';
+import { pyRegex, expandMatch } from '../../../engine/modules/lib/text-lines.js';
 import { InputError } from '../../../engine/errors.js';
 
 const mode = (spec: string, cur: number, dir = false) => formatMode(resolveMode(parseMode(spec), cur, dir));

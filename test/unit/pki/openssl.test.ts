@@ -7,10 +7,10 @@ import { inspect } from 'node:util';
 import yaml from 'js-yaml';
 import { makeContext, runModule, tempDir } from './context.js';
 import { leakedSecrets } from './leak.js';
-import { x509KeyModule } from '../../../engine/modules/x509_key.js';
-import { x509CaModule } from '../../../engine/modules/x509_ca.js';
-import { x509CertModule, type X509CertParams } from '../../../engine/modules/x509_cert.js';
-import { kubeconfigModule } from '../../../engine/modules/kubeconfig.js';
+import { x509KeyModule } from '../../../engine/modules/builtin/x509_key.js';
+import { x509CaModule } from '../../../engine/modules/builtin/x509_ca.js';
+import { x509CertModule, type X509CertParams } from '../../../engine/modules/builtin/x509_cert.js';
+import { kubeconfigModule } from '../../../engine/modules/builtin/kubeconfig.js';
 import { Secret } from '../../../engine/pki/secret.js';
 
 function openssl(...args: string[]): string {

@@ -3,10 +3,10 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { newAjv } from '../../../engine/schema/validators.js';
-import { x509KeyModule } from '../../../engine/modules/x509_key.js';
-import { x509CaModule } from '../../../engine/modules/x509_ca.js';
-import { x509CertModule, type X509CertParams } from '../../../engine/modules/x509_cert.js';
-import { kubeconfigModule } from '../../../engine/modules/kubeconfig.js';
+import { x509KeyModule } from '../../../engine/modules/builtin/x509_key.js';
+import { x509CaModule } from '../../../engine/modules/builtin/x509_ca.js';
+import { x509CertModule, type X509CertParams } from '../../../engine/modules/builtin/x509_cert.js';
+import { kubeconfigModule } from '../../../engine/modules/builtin/kubeconfig.js';
 import { makeContext, runModule, tempDir } from './context.js';
 import { redactKubeconfig, redactedOrNothing } from '../../../engine/pki/kubeconfig-doc.js';
 

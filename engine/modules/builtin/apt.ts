@@ -1,0 +1,167 @@
+// apt: Debian packages present, absent or at the latest candidate, with `name=version` pins.
+// Check mode names exactly the requested packages that would be installed, upgraded or removed.
+import type { Module, Plan, TaskResult } from '../types.js';
+import { sh, joinCommands, type ShellCommand } from '../../transport/quote.js';
+import { aptState, type AptState } from '../../facts/apt-state.js';
+
+export interface AptParams {
+  name?: string | string[];
+  state?: 'present' | 'absent' | 'latest' | 'installed' | 'removed';
+  update_cache?: boolean;
+  cache_valid_time?: number;
+  purge?: boolean;
+  autoremove?: boolean;
+  install_recommends?: boolean;
+  allow_downgrade?: boolean;
+}
+
+export interface AptRequest {
+  name: string;
+  /** pinned version; a trailing '*' matches by prefix, as apt does */
+  version?: string;
+}
+
+interface AptPlanData {
+  update: boolean;
+  /** apt-get install arguments (name or name=version) */
+  install: string[];
+  remove: string[];
+}
+
+export function aptRequests(name: string | string[] | undefined): AptRequest[] {
+  const list = name === undefined ? [] : Array.isArray(name) ? name : name.split(',');
+  return list
+    .map((n) => n.trim())
+    .filter(Boolean)
+    .map((n) => {
+      const eq = n.indexOf('=');
+      return eq < 0 ? { name: n } : { name: n.slice(0, eq), version: n.slice(eq + 1) };
+    });
+}
+
+function versionMatches(installed: string, pin: string): boolean {
+  return pin.endsWith('*') ? installed.startsWith(pin.slice(0, -1)) : installed === pin;
+}
+
+function normState(s: AptParams['state']): 'present' | 'absent' | 'latest' {
+  return s === 'installed' || s === undefined ? 'present' : s === 'removed' ? 'absent' : s;
+}
+
+export const aptNameSchema = {
+  anyOf: [
+    { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9+.:_-]*(=[A-Za-z0-9+.:~*_-]+)?(,[A-Za-z0-9][A-Za-z0-9+.:_-]*(=[A-Za-z0-9+.:~*_-]+)?)*$' },
+    { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9+.:_-]*(=[A-Za-z0-9+.:~*_-]+)?$' } },
+  ],
+};
+
+export const aptSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: aptNameSchema,
+    state: { enum: ['present', 'absent', 'latest', 'installed', 'removed'], default: 'present' },
+    update_cache: { type: 'boolean', default: false },
+    cache_valid_time: { type: 'integer', minimum: 0 },
+    purge: { type: 'boolean', default: false },
+    autoremove: { type: 'boolean', default: false },
+    install_recommends: { type: 'boolean', default: false },
+    allow_downgrade: { type: 'boolean', default: false },
+  },
+  anyOf: [{ required: ['name'] }, { required: ['update_cache'] }],
+} as const;
+
+export function aptCommands(p: AptParams, data: AptPlanData): ShellCommand {
+  const cmds: ShellCommand[] = [];
+  const quiet = sh`-y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold`;
+  if (data.update) cmds.push(sh`apt-get update -q`);
+  if (data.install.length) {
+    const rec = p.install_recommends ? sh`--install-recommends` : sh`--no-install-recommends`;
+    const down = p.allow_downgrade ? sh` --allow-downgrades` : sh``;
+    cmds.push(sh`apt-get install ${quiet} ${rec}${down} ${data.install}`);
+  }
+  if (data.remove.length) cmds.push(sh`apt-get remove ${quiet}${p.purge ? sh` --purge` : sh``}${p.autoremove ? sh` --autoremove` : sh``} ${data.remove}`);
+  return joinCommands(cmds);
+}
+
+export const aptModule: Module<AptParams, AptState> = {
+  name: 'apt',
+  readAhead: true,
+  schema: aptSchema,
+
+  read(ctx, p) {
+    const reqs = aptRequests(p.name);
+    return ctx.facts.get(aptState, { names: reqs.map((r) => r.name), policy: normState(p.state) === 'latest' }, ctx.become);
+  },
+
+  diff(p, cur): Plan {
+    if (!cur.available) return { kind: 'fail', msg: 'apt-get is not available on this host' };
+    const state = normState(p.state);
+    const install: string[] = [];
+    const remove: string[] = [];
+    const what: string[] = [];
+    const ok: string[] = [];
+    for (const r of aptRequests(p.name)) {
+      const pkg = cur.packages[r.name] ?? {};
+      if (state === 'absent') {
+        // purge also clears what `remove` left behind (status "rc": config files only)
+        if (pkg.installed !== undefined || (p.purge && pkg.status?.startsWith('rc'))) {
+          remove.push(r.name);
+          what.push(`remove ${r.name}${pkg.installed ? ` ${pkg.installed}` : ' (config files)'}`);
+        } else ok.push(`${r.name} not installed`);
+      } else if (r.version !== undefined) {
+        if (pkg.installed !== undefined && versionMatches(pkg.installed, r.version)) ok.push(`${r.name} ${pkg.installed} installed`);
+        else {
+          install.push(`${r.name}=${r.version}`);
+          what.push(pkg.installed ? `change ${r.name} ${pkg.installed} -> ${r.version}` : `install ${r.name}=${r.version}`);
+        }
+      } else if (pkg.installed === undefined) {
+        install.push(r.name);
+        what.push(`install ${r.name}${state === 'latest' && pkg.candidate ? ` ${pkg.candidate}` : ''}`);
+      } else if (state === 'latest' && pkg.candidate && pkg.candidate !== pkg.installed) {
+        install.push(r.name);
+        what.push(`upgrade ${r.name} ${pkg.installed} -> ${pkg.candidate}`);
+      } else {
+        ok.push(
+          state === 'latest'
+            ? `${r.name} ${pkg.installed} ${pkg.candidate ? 'is the candidate' : 'installed (no candidate in the apt lists)'}`
+            : `${r.name} ${pkg.installed} installed`,
+        );
+      }
+    }
+    const stale = p.cache_valid_time === undefined || cur.cacheAge === undefined || cur.cacheAge > p.cache_valid_time;
+    const pkgChange = install.length + remove.length > 0;
+    // As in Ansible: with packages named, a cache update alone does not make a change.
+    const update = !!p.update_cache && stale && (pkgChange || !p.name);
+    if (!pkgChange && !update) {
+      const cache = p.update_cache ? (stale ? '; cache update skipped: nothing to install' : `; apt lists are ${cur.cacheAge}s old (valid ${p.cache_valid_time}s)`) : '';
+      return { kind: 'noop', reason: `${ok.join(', ') || 'nothing requested'}${cache}`, result: { cache_updated: false } };
+    }
+    if (update) what.unshift('update the apt lists');
+    return { kind: 'change', summary: what.join('; '), data: { update, install, remove } satisfies AptPlanData };
+  },
+
+  async apply(ctx, p, plan): Promise<TaskResult> {
+    const data = plan.data as AptPlanData;
+    const r = await ctx.transport.exec(aptCommands(p, data), {
+      become: ctx.become,
+      env: { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
+      timeoutMs: 30 * 60_000,
+    });
+    const result: TaskResult = {
+      changed: true,
+      rc: r.exitCode,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      stdout_lines: r.stdout.split('\n').filter(Boolean),
+      cache_updated: data.update && r.exitCode === 0,
+      msg: plan.summary,
+    };
+    if (r.exitCode !== 0) {
+      result.failed = true;
+      // dpkg may have changed some packages before the failure
+      result.changed = /^(Setting up|Removing|Unpacking) /m.test(r.stdout);
+      result.msg = `${plan.summary}: failed: ${(r.stderr.trim().split('\n').pop() ?? '').trim()}`;
+    }
+    return result;
+  },
+};

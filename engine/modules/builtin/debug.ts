@@ -1,0 +1,50 @@
+// ansible.builtin.debug: print a message or a variable.
+import type { Module, Plan } from '../types.js';
+
+export interface DebugParams {
+  msg?: unknown;
+  var?: string;
+  verbosity?: number;
+}
+
+type DebugCurrent = { found: boolean; value?: unknown };
+
+/** `a.b[0].c` in a variable tree; found=false when a step is missing. */
+export function lookupPath(vars: Record<string, unknown>, path: string): DebugCurrent {
+  let cur: unknown = vars;
+  for (const step of path.match(/[^.[\]]+/g) ?? []) {
+    if (cur === null || typeof cur !== 'object' || !(step in (cur as object))) return { found: false };
+    cur = (cur as Record<string, unknown>)[step];
+  }
+  return { found: true, value: cur };
+}
+
+export const debug: Module<DebugParams, DebugCurrent> = {
+  name: 'debug',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      msg: { description: "The message to print (any value). Default: 'Hello world!'." },
+      var: { type: 'string', description: 'A variable name (dotted path) to print instead of msg.' },
+      verbosity: { type: 'integer', minimum: 0, default: 0, description: 'Accepted for Ansible compatibility; the message is always printed.' },
+    },
+  },
+
+  async read(ctx, p) {
+    return p.var === undefined ? { found: false } : lookupPath(ctx.vars, p.var);
+  },
+
+  diff(p, cur): Plan {
+    if (p.var !== undefined && p.msg !== undefined) return { kind: 'fail', msg: 'parameters are mutually exclusive: msg|var' };
+    if (p.var !== undefined) {
+      return { kind: 'noop', reason: 'debug prints only', result: { [p.var]: cur.found ? cur.value : 'VARIABLE IS NOT DEFINED!' } };
+    }
+    // Ansible's msg may be any value (a list, a dict): it is shown as given
+    return { kind: 'noop', reason: 'debug prints only', result: { msg: (p.msg ?? 'Hello world!') as string } };
+  },
+
+  async apply() {
+    throw new Error('debug never changes anything');
+  },
+};
