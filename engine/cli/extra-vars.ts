@@ -1,7 +1,7 @@
 // -e / --extra-vars: key=value pairs, @file (YAML or JSON, vault-encrypted or not), or inline JSON/YAML maps.
 import { UsageError, InputError } from '../errors.js';
 import { parseYamlText } from '../yaml/source.js';
-import { splitShellWords } from '../transport/shell-words.js';
+import { splitShellWords } from '../shell-words.js';
 import { readInput, learnSecrets, type InputText, type SecretInputs } from '../secrets/inputs.js';
 
 export async function parseExtraVars(values: string[], secrets?: SecretInputs): Promise<Record<string, unknown>> {

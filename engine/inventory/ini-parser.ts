@@ -4,7 +4,7 @@ import { InputError, type SourcePos } from '../errors.js';
 import type { InventoryBuilder } from './builder.js';
 import { expandHostPattern, HostRangeError } from './host-range.js';
 import { iniValue } from './python-literal.js';
-import { shlexSplit, ShlexError } from './shlex.js';
+import { splitShellWords, ShellWordsError } from '../shell-words.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
@@ -49,9 +49,9 @@ export function parseIniInventory(text: string, file: string, inv: InventoryBuil
     if (state === 'hosts') {
       let words: string[];
       try {
-        words = shlexSplit(line);
+        words = splitShellWords(line, { comments: true });
       } catch (e) {
-        if (e instanceof ShlexError) throw new InputError(`cannot read host line "${line}": ${e.message}`, where);
+        if (e instanceof ShellWordsError) throw new InputError(`cannot read host line "${line}": ${e.message}`, where);
         throw e;
       }
       if (words.length === 0) continue; // only a comment after all

@@ -1,5 +1,5 @@
 // Ansible's free-form `key=value` arguments: `debug: msg="hello world"`, `command: ls creates=/x`.
-import { splitShellWords } from '../transport/shell-words.js';
+import { splitShellWords } from '../shell-words.js';
 
 const KV = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 

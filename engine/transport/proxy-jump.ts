@@ -1,6 +1,6 @@
 // Jump hosts: ProxyJump specs ("user@bastion:2222,other") and the one ProxyCommand shape that is a
 // jump in disguise ("ssh -W %h:%p [-p N] [-l u] [-i key] [user@]bastion").
-import { splitShellWords } from './shell-words.js';
+import { splitShellWords } from '../shell-words.js';
 import { parseSshArgs } from './ssh-args.js';
 
 export interface JumpSpec {

@@ -1,6 +1,6 @@
 // The subset of OpenSSH command-line arguments tsplay acts on, read from ansible_ssh_common_args /
 // ansible_ssh_extra_args: -o Key=Value, -J, -p, -i, -l, -F. Other flags are listed as ignored.
-import { splitShellWords } from './shell-words.js';
+import { splitShellWords } from '../shell-words.js';
 
 export interface SshArgs {
   /** -o options by lower-case key; the first value wins, as in ssh */

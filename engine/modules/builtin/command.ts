@@ -2,7 +2,7 @@
 // as written (no globbing, variables, pipes or redirections).
 import { sh } from '../../transport/quote.js';
 import type { Module } from '../types.js';
-import { splitArgv, ArgvSyntaxError } from '../lib/split-argv.js';
+import { splitShellWords, ShellWordsError } from '../../shell-words.js';
 import { readGuards, planRun, runCommand, runSchema, resolve, type RunCurrent, type RunParams } from '../lib/run-command.js';
 import { predictExists } from '../lib/predictions.js';
 
@@ -32,9 +32,9 @@ export const command: Module<CommandParams, RunCurrent> = {
     if (p.cmd !== undefined && p.argv !== undefined) return { kind: 'fail', msg: 'parameters are mutually exclusive: cmd|argv' };
     let argv: string[];
     try {
-      argv = p.argv ?? splitArgv(p.cmd ?? '');
+      argv = p.argv ?? splitShellWords(p.cmd ?? '');
     } catch (e) {
-      if (e instanceof ArgvSyntaxError) return { kind: 'fail', msg: e.message };
+      if (e instanceof ShellWordsError) return { kind: 'fail', msg: `${e.message} in: ${p.cmd}` };
       throw e;
     }
     if (!argv.length) return { kind: 'fail', msg: 'no command given' };

@@ -61,7 +61,7 @@ describe('inventory INI format', () => {
     ['bad section', 'h1\n[web server]\n', 2, /invalid section/],
     ['unknown section type', '[web:host]\n', 1, /unknown type/],
     ['bad host variable', '[web]\nh1 novalue\n', 2, /key=value/],
-    ['unclosed quote', '[web]\nh1 a="x\n', 2, /No closing quotation/],
+    ['unclosed quote', '[web]\nh1 a="x\n', 2, /no closing quotation \("\)/],
     ['vars line without =', '[web]\nh1\n[web:vars]\njustaword\n', 4, /key=value/],
     ['undeclared child', '[top:children]\nmissing\n', 2, /never declared/],
     ['vars of undeclared group', '[ghost:vars]\nx=1\n', 1, /never declared/],

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
 import { iniValue, parsePythonLiteral } from '../../../engine/inventory/python-literal.js';
-import { shlexSplit, ShlexError } from '../../../engine/inventory/shlex.js';
-import { thrown } from './fixture.js';
 
 describe('inventory INI values (Python literals)', () => {
   it('reads numbers, booleans and None', () => {
@@ -39,16 +37,5 @@ describe('inventory INI values (Python literals)', () => {
   });
   it('never turns a dict literal with a prototype key into an object', () => {
     expect(iniValue("{'__proto__': 1}")).to.equal("{'__proto__': 1}");
-  });
-});
-
-describe('inventory INI host line splitting (shlex)', () => {
-  it('splits on blanks, honours quotes and escapes, stops at #', () => {
-    expect(shlexSplit(`h1 a="x y" b='p q' c=d\\ e # comment`)).to.deep.equal(['h1', 'a=x y', 'b=p q', 'c=d e']);
-    expect(shlexSplit('h1 a=b#c')).to.deep.equal(['h1', 'a=b']);
-    expect(shlexSplit('h1 a="say \\"hi\\""')).to.deep.equal(['h1', 'a=say "hi"']);
-  });
-  it('rejects an unclosed quote', () => {
-    expect(thrown(() => shlexSplit('h1 a="open'))).to.be.instanceOf(ShlexError);
   });
 });

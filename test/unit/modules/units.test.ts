@@ -1,7 +1,6 @@
-// The pure helpers behind the modules: modes, argv splitting, diffs, registry names.
+// The pure helpers behind the modules: modes, diffs, registry names.
 import { expect } from 'chai';
 import { parseMode, resolveMode, formatMode, octalMode } from '../../../engine/modules/lib/file-mode.js';
-import { splitArgv } from '../../../engine/modules/lib/split-argv.js';
 import { contentDiff, MAX_DIFF_BYTES } from '../../../engine/modules/lib/file-diff.js';
 import { findModule, builtinModules } from '../../../engine/modules/registry.js';
 import { canonicalParams, expandAliasSchema } from '../../../engine/modules/lib/aliases.js';
@@ -47,19 +46,6 @@ describe('file modes', () => {
   });
   it('rejects what chmod would not take', () => {
     for (const bad of ['rw-r--r--', '0888', 'u+q', '99999', '-1', 'u=rw,,']) expect(() => parseMode(bad), String(bad)).to.throw(/invalid mode/);
-  });
-});
-
-describe('splitArgv (shlex rules)', () => {
-  it('quotes, escapes and spaces', () => {
-    expect(splitArgv(`a "b c" 'd e' f\\ g "h\\"i" 'j\\k' ''`)).to.deep.equal(['a', 'b c', 'd e', 'f g', 'h"i', 'j\\k', '']);
-    expect(splitArgv('  x\t y\n')).to.deep.equal(['x', 'y']);
-    expect(splitArgv('a"b"c')).to.deep.equal(['abc']);
-    expect(splitArgv('$HOME `x` $(y) ; | >')).to.deep.equal(['$HOME', '`x`', '$(y)', ';', '|', '>']);
-  });
-  it('unterminated quotes are errors', () => {
-    expect(() => splitArgv(`echo 'x`)).to.throw(/no closing quotation/);
-    expect(() => splitArgv(`echo "x`)).to.throw(/no closing quotation/);
   });
 });
 

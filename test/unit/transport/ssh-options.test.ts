@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { InputError } from '../../../engine/errors.js';
 import { sshOptionsFromVars } from '../../../engine/transport/ssh-options.js';
 import { parseSshArgs } from '../../../engine/transport/ssh-args.js';
-import { splitShellWords } from '../../../engine/transport/shell-words.js';
 import { parseProxyJump, proxyCommandToJump } from '../../../engine/transport/proxy-jump.js';
 
 describe('ssh options from inventory variables', () => {
@@ -116,7 +115,7 @@ describe('ssh options from inventory variables', () => {
   it('bad values are InputErrors naming the host and variable', () => {
     expect(() => sshOptionsFromVars('h', { ansible_port: 'ssh' }, ctx())).to.throw(InputError, /ansible_port for host h must be a port number/);
     expect(() => sshOptionsFromVars('h', { ansible_port: 70000 }, ctx())).to.throw(InputError, /port number/);
-    expect(() => sshOptionsFromVars('h', { ansible_ssh_common_args: '-o "ProxyJump=a' }, ctx())).to.throw(InputError, /unterminated/);
+    expect(() => sshOptionsFromVars('h', { ansible_ssh_common_args: '-o "ProxyJump=a' }, ctx())).to.throw(InputError, /no closing quotation/);
     expect(() => sshOptionsFromVars('h', { ansible_ssh_common_args: '-o ProxyJump=bob@:22' }, ctx())).to.throw(InputError, /bad jump host/);
     expect(() => sshOptionsFromVars('h', { ansible_user: ['a'] }, ctx())).to.throw(InputError, /ansible_user for host h must be a string/);
     expect(() => sshOptionsFromVars('h', { ansible_ssh_timeout: 'soon' }, ctx())).to.throw(InputError, /seconds/);
@@ -124,12 +123,6 @@ describe('ssh options from inventory variables', () => {
 });
 
 describe('ssh argument pieces', () => {
-  it('splits words like a shell', () => {
-    expect(splitShellWords(`-o 'A=b c' -o "D=\\"e\\"" f\\ g  h`)).to.deep.equal(['-o', 'A=b c', '-o', 'D="e"', 'f g', 'h']);
-    expect(splitShellWords('')).to.deep.equal([]);
-    expect(splitShellWords(`''`)).to.deep.equal(['']);
-  });
-
   it('reads -oKey=Value, -o "Key Value", attached flag values; first value wins', () => {
     const a = parseSshArgs('-oPort=1 -o "User bob" -p2 -i/k -J j1 -F /cfg -v');
     expect(a.options).to.deep.equal({ port: '1', user: 'bob', proxyjump: 'j1' });
