@@ -39,6 +39,7 @@ export interface RunCliOptions {
   verbose?: boolean;
   vaultPasswordFile?: string;
   runLog?: string;
+  report?: string;
   interruptGrace: number;
   /** false with --no-lock */
   lock?: boolean;
@@ -77,8 +78,16 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
       : new PlainReporter(out, { verbose: o.verbose, redactor, terminal, color });
   // not a view: it holds the controller's heap down on plays with hundreds of hosts (heap-policy.ts)
   const reporters: Reporter[] = [view, heapPolicy()];
+  // the HTML report's code loads only when one is asked for; its path is checked before any host is contacted
+  const reportFile = o.report ?? process.env.TSPLAY_REPORT;
+  let report: string | undefined;
+  if (reportFile && !o.syntaxCheck && !o.listHosts && !o.listTasks) {
+    const { HtmlReporter, checkReportPath } = await import('../report/html-report.js');
+    report = checkReportPath(reportFile, o.report !== undefined ? '--report' : 'TSPLAY_REPORT');
+    reporters.push(new HtmlReporter(report, { redactor, inventory: o.inventory ?? [] }));
+  }
   const runLog = o.runLog ?? process.env.TSPLAY_RUN_LOG;
-  if (runLog && !o.check) reporters.push(new RunLogReporter(runLog, o.inventory ?? [], redactor));
+  if (runLog && !o.check) reporters.push(new RunLogReporter(runLog, o.inventory ?? [], redactor, report));
   // first SIGINT/SIGTERM: the running tasks get --interrupt-grace seconds to finish, then
   // their commands are stopped (TERM, then KILL); nothing new starts; exit 99. A second signal
   // stops them at once (on the hosts too) and the run still ends with its recap and run-log

@@ -30,6 +30,7 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('-v, --verbose', 'show why each task was ok or skipped')
     .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE / TSPLAY_VAULT_PASSWORD)')
     .option('--run-log <file>', 'append a JSON record of this run (or TSPLAY_RUN_LOG)')
+    .option('--report <file>', 'write a self-contained HTML report of the run: summary, timeline per host, changes with diffs, failures, slowest tasks (or TSPLAY_REPORT)')
     .option('--interrupt-grace <seconds>', 'after SIGINT/SIGTERM, how long running tasks may take before their commands are stopped', seconds(MAX_GRACE_SECONDS), 10)
     .option('--no-lock', 'run even while another run of the same inventory is in progress on this controller')
     // the action's imports load only when `run` is the command

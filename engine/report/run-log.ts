@@ -1,6 +1,6 @@
 // The run log: every real run appends one JSON line (time, user, playbook, inventory, per-host
-// changed tasks and stats, exit code) to a file the site chooses, secrets redacted, so an
-// operator can see what changed and when.
+// changed tasks and stats, exit code, the HTML report if one was written) to a file the site
+// chooses, secrets redacted, so an operator can see what changed and when.
 import { appendFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { HostResultEvent, HostStats, Reporter, RunInfo } from './types.js';
@@ -16,6 +16,8 @@ export class RunLogReporter implements Reporter {
     private file: string,
     private inventory: string[],
     private redactor?: Redactor,
+    /** the run's HTML report (--report), by its absolute path */
+    private report?: string,
   ) {}
 
   onRunStart(info: RunInfo): void {
@@ -39,6 +41,7 @@ export class RunLogReporter implements Reporter {
       inventory: this.inventory,
       check: this.info?.check ?? false,
       exit_code: r.exitCode,
+      ...(this.report ? { report: this.report } : {}),
       hosts: Object.fromEntries(
         Object.entries(r.stats).map(([h, s]) => [h, { stats: s, changed_tasks: this.changed[h] ?? [], failed_tasks: this.failed[h] ?? [] }]),
       ),
