@@ -77,6 +77,14 @@ describe('CLI start-up loads only what the command needs', function () {
     // lib/file-diff.js: the reporters print diffs with it (the diff library itself loads on the first diff)
     expect(modules).to.deep.equal(['modules/builtin/debug.js', 'modules/lib/aliases.js', 'modules/lib/file-diff.js', 'modules/lib/file-mode.js', 'modules/registry.js', 'modules/site-modules.js']);
     expect([...r.engine].filter((f) => f.startsWith('pki/'))).to.deep.equal([]);
+    expect([...r.engine].filter((f) => f.startsWith('report/html-')), 'the HTML report without --report').to.deep.equal([]);
+  });
+
+  it('--report loads the HTML report and nothing heavy for it', async () => {
+    const r = await loadedBy(['run', '-i', 'inv.yml', 'pb.yml', '--report', 'report.html'], dir);
+    expect(r.code, r.stderr).to.equal(0);
+    expect([...r.engine].filter((f) => f.startsWith('report/html-')).sort()).to.deep.equal(['report/html-page.js', 'report/html-report.js']);
+    for (const p of [...HEAVY, 'handlebars', 'diff']) expect(r.packages.has(p), p).to.equal(false);
   });
 
   it('a facts-only play (W3): no Handlebars, no diff library, no Ajv compiler', async () => {
