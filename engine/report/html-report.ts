@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { TaskClock } from './timing.js';
-import { formatFileDiff } from './file-diff.js';
+import { formatFileDiff } from '../modules/lib/file-diff.js';
 import { renderReport, textMaker, type ReportModel, type ReportResult, type ReportTask } from './html-page.js';
 import { TsplayError, UsageError } from '../errors.js';
 

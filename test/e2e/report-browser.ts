@@ -5,6 +5,7 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -36,17 +37,17 @@ export interface ReportView {
 }
 
 /**
- * The report at `file` as the browser shows it. `hover` picks the bar to hover (host and task);
- * `screenshot` is where the full page's PNG goes.
+ * `fn` with the report at `file` open in a fresh headless Chromium; `requests` lists what the page
+ * asked for besides its own file.
  */
-export async function viewReport(file: string, o: { screenshot: string; hover: { host: string; task: string }; width?: number }): Promise<ReportView> {
+export async function withReport<T>(file: string, o: { width?: number; height?: number }, fn: (page: Page, requests: string[]) => Promise<T>): Promise<T> {
   const { chromium } = await import('playwright-core');
   // a fresh profile each time: nothing from an earlier session, no cache
   const profile = await mkdtemp(join(tmpdir(), 'tsplay-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: o.width ?? 1280, height: 900 },
+    viewport: { width: o.width ?? 1280, height: o.height ?? 900 },
     // this machine has no network: nothing may try to reach one
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
@@ -58,6 +59,19 @@ export async function viewReport(file: string, o: { screenshot: string; hover: {
       if (r.url() !== self) requests.push(r.url());
     });
     await page.goto(self, { waitUntil: 'load' });
+    return await fn(page, requests);
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The report at `file` as the browser shows it. `hover` picks the bar to hover (host and task);
+ * `screenshot` is where the full page's PNG goes.
+ */
+export function viewReport(file: string, o: { screenshot: string; hover: { host: string; task: string } }): Promise<ReportView> {
+  return withReport(file, {}, async (page, requests) => {
     const view = await page.evaluate(() => {
       const all = (sel: string, root: ParentNode = document) => [...root.querySelectorAll<HTMLElement>(sel)];
       const timeline: Record<string, { task: string; status: string; title: string }[]> = {};
@@ -83,10 +97,7 @@ export async function viewReport(file: string, o: { screenshot: string; hover: {
     const text = shownAfter ? await tip.innerText() : '';
     await page.screenshot({ path: o.screenshot, fullPage: true });
     return { ...view, hover: { shownBefore, shownAfter, text }, requests };
-  } finally {
-    await context.close();
-    await rm(profile, { recursive: true, force: true });
-  }
+  });
 }
 
 /** a value inside a quoted CSS attribute selector */
