@@ -10,6 +10,7 @@ import { metaModule } from '../engine/runner/meta-module.js';
 import { loadRoleSchema } from '../engine/playbook/role-schema.js';
 import { loadYamlFile, SourceMap } from '../engine/yaml/source.js';
 import { yamlFile } from '../engine/playbook/role-dirs.js';
+import { playbookSchema, levelRef, VALIDATED_LEVELS } from '../engine/playbook/playbook-schema.js';
 import { Validators, newAjv } from '../engine/schema/validators.js';
 import { schemaKey } from '../engine/schema/schema-key.js';
 import { precompiledDir } from '../engine/schema/precompiled.js';
@@ -58,9 +59,9 @@ async function roleSchemas(): Promise<{ what: string; schema: object }[]> {
 
 async function main(): Promise<void> {
   const jobs: Job[] = [];
-  const playbook = JSON.parse(readFileSync(join(schemasDir(), 'playbook.schema.json'), 'utf8')) as object;
-  jobs.push({ variant: 'load', schema: playbook, ref: '', what: 'playbook' });
-  jobs.push({ variant: 'load', schema: playbook, ref: '#/definitions/taskKeywords', what: 'task keywords' });
+  // the playbook schema as the keyword table makes it: the keywords of each level
+  const playbook = playbookSchema();
+  for (const level of VALIDATED_LEVELS) jobs.push({ variant: 'load', schema: playbook, ref: levelRef(level), what: `${level} keywords` });
   const inventory = JSON.parse(readFileSync(join(schemasDir(), 'inventory.schema.json'), 'utf8')) as object;
   jobs.push({ variant: 'inventory', schema: inventory, ref: '', what: 'inventory' });
   // module and role parameters: as written (load) and rendered (render)

@@ -1,15 +1,15 @@
 // Loads a playbook and everything it pulls in (vars files, task files, roles) into plain,
 // validated data with source positions. Nothing here contacts a host.
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError, type SourcePos } from '../errors.js';
-import { schemasDir } from '../paths.js';
 import type { Module } from '../modules/types.js';
 import { loadYamlFile, type SourceMap } from '../yaml/source.js';
 import { loadVarsFile } from '../yaml/vars-file.js';
 import { relevantErrors, describeAjvError, isTemplated } from './ajv.js';
-import { TASK_KEYWORDS, INCLUDE_KEYS, PLAY_KEYWORDS } from './keywords.js';
+import { INCLUDE_KEYS, acceptedAt, isKeyword, keyword, keywordProblem, type Level } from './keywords.js';
+import { playbookSchema, levelRef, VALIDATED_LEVELS } from './playbook-schema.js';
 import { parseFreeForm } from './kv.js';
 import { findRoleDirs, yamlFile } from './role-dirs.js';
 import { loadRoleSchema } from './role-schema.js';
@@ -25,13 +25,11 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 export class PlaybookLoader {
-  private playbookValidator: ValidateFunction;
-  private keywordValidator: ValidateFunction;
+  private validators: Record<Level, ValidateFunction>;
 
   constructor(private ctx: LoadContext) {
-    const schema = JSON.parse(readFileSync(join(schemasDir(), 'playbook.schema.json'), 'utf8'));
-    this.playbookValidator = ctx.schemas.get(schema);
-    this.keywordValidator = ctx.schemas.get(schema, '#/definitions/taskKeywords');
+    const schema = playbookSchema();
+    this.validators = Object.fromEntries(VALIDATED_LEVELS.map((l) => [l, ctx.schemas.get(schema, levelRef(l))])) as Record<Level, ValidateFunction>;
   }
 
   private get sm(): SourceMap {
@@ -47,17 +45,13 @@ export class PlaybookLoader {
     const { data } = await loadYamlFile(abs, this.sm, this.ctx.secrets);
     if (data === null || data === undefined) this.fail('playbook is empty', { file: abs, line: 1, col: 1 }, abs);
     if (!Array.isArray(data)) this.fail('a playbook must be a list of plays', this.sm.pos(data) ?? { file: abs, line: 1, col: 1 }, abs);
-    const errs = relevantErrors(this.playbookValidator, data, true);
-    if (errs.length) {
-      // anyOf over play/import_playbook: report the play-level error that is most specific
-      const e = errs.find((x) => x.keyword === 'additionalProperties' || x.keyword === 'required') ?? errs[0];
-      this.fail(describePlayError(e, data), this.sm.posAtPath(data, e.instancePath), abs);
-    }
     const dir = dirname(abs);
     const plays: Play[] = [];
-    for (const raw of data as Record<string, unknown>[]) {
+    for (const [i, raw] of (data as unknown[]).entries()) {
+      if (!isMap(raw)) this.fail('a play must be a map (hosts:, tasks:, …)', this.sm.pos(data, i) ?? { file: abs, line: 1, col: 1 }, abs);
       const imp = raw.import_playbook ?? raw['ansible.builtin.import_playbook'];
       if (imp !== undefined) {
+        this.levelKeywords(raw, 'import_playbook', abs, ['import_playbook', 'ansible.builtin.import_playbook'], (k) => `unknown keyword "${k}" on import_playbook${didYouMean(k, acceptedAt('import_playbook'))}`);
         if (depth > MAX_INCLUDE_DEPTH) this.fail('import_playbook nested too deeply', this.sm.pos(raw), abs);
         if (isTemplated(imp)) this.fail('import_playbook needs a literal file name', this.sm.pos(raw), abs);
         const sub = await this.loadPlaybook(isAbsolute(String(imp)) ? String(imp) : join(dir, String(imp)), depth + 1);
@@ -71,10 +65,10 @@ export class PlaybookLoader {
 
   private async loadPlay(raw: Record<string, unknown>, file: string, dir: string): Promise<Play> {
     const pos = this.sm.pos(raw) ?? { file };
+    const { keywords: all } = this.levelKeywords(raw, 'play', file, [], (k) => `unknown play keyword "${k}"${didYouMean(k, acceptedAt('play'))}`);
+    // the play's settings; its parts (hosts, vars, task lists…) are fields of the Play
     const keywords: Keywords = {};
-    for (const k of ['become', 'become_user', 'become_method', 'serial', 'max_fail_percentage', 'any_errors_fatal', 'gather_facts', 'tags', 'environment', 'check_mode', 'diff', 'no_log', 'ignore_errors', 'force_handlers', 'order', 'strategy', 'remote_user', 'connection']) {
-      if (raw[k] !== undefined) keywords[k] = raw[k];
-    }
+    for (const [k, v] of Object.entries(all)) if (!PLAY_PARTS.has(k) && keyword(k)?.templated !== 'structure') keywords[k] = v;
     const varsFiles = raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? (raw.vars_files as string[]) : [raw.vars_files as string];
     const playState: PlayState = { seenRoles: new Set(), handlers: [], dir, notifies: [] };
     const preTasks = await this.loadTaskList(raw.pre_tasks, file, dir, undefined, playState, 0);
@@ -116,21 +110,29 @@ export class PlaybookLoader {
   }
 
   private async loadHandlers(list: unknown, file: string, dir: string, role: RoleContext | undefined, play: PlayState): Promise<Handler[]> {
-    const nodes = await this.loadTaskList(list, file, dir, role, play, 0);
+    const was = play.inHandlers;
+    play.inHandlers = true;
+    let nodes: Node[];
+    try {
+      nodes = await this.loadTaskList(list, file, dir, role, play, 0);
+    } finally {
+      play.inHandlers = was;
+    }
     const out: Handler[] = [];
-    const flat = (ns: Node[]) => {
+    // a handler in a block (or an import) keeps the keywords of the blocks around it
+    const flat = (ns: Node[], chain: Keywords[]) => {
       for (const n of ns) {
-        if (n.kind === 'block') flat([...n.block, ...n.rescue, ...n.always]);
+        if (n.kind === 'block') flat([...n.block, ...n.rescue, ...n.always], [...chain, n.keywords]);
         else {
           const listen = n.keywords.listen;
           // a role's handler also answers to "role : name" (Ansible)
           const qualified = role && n.name ? [`${role.name} : ${n.name}`] : [];
           const names = [n.name, ...qualified, ...(Array.isArray(listen) ? listen : listen ? [listen] : [])].filter((x): x is string => typeof x === 'string');
-          out.push({ ...n, listenNames: names });
+          out.push({ ...n, listenNames: names, chain });
         }
       }
     };
-    flat(nodes);
+    flat(nodes, []);
     return out;
   }
 
@@ -146,15 +148,51 @@ export class PlaybookLoader {
     return out;
   }
 
-  private checkKeywords(item: Record<string, unknown>, file: string, play: PlayState): Keywords {
+  /**
+   * The keywords of an item written at `level`, checked against the keyword table: one that is
+   * not a keyword there, or that tsplay refuses, is an error naming it (never accepted without its
+   * effect); a template in a keyword tsplay uses as written is an error; then the values are
+   * validated by the level's schema. `others`: the keys that are no keyword (a task's module, a
+   * role's parameters), in order, for the caller to judge.
+   */
+  private levelKeywords(
+    item: Record<string, unknown>,
+    level: Level,
+    file: string,
+    skip: string[] = [],
+    /** where every key must be a keyword: the error for one that is not (before the values are judged) */
+    unknown?: (key: string) => string,
+  ): { keywords: Keywords; others: string[] } {
     const keywords: Keywords = {};
-    for (const [k, v] of Object.entries(item)) if (TASK_KEYWORDS.has(k)) keywords[k] = v;
-    const errs = relevantErrors(this.keywordValidator, keywords, true);
-    if (errs.length) {
-      const e = errs[0];
-      const path = e.instancePath.split('/').filter(Boolean);
-      this.fail(`task keyword ${describeAjvError(e)}`, this.sm.posAtPath(item, e.instancePath) ?? this.sm.pos(item, path[0]), file);
+    const others: string[] = [];
+    for (const [k, v] of Object.entries(item)) {
+      if (skip.includes(k)) continue;
+      if (!isKeyword(k)) {
+        if (unknown) this.fail(unknown(k), this.sm.pos(item, k), file);
+        others.push(k);
+        continue;
+      }
+      const problem = keywordProblem(k, level);
+      if (problem) this.fail(problem, this.sm.pos(item, k), file);
+      if (keyword(k)?.templated === 'literal' && hasTemplate(v)) {
+        this.fail(`\`${k}\` is used as written by tsplay (it is not templated): write the value itself, not "{{ … }}"`, this.sm.pos(item, k), file);
+      }
+      keywords[k] = v;
     }
+    // an import_playbook entry is validated whole (its schema holds the import_playbook key too)
+    const errs = relevantErrors(this.validators[level], level === 'import_playbook' ? item : keywords, true);
+    if (errs.length) {
+      const e = errs.find((x) => x.keyword === 'required') ?? errs[0];
+      const path = e.instancePath.split('/').filter(Boolean);
+      const msg = level === 'play' ? describePlayError(e) : `${ERROR_PREFIX[level]} ${describeAjvError(e)}`;
+      this.fail(msg, this.sm.posAtPath(item, e.instancePath) ?? this.sm.pos(item, path[0]) ?? this.sm.pos(item), file);
+    }
+    return { keywords, others };
+  }
+
+  /** levelKeywords for a task, handler, block or include, then what the loader derives from them */
+  private checkKeywords(item: Record<string, unknown>, level: Level, file: string, play: PlayState, skip: string[] = [], unknown?: (key: string) => string): { keywords: Keywords; others: string[] } {
+    const { keywords, others } = this.levelKeywords(item, level, file, skip, unknown);
     // notify names are checked once the play's handlers are all loaded; a templated one only at run time
     const notify = keywords.notify;
     for (const [i, n] of (Array.isArray(notify) ? notify : notify === undefined ? [] : [notify]).entries()) {
@@ -172,16 +210,15 @@ export class PlaybookLoader {
         }
       }
     }
-    return keywords;
+    return { keywords, others };
   }
 
   private async loadTask(item: Record<string, unknown>, pos: SourcePos, file: string, baseDir: string, role: RoleContext | undefined, play: PlayState, depth: number): Promise<Node[]> {
     const keys = Object.keys(item);
     const name = typeof item.name === 'string' ? item.name : undefined;
     if ('block' in item) {
-      const extra = keys.filter((k) => !TASK_KEYWORDS.has(k) && !['block', 'rescue', 'always'].includes(k));
-      if (extra.length) this.fail(`unknown keyword "${extra[0]}" on a block${didYouMean(extra[0], [...TASK_KEYWORDS, 'block', 'rescue', 'always'])}`, this.sm.pos(item, extra[0]), file);
-      const keywords = this.checkKeywords(item, file, play);
+      const { keywords: all } = this.checkKeywords(item, 'block', file, play, [], (k) => `unknown keyword "${k}" on a block${didYouMean(k, acceptedAt('block'))}`);
+      const { block: _b, rescue: _r, always: _a, ...keywords } = all;
       const block: BlockNode = {
         kind: 'block',
         name,
@@ -197,7 +234,8 @@ export class PlaybookLoader {
     const incKey = keys.find((k) => INCLUDE_KEYS.has(k));
     if (incKey) return this.loadInclude(item, incKey, pos, file, baseDir, role, play, depth);
 
-    const moduleKeys = keys.filter((k) => !TASK_KEYWORDS.has(k));
+    const level: Level = play.inHandlers ? 'handler' : 'task';
+    const { keywords, others: moduleKeys } = this.checkKeywords(item, level, file, play);
     if (moduleKeys.length === 0) this.fail(`task${name ? ` "${name}"` : ''} names no module`, pos, file);
     const found = await Promise.all(moduleKeys.map((k) => this.ctx.findModule(k)));
     const mods = moduleKeys.filter((_, i) => found[i]);
@@ -205,17 +243,16 @@ export class PlaybookLoader {
     if (mods.length === 0) {
       const k = moduleKeys[0];
       this.fail(
-        moduleKeys.length === 1 ? `unknown module "${k}"${didYouMean(k, modules)}` : `unknown keyword or module "${k}"${didYouMean(k, [...TASK_KEYWORDS, ...modules])}`,
+        moduleKeys.length === 1 ? `unknown module "${k}"${didYouMean(k, modules)}` : `unknown keyword or module "${k}"${didYouMean(k, [...acceptedAt(level), ...modules])}`,
         this.sm.pos(item, k),
         file,
       );
     }
     const unknown = moduleKeys.find((_, i) => !found[i]);
-    if (unknown) this.fail(`unknown task keyword "${unknown}"${didYouMean(unknown, TASK_KEYWORDS)}`, this.sm.pos(item, unknown), file);
+    if (unknown) this.fail(`unknown task keyword "${unknown}"${didYouMean(unknown, acceptedAt(level))}`, this.sm.pos(item, unknown), file);
     if (mods.length > 1) this.fail(`a task can use one module, found ${mods.join(' and ')}`, this.sm.pos(item, mods[1]), file);
     const modName = mods[0];
     const mod = found[moduleKeys.indexOf(modName)]!;
-    const keywords = this.checkKeywords(item, file, play);
     const args = this.moduleArgs(mod, item[modName], keywords.args, this.sm.pos(item, modName) ?? pos, file);
     this.validateArgs(mod, args, this.sm.pos(item, modName) ?? pos, file);
     const task: TaskNode = { kind: 'task', name, module: mod.name, args, keywords, pos, role, positions: this.sm };
@@ -256,10 +293,8 @@ export class PlaybookLoader {
   private async loadInclude(item: Record<string, unknown>, key: string, pos: SourcePos, file: string, baseDir: string, role: RoleContext | undefined, play: PlayState, depth: number): Promise<Node[]> {
     if (depth > MAX_INCLUDE_DEPTH) this.fail(`${key} nested more than ${MAX_INCLUDE_DEPTH} levels (a loop?)`, pos, file);
     const kind = key.replace(/^ansible\.builtin\./, '');
-    const keywords = this.checkKeywords(item, file, play);
+    const { keywords } = this.checkKeywords(item, 'include', file, play, [key], (k) => `unknown keyword "${k}" on ${kind}${didYouMean(k, acceptedAt('include'))}`);
     const val = item[key];
-    const extra = Object.keys(item).filter((k) => k !== key && !TASK_KEYWORDS.has(k));
-    if (extra.length) this.fail(`unknown keyword "${extra[0]}" on ${kind}${didYouMean(extra[0], TASK_KEYWORDS)}`, this.sm.pos(item, extra[0]), file);
     if (kind === 'import_playbook') this.fail('import_playbook belongs at the top level of a playbook', pos, file);
     if (kind === 'import_tasks' || kind === 'include_tasks' || kind === 'include') {
       const rel = isMap(val) ? val.file : val;
@@ -295,16 +330,16 @@ export class PlaybookLoader {
     if (typeof entry === 'string') name = entry;
     else if (isMap(entry)) {
       name = String(entry.role ?? entry.name);
-      for (const [k, v] of Object.entries(entry)) {
-        if (k === 'role' || k === 'name') continue;
-        if (k === 'vars' && isMap(v)) {
-          params = { ...params, ...v };
-          for (const vk of Object.keys(v)) paramsPos[vk] = this.sm.pos(v, vk) ?? pos;
-        } else if (TASK_KEYWORDS.has(k)) keywords[k] = v;
-        else {
-          params[k] = v;
-          paramsPos[k] = this.sm.pos(entry, k) ?? pos;
-        }
+      // keywords of the role entry pass down to its tasks; any other key is a role parameter
+      const checked = this.levelKeywords(entry, 'role', file, ['role', 'name', 'vars']);
+      Object.assign(keywords, checked.keywords);
+      if (isMap(entry.vars)) {
+        params = { ...params, ...entry.vars };
+        for (const vk of Object.keys(entry.vars)) paramsPos[vk] = this.sm.pos(entry.vars, vk) ?? pos;
+      }
+      for (const k of checked.others) {
+        params[k] = entry[k];
+        paramsPos[k] = this.sm.pos(entry, k) ?? pos;
       }
     } else this.fail('a role entry must be a name or a map with "role:"', pos, file);
     const nodes = await this.loadRole(name, params, pos, file, play, depth, { dedupe: true, paramsPos });
@@ -409,6 +444,29 @@ export interface PlayState {
   dir: string;
   /** literal notify names and where they were written, checked at the end of the play */
   notifies: { name: string; pos: SourcePos }[];
+  /** loading the play's handlers: tasks are at the handler level (listen:) */
+  inHandlers?: boolean;
+}
+
+/** the fields of a Play that are not its settings */
+const PLAY_PARTS = new Set(['name', 'hosts', 'vars', 'vars_files']);
+
+const ERROR_PREFIX: Record<Level, string> = {
+  play: 'play',
+  role: 'role keyword',
+  block: 'block keyword',
+  task: 'task keyword',
+  handler: 'task keyword',
+  include: 'task keyword',
+  import_playbook: 'import_playbook',
+};
+
+/** a template anywhere in a value */
+function hasTemplate(v: unknown): boolean {
+  if (typeof v === 'string') return isTemplated(v);
+  if (Array.isArray(v)) return v.some(hasTemplate);
+  if (isMap(v)) return Object.values(v).some(hasTemplate);
+  return false;
 }
 
 /** for an unknown parameter: the closest parameter the schema has at that place */
@@ -423,8 +481,8 @@ function paramHint(schema: Record<string, unknown>, e: ErrorObject): string {
   return didYouMean((e.params as { additionalProperty: string }).additionalProperty, props);
 }
 
-function describePlayError(e: { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string }, _data: unknown): string {
-  if (e.keyword === 'additionalProperties') return `unknown play keyword "${e.params.additionalProperty as string}"${didYouMean(e.params.additionalProperty as string, PLAY_KEYWORDS)}`;
+function describePlayError(e: ErrorObject): string {
+  if (e.keyword === 'additionalProperties') return `unknown play keyword "${e.params.additionalProperty as string}"${didYouMean(e.params.additionalProperty as string, acceptedAt('play'))}`;
   if (e.keyword === 'required') return `play is missing "${e.params.missingProperty as string}"`;
-  return `play ${describeAjvError(e as never)}`;
+  return `play ${describeAjvError(e)}`;
 }

@@ -53,6 +53,8 @@ export type Node = TaskNode | BlockNode;
 export interface Handler extends TaskNode {
   /** names it answers to: its name and its `listen` topics */
   listenNames: string[];
+  /** keywords of the blocks (and imports) around it in its handlers list, outermost first */
+  chain?: Keywords[];
 }
 
 export interface Play {

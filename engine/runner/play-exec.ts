@@ -176,7 +176,7 @@ export class PlayRunner {
       const targets = hosts.filter((h) => (h.alive || (force && !h.unreachable)) && notifiedBy(h, handler));
       if (!targets.length) continue;
       for (const h of targets) for (const n of handler.listenNames) h.notified.delete(n);
-      const hs = childScope({ chain: [pc.play.keywords] }, {}, handler.role);
+      const hs: Scope = { chain: [pc.play.keywords, ...(handler.chain ?? [])], role: handler.role };
       await this.task(pc, handler, targets, hs, true);
     }
   }

@@ -4,19 +4,23 @@
 import type { Node, Play, TaskNode } from '../playbook/model.js';
 import type { TemplateEngine } from './template-engine.js';
 import { isTemplated } from '../playbook/ajv.js';
+import { keywordsTemplated } from '../playbook/keywords.js';
+import type { Keywords } from '../playbook/model.js';
+import type { SourcePos } from '../errors.js';
 
-const CONDITIONS = ['when', 'changed_when', 'failed_when', 'until'] as const;
-const TEMPLATED_KEYWORDS = ['loop', 'delegate_to', 'retries', 'delay', 'become_user', 'vars', 'environment', 'loop_control'] as const;
+// from the keyword table: what a run renders or evaluates is what is checked here
+const CONDITIONS = keywordsTemplated('condition');
+const TEMPLATED_KEYWORDS = keywordsTemplated('rendered');
+
+function checkKeywords(keywords: Keywords, templater: TemplateEngine, where: SourcePos & { task?: string }): void {
+  for (const k of TEMPLATED_KEYWORDS) if (keywords[k] !== undefined) templater.checkTemplates(keywords[k], where);
+  for (const k of CONDITIONS) if (keywords[k] !== undefined) templater.checkCondition(keywords[k], where);
+}
 
 function checkTask(t: TaskNode, templater: TemplateEngine): void {
   const task = t.name ?? t.module;
   templater.checkTemplates(t.args, (path) => ({ ...(t.positions.posAtPath(t.args, '/' + path.join('/')) ?? t.pos), task }));
-  for (const k of TEMPLATED_KEYWORDS) {
-    if (t.keywords[k] !== undefined) templater.checkTemplates(t.keywords[k], { ...t.pos, task });
-  }
-  for (const k of CONDITIONS) {
-    if (t.keywords[k] !== undefined) templater.checkCondition(t.keywords[k], { ...t.pos, task });
-  }
+  checkKeywords(t.keywords, templater, { ...t.pos, task });
   // assert's `that` is CEL too; one written with {{ }} is rendered first, so only a run can check it
   if (t.module === 'assert') {
     const that = t.args.that;
@@ -39,7 +43,7 @@ function walk(nodes: Node[], templater: TemplateEngine, roles = new Set<object>(
       checkTask(n, templater);
       continue;
     }
-    for (const k of CONDITIONS) if (n.keywords[k] !== undefined) templater.checkCondition(n.keywords[k], n.pos);
+    checkKeywords(n.keywords, templater, n.pos);
     walk(n.block, templater, roles);
     walk(n.rescue, templater, roles);
     walk(n.always, templater, roles);
@@ -48,6 +52,7 @@ function walk(nodes: Node[], templater: TemplateEngine, roles = new Set<object>(
 
 export function checkPlaySyntax(play: Play, templater: TemplateEngine): void {
   templater.checkTemplates(play.vars, play.pos);
+  checkKeywords(play.keywords, templater, play.pos);
   walk(play.preTasks, templater);
   walk(play.tasks, templater);
   walk(play.postTasks, templater);

@@ -6,7 +6,7 @@ import type { Module, ModuleContext, TaskResult } from '../modules/types.js';
 import type { HostResultEvent, HostStatus, TaskInfo } from '../report/types.js';
 import type { Become } from '../transport/types.js';
 import { ConnectError, TsplayError, type ErrorWhere } from '../errors.js';
-import { relevantErrors, describeAjvError } from '../playbook/ajv.js';
+import { relevantErrors, describeAjvError, isTemplated } from '../playbook/ajv.js';
 import type { RunContext } from './run-context.js';
 import type { PlayContext } from './play-context.js';
 import type { HostState } from './host-state.js';
@@ -105,7 +105,25 @@ async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope
     }
   }
   h.readAhead.done(task);
-  return finish(run, task, scope, h, outcome, emit);
+  let notify: string[] = [];
+  if (outcome.status === 'changed') {
+    try {
+      notify = notifyNames(run, pc, task, scope, h, info);
+    } catch (e) {
+      const msg = e instanceof TsplayError ? e.describe() : String((e as Error).message ?? e);
+      outcome = { host: h, status: 'failed', result: { ...outcome.result, failed: true, msg: `notify: ${msg}` } };
+    }
+  }
+  return finish(run, task, scope, h, outcome, emit, notify);
+}
+
+/** the handler names a changed task notifies, templated ones rendered with the task's variables */
+function notifyNames(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, info: TaskInfo): string[] {
+  const n = task.keywords.notify;
+  const names = (Array.isArray(n) ? n : n ? [n] : []).map(String);
+  if (!names.some(isTemplated)) return names;
+  const vars = taskVars(run, pc, h, task, scope);
+  return names.map((x) => (isTemplated(x) ? String(run.templater.renderDeep(x, vars, { ...task.pos, host: h.name, task: info.name })) : x));
 }
 
 function itemPreparer(run: RunContext, pc: PlayContext): ItemPreparer {
@@ -125,7 +143,7 @@ function loopItemVars(run: RunContext, pc: PlayContext, h: HostState, task: Task
   });
 }
 
-function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: HostOutcome, emit: (ev: Omit<HostResultEvent, 'task' | 'host'>) => void): HostOutcome {
+function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: HostOutcome, emit: (ev: Omit<HostResultEvent, 'task' | 'host'>) => void, notify: string[]): HostOutcome {
   const ignore = truthy(effective(scope, task, 'ignore_errors'));
   let status = o.status;
   if (status === 'failed' && ignore) status = 'ignored';
@@ -163,10 +181,7 @@ function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: 
   const reg = task.keywords.register;
   if (typeof reg === 'string') h.hostFacts[reg] = o.result;
   if (o.result.ansible_facts && status !== 'failed') Object.assign(h.hostFacts, o.result.ansible_facts);
-  if (status === 'changed') {
-    const n = task.keywords.notify;
-    for (const name of Array.isArray(n) ? n : n ? [n] : []) h.notified.add(String(name));
-  }
+  if (status === 'changed') for (const name of notify) h.notified.add(name);
   h.readAhead.after(status);
   emit({ status, result: o.result, ignored: status === 'ignored' });
   return { ...o, status };

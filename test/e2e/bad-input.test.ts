@@ -28,7 +28,7 @@ describe('e2e: bad input is refused before any change', function () {
     { name: 'bad host pattern', body: (d) => canary(d).replace('hosts: all', 'hosts: "web[1:"'), where: /./, message: /pattern/ },
     { name: 'bad CEL condition', body: (d) => canary(d) + '    - debug: { msg: hi }\n      when: "x == = 1"\n', where: /site\.yml:5:7/, message: /invalid condition/ },
     { name: 'bad template syntax', body: (d) => canary(d) + '    - debug:\n        msg: "{{#if x}} open"\n', where: /site\.yml:6:\d+/, message: /template syntax error/ },
-    { name: 'unknown play keyword', body: (d) => canary(d).replace('gather_facts: false', 'gather_fact: false'), where: /site\.yml:1:\d+/, message: /unknown play keyword "gather_fact"/ },
+    { name: 'unknown play keyword', body: (d) => canary(d).replace('gather_facts: false', 'gather_fact: false'), where: /site\.yml:2:3/, message: /unknown play keyword "gather_fact"/ },
   ];
   for (const c of cases) {
     it(`${c.name}: exits non-zero naming file:line:col, changes nothing`, async () => {

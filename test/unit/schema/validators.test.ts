@@ -9,6 +9,7 @@ import { schemaKey } from '../../../engine/schema/schema-key.js';
 import { loadPrecompiled } from '../../../engine/schema/precompiled.js';
 import { Validators, newAjv } from '../../../engine/schema/validators.js';
 import { schemasDir } from '../../../engine/paths.js';
+import { playbookSchema, levelRef, VALIDATED_LEVELS } from '../../../engine/playbook/playbook-schema.js';
 import type { Variant } from '../../../engine/schema/variants.js';
 
 /** inputs that reach every property with every JSON type, plus the usual mistakes */
@@ -55,11 +56,11 @@ describe('precompiled schema validators', () => {
     expect(inputs).to.be.greaterThan(1000);
   });
 
-  it('cover the playbook schema and its task keywords, and the inventory schema', () => {
-    const playbook = JSON.parse(readFileSync(join(schemasDir(), 'playbook.schema.json'), 'utf8'));
+  it('cover the playbook schema (the keywords of each level) and the inventory schema', () => {
+    const playbook = playbookSchema();
     const inventory = JSON.parse(readFileSync(join(schemasDir(), 'inventory.schema.json'), 'utf8'));
-    expect(loadPrecompiled(schemaKey('load', playbook))).to.be.a('function');
-    const kw = loadPrecompiled(schemaKey('load', playbook, '#/definitions/taskKeywords'))!;
+    for (const level of VALIDATED_LEVELS) expect(loadPrecompiled(schemaKey('load', playbook, levelRef(level))), level).to.be.a('function');
+    const kw = loadPrecompiled(schemaKey('load', playbook, levelRef('task')))!;
     expect(kw({ when: 'x', loop: [1] })).to.equal(true);
     expect(kw({ become: 'maybe?' , register: 5 })).to.equal(false);
     const inv = loadPrecompiled(schemaKey('inventory', inventory))!;
