@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { mkdtemp, writeFile, readFile, rm, mkdir, stat, readdir, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tsplay, type CliResult } from './run-tsplay.js';
+import { tsplay, recapOf, type CliResult } from './run-tsplay.js';
 import { EXTERNAL, isPng, noBrowser, viewReport, type ReportView } from './report-browser.js';
 
 const TOKEN = 'Rpt-token-5k9z';
@@ -92,6 +92,12 @@ ${HOSTS.map((h) => `    ${h}: { ansible_connection: local }\n`).join('')}  vars:
     const line = JSON.parse((await readFile(join(dir, 'run.log'), 'utf8')).trim());
     expect(line.report).to.equal(report);
     expect(line.exit_code).to.equal(2);
+  });
+
+  it("the summary's figures are the recap's", () => {
+    const sum = (k: string) => String(HOSTS.reduce((n, h) => n + recapOf(run.stdout, h)![k], 0));
+    expect(view.cards).to.deep.include({ hosts: '2', changed: sum('changed'), failed: '1', unreachable: '0', 'exit code': '2' });
+    expect(view.cards.duration).to.match(/^\d+\.\d\ds$/);
   });
 
   it('the browser shows every host, in the summary and on the timeline', () => {

@@ -23,6 +23,8 @@ export interface ReportView {
   title: string;
   /** every text the page shows */
   text: string;
+  /** the summary's figures by their label (hosts, changed, failed, unreachable, duration, exit code) */
+  cards: Record<string, string>;
   /** the hosts of the summary table */
   recapHosts: string[];
   /** per host of the timeline: its bars */
@@ -82,6 +84,7 @@ export function viewReport(file: string, o: { screenshot: string; hover: { host:
       return {
         title: document.title,
         text: document.body.innerText,
+        cards: Object.fromEntries(all('#summary .card').map((c) => [c.lastChild?.textContent ?? '', c.querySelector('b')?.innerText ?? ''])),
         recapHosts: all('#summary table.recap tbody tr').map((r) => r.dataset.host ?? ''),
         timeline,
         changed: entries('changed').map(({ host, task, text }) => ({ host, task, text })),
