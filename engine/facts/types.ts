@@ -21,12 +21,29 @@ export interface Fact<T, A = void> {
   local?(args: A): Promise<T | undefined>;
 }
 
-/** What a planned change will make true, for later reads in check mode. */
+/** How a prediction reads other values (what a link points at): predictions first, then the host. */
+export type PredictionRead = <T, A>(fact: Fact<T, A>, args: A) => Promise<T>;
+
+/**
+ * What a planned change will make true, for later reads in check mode. Either `value` (the
+ * whole value, replacing what was there) or `patch` (a change to what was there: a mode, an
+ * owner), applied on top of earlier predictions or, when none, of what the host holds.
+ */
 export interface Prediction {
   fact: Fact<unknown, never>;
   key: string;
-  /** the value a read with these args would return once the change is made */
-  value(args: unknown): unknown;
+  /**
+   * the value a read with these args would return once the change is made; undefined: not
+   * known, the read goes to the host. `read` reads another value (a link's target).
+   */
+  value?(args: unknown, read: PredictionRead): unknown;
+  /** the value once the change is made, from the value before it */
+  patch?(before: unknown, args: unknown): unknown;
+  /**
+   * the value holds for every path under key too (a removed tree, a link replacing a
+   * directory): `value` gets those paths' args and predictions made earlier under key go
+   */
+  subtree?: boolean;
   /** the path is on the controller, whichever host the task ran on (a fetch to the controller) */
   controller?: boolean;
 }

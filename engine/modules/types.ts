@@ -89,4 +89,10 @@ export interface Module<P = Record<string, unknown>, C = unknown> {
   apply(ctx: ModuleContext, params: P, plan: Extract<Plan, { kind: 'change' }>): Promise<TaskResult>;
   /** Pure, optional: what a change plan makes true, so later reads in --check see it. */
   predict?(params: P, plan: Extract<Plan, { kind: 'change' }>): Prediction[];
+  /**
+   * predict() says everything a change plan does to the host (every path it makes, edits or
+   * removes). Otherwise (and for a plan it predicts nothing for) a later task in --check can no
+   * longer tell that a path missing on the host will still be missing at its turn.
+   */
+  predictsAll?: boolean;
 }

@@ -17,6 +17,7 @@ import { censor } from './redact.js';
 import { truthy } from './truthy.js';
 import { takeReadAhead, startReadAhead, type ItemPreparer, type Upcoming } from './read-ahead.js';
 import { modeParamError } from '../modules/lib/file-mode.js';
+import { recordPredictions } from '../modules/lib/predictions.js';
 import { delegatedWriteKey, delegatedWrites, hostsAtOnce, isTimedOut, stoppableTransport, taskTimeout, timeoutMessage } from './task-limits.js';
 
 export function taskLabel(task: TaskNode): string {
@@ -398,9 +399,9 @@ async function runModule(
   if (plan.kind === 'noop') return { changed: false, msg: plan.reason, ...plan.result };
   if (plan.kind === 'fail') return { changed: false, ...plan.result, failed: true, msg: plan.msg };
   if (check) {
+    recordPredictions(mod, args, plan, target.factsCache, run.hostState('localhost').factsCache);
     if (plan.unknowable) return { ...skippedResult(`not knowable in check mode: ${plan.summary}`), check_unknowable: true };
     run.clock.writes++;
-    for (const p of mod.predict?.(args, plan) ?? []) (p.controller ? run.hostState('localhost') : target).factsCache.predict(p);
     return { changed: true, msg: plan.summary, ...(plan.fileDiffs ? { diff: plan.fileDiffs } : {}), ...plan.result };
   }
   // counted before and after: what was read ahead of a write (anywhere, the controller's files

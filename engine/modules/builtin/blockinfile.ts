@@ -75,6 +75,7 @@ export const blockinfile: Module<BlockinfileParams, TextFileCurrent> = {
   name: 'blockinfile',
   readAhead: true,
   predict: (_p, plan) => predictWrite(plan),
+  predictsAll: true,
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -103,7 +104,7 @@ export const blockinfile: Module<BlockinfileParams, TextFileCurrent> = {
     const { stat } = cur;
     if (stat.exists && stat.type === 'directory') return { kind: 'fail', msg: `Path ${p.path} is a directory !`, result: { rc: 256 } };
     if (stat.exists && stat.type !== 'file') return { kind: 'fail', msg: `Path ${p.path} is not a regular file` };
-    if (!stat.exists && !p.create) return cur.check ? notYetThere(p.path) : { kind: 'fail', msg: `Path ${p.path} does not exist !`, result: { rc: 257 } };
+    if (!stat.exists && !p.create) return cur.unseen ? notYetThere(p.path) : { kind: 'fail', msg: `Path ${p.path} does not exist !`, result: { rc: 257 } };
     if (!stat.exists && p.state === 'absent') return { kind: 'noop', reason: `${p.path} does not exist: no block to remove`, result: { msg: `File ${p.path} not present` } };
     const text = cur.content ? asText(cur.content) : '';
     if (text === undefined) return { kind: 'fail', msg: `${p.path} is not a UTF-8 text file` };

@@ -20,6 +20,7 @@ export const copy: Module<CopyParams, CopyCurrent> = {
   name: 'copy',
   readAhead: true,
   predict: (_p, plan) => predictWrite(plan),
+  predictsAll: true,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -1,12 +1,13 @@
 // ansible.builtin.file: a path's kind (directory, file, link, hard link, absent, touched) and
 // its mode/owner/group. The diff builds the exact commands; apply runs them in order.
-import { sh, type ShellCommand } from '../../transport/quote.js';
+import { sh, joinCommands, type ShellCommand } from '../../transport/quote.js';
 import { fileStat, withoutTrailingSlash, type FileStat } from '../../facts/file-stat.js';
 import { fileTree, type TreeEntry } from '../../facts/file-tree.js';
-import type { Module, Plan, TaskResult } from '../types.js';
+import type { Module, ModuleContext, Plan, TaskResult } from '../types.js';
+import type { Prediction } from '../../facts/types.js';
 import { attrChanges, attrCommand, attrSchema, describeAttrs, hasAttrChange, type AttrChange, type AttrParams } from '../lib/file-attrs.js';
 import { parseMode, resolveMode, formatMode, ModeSyntaxError, type ModeSpec } from '../lib/file-mode.js';
-import { predictDirectory } from '../lib/predictions.js';
+import { mayExistUnseen, predictAttrs, predictFile, predictHardLink, predictLink, predictNewDirs, predictRemoved } from '../lib/predictions.js';
 
 type FileState = 'file' | 'directory' | 'absent' | 'touch' | 'link' | 'hard';
 
@@ -27,8 +28,18 @@ export interface FileCurrent {
   src?: FileStat;
   /** directory with recurse: what is under it */
   tree?: TreeEntry[];
-  /** read in check mode: a missing path may come from an earlier task that was only predicted */
-  check?: boolean;
+  /** state=directory, path missing: the directories to create, outermost first (its missing parents and itself) */
+  missing?: string[];
+  /** a parent of a missing directory that exists and is not a directory */
+  blocked?: FileStat;
+  /** check mode after a change whose effects were not all predicted: a missing path may exist by then */
+  unseen?: boolean;
+}
+
+/** What apply runs, and what it makes true for later tasks in --check. */
+interface FilePlanData {
+  steps: Step[];
+  predictions: Prediction[];
 }
 
 interface Step {
@@ -79,14 +90,20 @@ function recursiveSteps(p: FileParams, tree: TreeEntry[]): Step[] {
   return steps;
 }
 
-function change(p: FileParams, state: FileState, steps: Step[], noopReason: string): Plan {
+function change(p: FileParams, state: FileState, steps: Step[], noopReason: string, predictions: Prediction[] = []): Plan {
   if (!steps.length) return { kind: 'noop', reason: noopReason, result: { path: p.path, state } };
+  const data: FilePlanData = { steps, predictions };
   return {
     kind: 'change',
     summary: `${p.path}: ${steps.map((s) => s.what).join(', ')}`,
-    data: steps,
+    data,
     result: { path: p.path, state },
   };
+}
+
+/** the change of attributes an attrStep makes, for predictions */
+function attrsOf(p: FileParams, st: FileStat, opts: { isDir?: boolean; noFollow?: boolean } = {}): AttrChange {
+  return attrChanges(opts.noFollow ? { owner: p.owner, group: p.group } : p, st, { isDir: opts.isDir });
 }
 
 function attrStep(p: FileParams, st: FileStat, opts: { isDir?: boolean; noFollow?: boolean } = {}): Step | undefined {
@@ -105,25 +122,34 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
     case 'absent': {
       if (!st.exists) return change(p, state, [], `${p.path} is absent`);
       // "link/" would make rm follow the link and empty what it points at: remove the name itself
-      return change(p, state, [{ cmd: sh`rm -rf -- ${withoutTrailingSlash(p.path)}`, what: `remove ${kind}` }], '');
+      return change(p, state, [{ cmd: sh`rm -rf -- ${withoutTrailingSlash(p.path)}`, what: `remove ${kind}` }], '', predictRemoved(withoutTrailingSlash(p.path)));
     }
     case 'directory': {
       if (st.exists && st.type !== 'directory') return fail(`${p.path} exists as a ${kind}, not a directory`);
+      if (cur.blocked) return fail(`${cur.blocked.path} exists as a ${cur.blocked.type === 'file' ? 'file' : `${cur.blocked.type ?? 'special'} file`}, not a directory: cannot create ${p.path}`);
+      if (!st.exists) {
+        // as Ansible: every directory created, parents included, gets the mode/owner/group
+        const dirs = cur.missing?.length ? cur.missing : [p.path];
+        const attrs = attrsOf(p, st, { isDir: true });
+        const what = dirs.length > 1 ? `create directory with ${dirs.length - 1} parent${dirs.length > 2 ? 's' : ''}` : 'create directory';
+        if (!hasAttrChange(attrs)) return change(p, state, [{ cmd: sh`mkdir -p -- ${p.path}`, what }], '', predictNewDirs(dirs));
+        // each new directory is 0700 until its chown/chmod: nobody else opens it in between (and
+        // keeps a handle on it) under the umask's 0755
+        const cmds = [...dirs.map((d) => sh`mkdir -p -m 0700 -- ${d}`), ...dirs.map((d) => attrCommand(d, attrs))];
+        return change(p, state, [{ cmd: joinCommands(cmds), what: `${what}, ${attrs.what.join(', ')}` }], '', predictNewDirs(dirs, attrs));
+      }
       const steps: Step[] = [];
-      // with a mode asked for, the new directory is 0700 until the chown/chmod below: nobody
-      // else opens it in between (and keeps a handle on it) under the umask's 0755
-      if (!st.exists) steps.push({ cmd: p.mode !== undefined ? sh`mkdir -p -m 0700 -- ${p.path}` : sh`mkdir -p -- ${p.path}`, what: 'create directory' });
       const a = attrStep(p, st, { isDir: true });
       if (a) steps.push(a);
       if (p.recurse && cur.tree) for (const s of recursiveSteps(p, cur.tree)) steps.push(s);
-      return change(p, state, steps, `directory ${p.path} exists with ${describeAttrs(st)}${p.recurse ? ', and so does everything under it' : ''}`);
+      return change(p, state, steps, `directory ${p.path} exists with ${describeAttrs(st)}${p.recurse ? ', and so does everything under it' : ''}`, predictAttrs(p.path, attrsOf(p, st, { isDir: true })));
     }
     case 'file': {
-      if (!st.exists && cur.check) return { kind: 'change', summary: `${p.path} does not exist yet: an earlier task must create it`, unknowable: true };
+      if (!st.exists && cur.unseen) return { kind: 'change', summary: `${p.path} does not exist yet: only an earlier task that was not predicted can create it`, unknowable: true };
       if (!st.exists) return fail(`file (${p.path}) is absent, cannot continue`);
       if (st.type !== 'file') return fail(`file (${p.path}) is ${kind}, cannot continue`);
       const a = attrStep(p, st);
-      return change(p, state, a ? [a] : [], `file ${p.path} exists with ${describeAttrs(st)}`);
+      return change(p, state, a ? [a] : [], `file ${p.path} exists with ${describeAttrs(st)}`, predictAttrs(p.path, attrsOf(p, st)));
     }
     case 'touch': {
       const mtime = p.modification_time ?? 'now';
@@ -134,9 +160,12 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
         const flags = mtime === 'now' && atime === 'now' ? [] : mtime === 'now' ? ['-m'] : ['-a'];
         steps.push({ cmd: sh`touch -c ${flags} -- ${p.path}`, what: 'update timestamps' });
       }
-      const a = attrStep(p, st.exists ? st : { path: p.path, exists: false }, { isDir: st.type === 'directory' });
+      const base: FileStat = st.exists ? st : { path: p.path, exists: false };
+      const a = attrStep(p, base, { isDir: st.type === 'directory' });
       if (a) steps.push(a);
-      return change(p, state, steps, `${p.path} exists with ${describeAttrs(st)} and its timestamps are preserved`);
+      const attrs = attrsOf(p, base, { isDir: st.type === 'directory' });
+      const predicted = st.exists ? predictAttrs(p.path, attrs) : predictFile(p.path, Buffer.alloc(0), undefined, attrs);
+      return change(p, state, steps, `${p.path} exists with ${describeAttrs(st)} and its timestamps are preserved`, predicted);
     }
     case 'link':
     case 'hard': {
@@ -148,10 +177,10 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
       if (state === 'link') {
         if (st.exists && st.type === 'link' && st.linkTarget === p.src) {
           const a = attrStep(p, st, { noFollow: true });
-          return change(p, state, a ? [a] : [], `link ${p.path} -> ${p.src} exists, owner ${st.owner}, group ${st.group}`);
+          return change(p, state, a ? [a] : [], `link ${p.path} -> ${p.src} exists, owner ${st.owner}, group ${st.group}`, predictAttrs(self, attrsOf(p, st, { noFollow: true })));
         }
-        // check mode: src may come from an earlier task that was only predicted
-        if (!src.exists && !p.force && !cur.check) return fail(`src file does not exist, use "force=yes" if you really want to create the link: ${srcPath}`);
+        // check mode: src may come from an earlier change that was not predicted
+        if (!src.exists && !p.force && !cur.unseen) return fail(`src file does not exist, use "force=yes" if you really want to create the link: ${srcPath}`);
         if (st.exists && st.type === 'directory') {
           if (!p.force) return fail(`refusing to convert from directory to symlink for ${p.path}`);
           steps.push({ cmd: sh`rmdir -- ${self}`, what: 'remove empty directory' });
@@ -160,7 +189,7 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
         }
         steps.push({ cmd: sh`ln -sfn -- ${p.src} ${self}`, what: st.exists ? `point link at ${p.src}` : `create link to ${p.src}` });
       } else {
-        if (!src.exists && cur.check) return { kind: 'change', summary: `src ${srcPath} does not exist yet: an earlier task must create it`, unknowable: true };
+        if (!src.exists && cur.unseen) return { kind: 'change', summary: `src ${srcPath} does not exist yet: only an earlier task that was not predicted can create it`, unknowable: true };
         if (!src.exists) return fail(`src does not exist: ${srcPath}`);
         if (src.type === 'directory') return fail(`src ${srcPath} is a directory: hard links to directories are not possible`);
         if (st.exists && st.inode === src.inode && st.dev === src.dev) {
@@ -175,22 +204,34 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
       const fresh: FileStat = state === 'hard' && src.exists ? { ...src, path: p.path } : { path: p.path, exists: false };
       const a = attrStep(p, fresh, { noFollow: state === 'link' });
       if (a) steps.push(a);
-      return change(p, state, steps, '');
+      const attrs = attrsOf(p, fresh, { noFollow: state === 'link' });
+      return change(p, state, steps, '', state === 'link' ? predictLink(self, p.src, srcPath, attrs) : predictHardLink(self, srcPath, attrs));
     }
   }
 }
 
-/** a directory's predicted mode: known when octal; a symbolic mode depends on what is there */
-function octalOrUndefined(mode: FileParams['mode']): string | undefined {
-  if (mode === undefined) return undefined;
-  const spec = parseMode(mode);
-  return spec.kind === 'octal' ? formatMode(spec.value) : undefined;
+/**
+ * The directories `mkdir -p` would create for path, outermost first, from the stats of its
+ * parents (asked together: one round trip), or the parent that is in the way.
+ */
+async function missingDirs(ctx: ModuleContext, path: string): Promise<Pick<FileCurrent, 'missing' | 'blocked'>> {
+  const dirs: string[] = [];
+  for (let d = withoutTrailingSlash(path); d && d !== '/' && d !== '.'; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) || '/' : '') dirs.unshift(d);
+  const stats = await Promise.all(dirs.slice(0, -1).map((d) => ctx.facts.get(fileStat, { path: d, follow: true }, ctx.become)));
+  let first = 0; // the outermost directory to create: below the deepest that exists
+  for (const [i, st] of stats.entries()) {
+    if (!st.exists) continue;
+    if (st.type !== 'directory') return { blocked: st };
+    first = i + 1;
+  }
+  return { missing: dirs.slice(first) };
 }
 
 export const file: Module<FileParams, FileCurrent> = {
   name: 'file',
   readAhead: true,
-  predict: (p) => (p.state === 'directory' ? predictDirectory(p.path, octalOrUndefined(p.mode)) : []),
+  predict: (_p, plan) => (plan.data as FilePlanData).predictions,
+  predictsAll: true,
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -215,12 +256,13 @@ export const file: Module<FileParams, FileCurrent> = {
     const follow = p.follow !== false && !['link', 'hard', 'absent'].includes(p.state ?? '');
     // not following: the stat is of the name itself, as the commands of plan() act on it
     const stat = await ctx.facts.get(fileStat, { path: follow ? p.path : withoutTrailingSlash(p.path), follow }, ctx.become);
-    const cur: FileCurrent = { stat, check: ctx.check };
+    const cur: FileCurrent = { stat, unseen: mayExistUnseen(ctx) };
     if ((p.state === 'link' || p.state === 'hard') && p.src !== undefined) {
       const srcPath = p.state === 'link' ? linkSourcePath(p.path, p.src) : p.src;
       cur.src = await ctx.facts.get(fileStat, { path: srcPath, follow: true }, ctx.become);
     }
     const isDirTarget = p.state === 'directory' || (p.state === undefined && (p.recurse || stat.type === 'directory'));
+    if (isDirTarget && !stat.exists) Object.assign(cur, await missingDirs(ctx, p.path));
     if (p.recurse && isDirTarget && stat.type === 'directory' && (p.mode !== undefined || p.owner || p.group)) {
       cur.tree = await ctx.facts.get(fileTree, { path: p.path }, ctx.become);
     }
@@ -238,7 +280,7 @@ export const file: Module<FileParams, FileCurrent> = {
 
   async apply(ctx, p, planned) {
     const base = (planned.result ?? {}) as Partial<TaskResult>;
-    for (const step of planned.data as Step[]) {
+    for (const step of (planned.data as FilePlanData).steps) {
       const r = await ctx.transport.exec(step.cmd, { become: ctx.become });
       if (r.exitCode !== 0) {
         return { ...base, changed: false, failed: true, msg: `${step.what} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, rc: r.exitCode };

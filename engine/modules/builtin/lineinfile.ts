@@ -126,6 +126,7 @@ export const lineinfile: Module<LineinfileParams, TextFileCurrent> = {
   name: 'lineinfile',
   readAhead: true,
   predict: (_p, plan) => predictWrite(plan),
+  predictsAll: true,
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -157,7 +158,7 @@ export const lineinfile: Module<LineinfileParams, TextFileCurrent> = {
     if (stat.exists && stat.type !== 'file') return { kind: 'fail', msg: `Path ${p.path} is not a regular file` };
     if (!stat.exists) {
       if (state === 'absent') return { kind: 'noop', reason: `${p.path} does not exist: no line to remove`, result: { msg: 'file not present', found: 0 } };
-      if (!p.create) return cur.check ? notYetThere(p.path) : { kind: 'fail', msg: `Destination ${p.path} does not exist !`, result: { rc: 257 } };
+      if (!p.create) return cur.unseen ? notYetThere(p.path) : { kind: 'fail', msg: `Destination ${p.path} does not exist !`, result: { rc: 257 } };
     }
     const text = cur.content ? asText(cur.content) : '';
     if (text === undefined) return { kind: 'fail', msg: `${p.path} is not a UTF-8 text file` };

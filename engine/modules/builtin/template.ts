@@ -17,6 +17,7 @@ export const template: Module<TemplateParams, TemplateCurrent> = {
   name: 'template',
   readAhead: true,
   predict: (_p, plan) => predictWrite(plan),
+  predictsAll: true,
   schema: {
     type: 'object',
     additionalProperties: false,

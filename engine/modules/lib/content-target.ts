@@ -8,6 +8,7 @@ import type { ModuleContext, Plan, TaskResult } from '../types.js';
 import { MAX_DIFF_BYTES } from './file-diff.js';
 import { planWrite } from './write-file.js';
 import type { AttrParams } from './file-attrs.js';
+import { mayExistUnseen } from './predictions.js';
 
 export interface ContentCurrent {
   /** the file that will be written */
@@ -21,8 +22,8 @@ export interface ContentCurrent {
   error?: string;
   /** the directory dest goes into does not exist (yet) */
   missingDir?: string;
-  /** read in check mode: an earlier task may have been only predicted */
-  check?: boolean;
+  /** check mode after a change whose effects were not all predicted: the directory may exist by then */
+  unseen?: boolean;
 }
 
 export interface ContentParams extends AttrParams {
@@ -54,7 +55,7 @@ export async function readContentTarget(ctx: ModuleContext, dest: string, desire
   }
   if (!st.exists && !mkdir) {
     const parent = await statOf(parentOf(path));
-    if (!parent.exists) return { path, desired, stat: st, before: null, missingDir: parentOf(path), check: ctx.check };
+    if (!parent.exists) return { path, desired, stat: st, before: null, missingDir: parentOf(path), unseen: mayExistUnseen(ctx) };
     if (parent.type !== 'directory') return { path, desired, stat: st, before: undefined, error: `Destination ${parentOf(path)} is not a directory` };
   }
   if (st.exists && st.type !== 'file') {
@@ -70,7 +71,7 @@ export async function readContentTarget(ctx: ModuleContext, dest: string, desire
 /** Pure: the plan for writing `cur.desired` to `cur.path`. */
 export function planContent(params: ContentParams, cur: ContentCurrent, extra: Partial<TaskResult> = {}): Plan {
   if (cur.error) return { kind: 'fail', msg: cur.error };
-  if (cur.missingDir && !cur.check) return { kind: 'fail', msg: `Destination directory ${cur.missingDir} does not exist` };
+  if (cur.missingDir && !cur.unseen) return { kind: 'fail', msg: `Destination directory ${cur.missingDir} does not exist` };
   const digest = sha256(cur.desired);
   const result = { ...extra, dest: cur.path, checksum: sha1(cur.desired), sha256: digest, size: cur.desired.length };
   if (cur.stat.exists && params.force === false) {
@@ -89,7 +90,7 @@ export function planContent(params: ContentParams, cur: ContentCurrent, extra: P
     backup: params.backup,
     mkdir: cur.mkdir,
     sameReason: `${cur.path} has the wanted content (sha256 ${digest.slice(0, 12)})`,
-    // check mode: an earlier task that creates the directory was only predicted (a real run fails)
+    // check mode: an earlier change that was not predicted may create the directory (else a real run fails)
     changeMsg: cur.missingDir ? `file created (directory ${cur.missingDir} does not exist yet: an earlier task must create it)` : undefined,
     result,
   });

@@ -2,19 +2,20 @@
 import { fileStat, type FileStat } from '../../facts/file-stat.js';
 import { fileContent } from '../../facts/file-content.js';
 import type { ModuleContext } from '../types.js';
+import { mayExistUnseen } from './predictions.js';
 
 export interface TextFileCurrent {
   stat: FileStat;
   /** null when absent or not a regular file */
   content: Buffer | null;
-  /** read in check mode: a missing file may come from an earlier task that was only predicted */
-  check?: boolean;
+  /** check mode after a change whose effects were not all predicted: a missing file may exist by then */
+  unseen?: boolean;
 }
 
 export async function readTextFile(ctx: ModuleContext, path: string): Promise<TextFileCurrent> {
   const stat = await ctx.facts.get(fileStat, { path, follow: true }, ctx.become);
   const content = stat.exists && stat.type === 'file' ? await ctx.facts.get(fileContent, { path }, ctx.become) : null;
-  return { stat, content, check: ctx.check };
+  return { stat, content, unseen: mayExistUnseen(ctx) };
 }
 
 export function parentDir(path: string): string | undefined {
@@ -22,7 +23,7 @@ export function parentDir(path: string): string | undefined {
   return i <= 0 ? undefined : path.slice(0, i);
 }
 
-/** Check mode, file missing: what an earlier (predicted) task may create cannot be edited yet. */
+/** Check mode, file missing: what an earlier unpredicted change (a command) may create cannot be edited yet. */
 export function notYetThere(path: string) {
-  return { kind: 'change' as const, summary: `${path} does not exist yet: an earlier task must create it`, unknowable: true };
+  return { kind: 'change' as const, summary: `${path} does not exist yet: only an earlier task that was not predicted can create it`, unknowable: true };
 }

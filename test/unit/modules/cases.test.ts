@@ -27,6 +27,11 @@ interface Case {
   params: Record<string, unknown>;
   vars?: Record<string, unknown>;
   check?: boolean;
+  /**
+   * check mode: an earlier task made a change that was not predicted (a command), so a path
+   * missing now may exist at this task's turn
+   */
+  after_unpredicted_change?: boolean;
   /** false when a second run must change again (command without creates, touch) */
   idempotent?: boolean;
   expect: {
@@ -120,7 +125,11 @@ describe('module cases (test/cases/modules)', () => {
               const vars = substitute(c.vars ?? {}, tmp);
               const want = substitute(c.expect, tmp);
               const before = await snapshot(tmp);
-              const run = () => runModule(mod!, params, makeContext({ controllerDir: ctrl, vars, check: c.check }));
+              const run = () => {
+                const ctx = makeContext({ controllerDir: ctrl, vars, check: c.check });
+                if (c.after_unpredicted_change) ctx.facts.unpredictedChange();
+                return runModule(mod!, params, ctx);
+              };
               if (want.error_contains) {
                 const err = await run().then(
                   () => undefined,

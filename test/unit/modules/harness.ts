@@ -11,6 +11,7 @@ import { InputError } from '../../../engine/errors.js';
 import { Templater } from '../../../engine/template/index.js';
 import type { Module, ModuleContext, Plan, TaskResult } from '../../../engine/modules/types.js';
 import { modeParamError } from '../../../engine/modules/lib/file-mode.js';
+import { recordPredictions } from '../../../engine/modules/lib/predictions.js';
 
 export interface FileSetup {
   content?: string;
@@ -141,10 +142,13 @@ export async function runModule(mod: Module, params: Record<string, unknown>, ct
   if (plan.kind === 'noop') result = { ...plan.result, changed: false };
   else if (plan.kind === 'fail') result = { ...plan.result, changed: false, failed: true, msg: plan.msg };
   else if (ctx.check) {
-    if (plan.unknowable) result = { ...plan.result, changed: false, skipped: true };
+    if (plan.unknowable) {
+      recordPredictions(mod, params, plan, ctx.facts, ctx.facts);
+      result = { ...plan.result, changed: false, skipped: true };
+    }
     else {
       // as the runner does: later reads in this check run see what this change would make
-      for (const p of mod.predict?.(params, plan) ?? []) ctx.facts.predict(p);
+      recordPredictions(mod, params, plan, ctx.facts, ctx.facts);
       result = { ...plan.result, changed: true, diff: plan.fileDiffs };
     }
   }

@@ -24,6 +24,11 @@ export interface PlaybookCase {
   /** more files, relative to the temp dir: text, or data written as YAML. inventory/ is the inventory dir. */
   files?: Record<string, unknown>;
   playbook: unknown[];
+  /**
+   * run with --check first, then for real: every event (task, host, status) and the exit code
+   * of the prediction must be those of the real run, whose outcome `expect` describes
+   */
+  compare_check?: boolean;
   options?: {
     tags?: string[];
     skip_tags?: string[];
@@ -169,9 +174,15 @@ describe('playbook language cases (test/cases/playbook)', function () {
           }
           return;
         }
+        let predicted: string[] | undefined;
+        if (c.compare_check) {
+          const p = await runCase({ ...c, options: { ...c.options, check: true } }, tmp);
+          predicted = [...p.events.map(eventLine), `exit code ${p.result.exitCode}`];
+        }
         const { result, events, plain, json } = await runCase(c, tmp);
         const lines = events.map(eventLine);
         const shown = `events:\n  ${lines.join('\n  ')}\n`;
+        if (predicted) expect(predicted, `--check predicted what the run did not\n${shown}`).to.deep.equal([...lines, `exit code ${result.exitCode}`]);
         expect(result.exitCode, shown + plain).to.equal(want.exit_code ?? 0);
         if (want.events) expect(lines, shown).to.deep.equal(want.events);
         if (want.events_include) {
