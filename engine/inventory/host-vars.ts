@@ -1,9 +1,10 @@
 // One host's inventory variables, merged in Ansible's order (lowest first; ansible-core's default
 // VARIABLE_PRECEDENCE for the inventory stage):
 //   1. inventory-file vars of `all`, then of each of the host's groups (by depth, priority, name)
-//   2. group_vars/all, for each inventory source in order
-//   3. group_vars/<group> for each of the host's groups (same order), for each source in order
-//   4. inventory-file host vars, then host_vars/<host> for each source in order
+//   2. group_vars/all, for each inventory source in order, then beside the playbook
+//   3. group_vars/<group> for each of the host's groups (same order), for each source in order,
+//      then beside the playbook
+//   4. inventory-file host vars, then host_vars/<host> for each source in order, then beside the playbook
 //   5. magic vars: inventory_hostname(_short), group_names, groups
 // Dictionaries are replaced, not merged. Note: all inventory-file group vars rank below group_vars/all.
 import { dirname } from 'node:path';
@@ -39,7 +40,8 @@ export function mergeHostVars(input: HostVarsInput): Vars {
   put(out, allGroup.vars);
   for (const g of groups) put(out, g.vars);
   for (const d of varsDirs) put(out, d.groupVars.get('all'));
-  for (const d of varsDirs) for (const g of groups) put(out, d.groupVars.get(g.name));
+  // `all` is not one of the groups here (as in Ansible): its group_vars ranked below every group's above
+  for (const d of varsDirs) for (const g of groups) if (g !== allGroup) put(out, d.groupVars.get(g.name));
   if (!input.noMagic) {
     out.inventory_file = host.inventoryFile || null;
     out.inventory_dir = host.inventoryFile ? dirname(host.inventoryFile) : null;

@@ -1,6 +1,7 @@
 // loadInventory: reads each -i source in order (a file, a directory of files, inventories/NAME for
 // a NAME that is no path here (source-path.ts), or a comma-separated host list such as
-// "web1,web2,"), then the group_vars/ and host_vars/ beside them.
+// "web1,web2,"), then the group_vars/ and host_vars/ beside them, and for a run those beside the
+// playbook (as Ansible: they override the inventory's, level by level).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
@@ -85,7 +86,8 @@ function loadHostList(list: string, inv: InventoryBuilder): void {
 
 /**
  * Loads and merges inventory sources in order. Bad input throws an InputError naming file:line:col.
- * `playbook`: a NAME is also looked for as inventories/NAME in that playbook's project.
+ * `playbook`: a NAME is also looked for as inventories/NAME in that playbook's project, and the
+ * group_vars/ and host_vars/ beside the playbook are read after the inventory's.
  */
 export async function loadInventory(sources: string[], secrets?: SecretInputs, opts: { playbook?: string } = {}): Promise<Inventory> {
   const inv = new InventoryBuilder();
@@ -116,6 +118,10 @@ export async function loadInventory(sources: string[], secrets?: SecretInputs, o
     bases.push(st.isDirectory() ? path : dirname(path));
   }
   inv.reconcile();
+  if (opts.playbook) {
+    const playbookDir = dirname(resolve(opts.playbook));
+    if (!bases.includes(playbookDir)) bases.push(playbookDir);
+  }
   const varsDirs: VarsDir[] = [];
   for (const base of bases) varsDirs.push(await loadVarsDir(base, inv.groups.keys(), new Set([...inv.hosts.keys(), ...LOCALHOST_NAMES]), secrets));
   return new Inventory({ groups: inv.groups, hosts: inv.hosts, varsDirs, sources: found, warnings: inv.warnings });

@@ -26,7 +26,7 @@ export interface HostData {
   inventoryFile: string;
 }
 
-/** group_vars/ and host_vars/ beside one inventory source, loaded for the names that exist */
+/** group_vars/ and host_vars/ beside one inventory source (or the playbook), loaded for the names that exist */
 export interface VarsDir {
   dir: string;
   groupVars: Map<string, Vars>;

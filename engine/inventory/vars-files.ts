@@ -1,4 +1,4 @@
-// group_vars/ and host_vars/ beside an inventory source, found as Ansible's host_group_vars plugin
+// group_vars/ and host_vars/ beside an inventory source or the playbook, found as Ansible's host_group_vars plugin
 // finds them: NAME, NAME.yml, NAME.yaml or NAME.json (the first that exists), and when that is a
 // directory, every file in it (sorted, recursively; hidden and backup~ files skipped) merged in order.
 // Where each variable was written is kept, so a later error can point at its line.

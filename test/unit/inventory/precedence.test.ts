@@ -85,6 +85,34 @@ describe('inventory variable precedence', () => {
     expect(inv.hostVars('w2').inventory_file).to.equal(fx.path('two/hosts.yml'));
   });
 
+  it("with several sources, any source's group_vars/<group> beats every source's group_vars/all (Ansible)", async () => {
+    fx = fixture({
+      'one/hosts.ini': '[web]\nw1\n',
+      'one/group_vars/web.yml': 'x: one web\n',
+      'two/hosts.ini': '[web]\nw1\n',
+      'two/group_vars/all.yml': 'x: two all\ny: two all\n',
+    });
+    const inv = await loadInventory([fx.path('one/hosts.ini'), fx.path('two/hosts.ini')]);
+    expect(inv.hostVars('w1')).to.include({ x: 'one web', y: 'two all' });
+  });
+
+  it('group_vars/ and host_vars/ beside the playbook rank above the inventory\'s, level by level', async () => {
+    fx = fixture({
+      'inv/hosts.ini': '[web]\nw1\n',
+      'inv/group_vars/all.yml': 'a: inv all\nb: inv all\n',
+      'inv/group_vars/web.yml': 'b: inv web\nc: inv web\n',
+      'inv/host_vars/w1.yml': 'd: inv host\ne: inv host\n',
+      'pb/site.yml': '- hosts: all\n  tasks: []\n',
+      'pb/group_vars/all.yml': 'a: pb all\nb: pb all\n',
+      'pb/group_vars/web/main.yml': 'c: pb web\nd: pb web\n',
+      'pb/host_vars/w1.yml': 'e: pb host\n',
+    });
+    const v = (await loadInventory([fx.path('inv')], undefined, { playbook: fx.path('pb/site.yml') })).hostVars('w1');
+    expect(v).to.include({ a: 'pb all', b: 'inv web', c: 'pb web', d: 'inv host', e: 'pb host' });
+    // without a playbook (tsplay inventory), only the inventory's
+    expect((await loadInventory([fx.path('inv')])).hostVars('w1')).to.include({ a: 'inv all', c: 'inv web', e: 'inv host' });
+  });
+
   it('reads every inventory file of a directory in name order, skipping ignored ones', async () => {
     fx = fixture({
       'inv/01-hosts': '[web]\nw1\n',

@@ -1,5 +1,5 @@
-// Every kind of YAML input (playbook, inventory, group_vars file, host_vars directory file,
-// vars_files, -e @file, role defaults/vars/tasks/handlers) goes through one reader, so one rule
+// Every kind of YAML input (playbook, inventory, group_vars file, host_vars directory file, both
+// beside the inventory and beside the playbook, vars_files, -e @file, role defaults/vars/tasks/handlers) goes through one reader, so one rule
 // holds for all of them. Each case writes real files in a temporary directory and loads them the
 // way `tsplay run` does (loadRun, parseExtraVars).
 import { expect } from 'chai';
@@ -40,6 +40,8 @@ const KINDS: Kind[] = [
   { name: 'inventory YAML', file: 'inv/hosts.yml', head: BASE['inv/hosts.yml'], indent: 6, answer: hostAnswer },
   { name: 'group_vars file', file: 'inv/group_vars/all.yml', head: '', indent: 0, answer: hostAnswer },
   { name: 'host_vars directory file', file: 'inv/host_vars/h1/main.yml', head: '', indent: 0, answer: hostAnswer },
+  { name: 'group_vars file beside the playbook', file: 'group_vars/all.yml', head: '', indent: 0, answer: hostAnswer },
+  { name: 'host_vars directory file beside the playbook', file: 'host_vars/h1/sub/main.yml', head: '', indent: 0, answer: hostAnswer },
   { name: 'vars_files file', file: 'vars.yml', head: '', indent: 0, answer: playAnswer },
   { name: 'role defaults', file: 'roles/r/defaults/main.yml', head: '', indent: 0 },
   { name: 'role vars', file: 'roles/r/vars/main.yml', head: '', indent: 0 },
