@@ -243,7 +243,7 @@ function warnings(t: Text, m: ReportModel): string {
 }
 
 export function renderReport(m: ReportModel, t: Text): string {
-  const mode = m.check ? ' (check mode: nothing was changed)' : '';
+  const mode = m.check ? ' (check mode: nothing was changed)' : m.exitCode === 99 ? ' (interrupted)' : '';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>tsplay run: ${t(m.playbook)}</title><style>${STYLE}</style></head>

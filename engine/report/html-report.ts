@@ -11,7 +11,7 @@ import type { HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './
 import type { Redactor } from '../secrets/redactor.js';
 import { TaskClock } from './timing.js';
 import { formatFileDiff } from '../modules/lib/file-diff.js';
-import { renderReport, textMaker, type ReportModel, type ReportResult, type ReportTask } from './html-page.js';
+import { comparePlan, renderReport, textMaker, type ReportModel, type ReportResult, type ReportTask } from './html-page.js';
 import { TsplayError, UsageError } from '../errors.js';
 
 /**
@@ -68,6 +68,11 @@ export function writeAtomic(path: string, data: string): void {
 export interface HtmlReportOptions {
   redactor?: Redactor;
   inventory?: string[];
+  /**
+   * the changes a saved plan predicted (host and `role : task` label), for a run that applies
+   * one: the page then sets them against what the run changed
+   */
+  planned?: { source: string; changes: { host: string; task: string }[] };
 }
 
 export class HtmlReporter implements Reporter {
@@ -158,6 +163,7 @@ export class HtmlReporter implements Reporter {
       warnings: this.warnings,
       slowest: this.clock.slowest(),
     };
+    if (this.opts.planned) model.plan = comparePlan(this.opts.planned.source, this.opts.planned.changes, model);
     const redactor = this.opts.redactor;
     const page = renderReport(model, textMaker(redactor ? (s) => redactor.redact(s) : undefined));
     // and the whole page as the terminal's stream redacts every write
