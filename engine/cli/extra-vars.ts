@@ -1,8 +1,9 @@
 // -e / --extra-vars: key=value pairs, @file (YAML or JSON, vault-encrypted or not), or inline JSON/YAML maps.
 import { UsageError, InputError } from '../errors.js';
-import { parseYamlText } from '../yaml/source.js';
+import { loadYamlFile, parseYamlText } from '../yaml/source.js';
+import { pathExists } from '../path-exists.js';
 import { splitShellWords } from '../shell-words.js';
-import { readInput, learnSecrets, type InputText, type SecretInputs } from '../secrets/inputs.js';
+import type { SecretInputs } from '../secrets/inputs.js';
 
 export async function parseExtraVars(values: string[], secrets?: SecretInputs): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
@@ -10,16 +11,9 @@ export async function parseExtraVars(values: string[], secrets?: SecretInputs): 
     const text = v.trim();
     if (text.startsWith('@')) {
       const file = text.slice(1);
-      let input: InputText;
-      try {
-        input = await readInput(file, secrets);
-      } catch (e) {
-        if (e instanceof InputError) throw e;
-        throw new UsageError(`-e @${file}: ${(e as Error).message}`);
-      }
-      const { data } = parseYamlText(input.text, file);
+      if (!(await pathExists(file))) throw new UsageError(`-e @${file}: file not found`);
+      const { data } = await loadYamlFile(file, undefined, secrets);
       if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InputError('extra vars file must be a map', { file });
-      learnSecrets(input, data, secrets);
       Object.assign(out, data);
     } else if (text.startsWith('{')) {
       const { data } = parseYamlText(text, '<extra-vars>');

@@ -55,10 +55,10 @@ function load(kind: Kind, dir: string): Promise<unknown> {
 }
 
 /** the base project with the kind's file holding `vars` (YAML lines at top level, indented into place) */
-function project(kind: Kind, vars: string, opts: { bom?: boolean; bytes?: Buffer } = {}): { dir: string; file: string; line1: number; col1: number } {
+function project(kind: Kind, vars: string, opts: { bom?: boolean; bytes?: Buffer; whole?: boolean } = {}): { dir: string; file: string; line1: number; col1: number } {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-input-'));
   const pad = ' '.repeat(kind.indent);
-  const text = kind.head + vars.replace(/^(?=.)/gm, pad);
+  const text = opts.whole ? vars : kind.head + vars.replace(/^(?=.)/gm, pad);
   const files: Record<string, Buffer> = {};
   for (const [rel, t] of Object.entries(BASE)) files[rel] = Buffer.from(t);
   let body = Buffer.from(text);
@@ -125,6 +125,13 @@ describe('one YAML input layer: the same rules for every kind of input file', ()
         const col = p.col1 + 'name: caf'.length;
         expect(e.where).to.deep.equal({ file: p.file, line: p.line1 + 1, col });
         expect(e.message).to.equal(`not UTF-8: byte 0xE9 at line ${p.line1 + 1}, column ${col}; save the file as UTF-8`);
+      });
+
+      it('an Ansible Vault file is refused as such, not read as one long string', async () => {
+        const p = make(kind, '$ANSIBLE_VAULT;1.1;AES256\n61626364656667686970\n', { whole: true });
+        const e = await refusal(load(kind, p.dir));
+        expect(e.where).to.deep.equal({ file: p.file, line: 1, col: 1 });
+        expect(e.message).to.match(/^Ansible Vault files are not supported/);
       });
 
       it('an alias bomb is refused at the alias that crosses the bound', async () => {
