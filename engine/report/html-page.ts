@@ -141,6 +141,10 @@ function statusBadge(t: Text, s: HostStatus): string {
   return `<span class="status s-${t(s)}">${t(s)}</span>`;
 }
 
+function handler(task: ReportTask): string {
+  return task.handler ? ' <span class="where">(handler)</span>' : '';
+}
+
 function diffHtml(t: Text, diff: string): string {
   const lines = diff.replace(/\n$/, '').split('\n');
   return lines
@@ -204,7 +208,7 @@ function changed(t: Text, m: ReportModel): string {
         .map((r) => {
           const task = m.tasks[r.task];
           const diffs = (r.diffs ?? []).map((d) => `<pre class="diff">${diffHtml(t, d)}</pre>`).join('');
-          return `<div class="entry" data-host="${t(r.host)}" data-task="${t(task.label)}"><b>${t(task.label)}</b> on <b>${t(r.host)}</b> <span class="where">${t(task.where)} · ${t(seconds(r.end - r.start))}</span>${diffs}</div>`;
+          return `<div class="entry" data-host="${t(r.host)}" data-task="${t(task.label)}"><b>${t(task.label)}</b>${handler(task)} on <b>${t(r.host)}</b> <span class="where">${t(task.where)} · ${t(seconds(r.end - r.start))}</span>${diffs}</div>`;
         })
         .join('\n')
     : '<p class="none">nothing changed</p>';
@@ -217,7 +221,7 @@ function failures(t: Text, m: ReportModel): string {
     ? list
         .map((r) => {
           const task = m.tasks[r.task];
-          return `<div class="entry" data-host="${t(r.host)}" data-task="${t(task.label)}" data-status="${t(r.status)}">${statusBadge(t, r.status)} <b>${t(task.label)}</b> on <b>${t(r.host)}</b> <span class="where">${t(task.where)}</span><pre class="message">${t(r.message ?? '')}</pre></div>`;
+          return `<div class="entry" data-host="${t(r.host)}" data-task="${t(task.label)}" data-status="${t(r.status)}">${statusBadge(t, r.status)} <b>${t(task.label)}</b>${handler(task)} on <b>${t(r.host)}</b> <span class="where">${t(task.where)}</span><pre class="message">${t(r.message ?? '')}</pre></div>`;
         })
         .join('\n')
     : '<p class="none">no failures</p>';

@@ -114,7 +114,7 @@ export class HtmlReporter implements Reporter {
     const now = performance.now();
     this.clock.taskStart(task, now);
     this.taskStart = now - this.t0;
-    this.tasks.push({ label: `${task.role ? `${task.role} : ` : ''}${task.name}`, module: task.module, where: task.where, play: this.play, ...(task.handler ? { handler: true } : {}) });
+    this.tasks.push({ label: taskLabel(task), module: task.module, where: task.where, play: this.play, ...(task.handler ? { handler: true } : {}) });
     this.itemFailures.clear();
   }
   onWarning(msg: string): void {
@@ -133,14 +133,19 @@ export class HtmlReporter implements Reporter {
     // with more hosts than forks a host starts the task when its fork is free: not before its last result
     const start = Math.min(end, Math.max(this.taskStart, this.hostEnd.get(ev.host) ?? 0));
     this.hostEnd.set(ev.host, end);
-    const r: ReportResult = { task: Math.max(0, this.tasks.length - 1), host: ev.host, status: ev.status, start, end };
+    // the runner reports a task's results after its start; a result of another task gets its own entry
+    const label = taskLabel(ev.task);
+    const current = this.tasks.at(-1);
+    if (!current || current.label !== label || current.where !== ev.task.where) {
+      this.tasks.push({ label, module: ev.task.module, where: ev.task.where, play: this.play, ...(ev.task.handler ? { handler: true } : {}) });
+    }
+    const r: ReportResult = { task: this.tasks.length - 1, host: ev.host, status: ev.status, start, end };
     if (ev.delegatedTo) r.delegatedTo = ev.delegatedTo;
     if (ev.status === 'failed' || ev.status === 'unreachable' || ev.status === 'ignored') {
       r.message = [describe(ev.result), ...(this.itemFailures.get(ev.host) ?? [])].join('\n');
     }
     if (ev.status === 'changed' && ev.result.diff?.length) r.diffs = ev.result.diff.map(formatFileDiff);
     this.itemFailures.delete(ev.host);
-    if (!this.tasks.length) this.tasks.push({ label: ev.task.name, module: ev.task.module, where: ev.task.where, play: this.play });
     this.results.push(r);
   }
   onRecap(): void {
@@ -180,6 +185,11 @@ export class HtmlReporter implements Reporter {
     this.error = undefined;
     throw new TsplayError(`could not write the report ${this.path}: ${(e as Error).message ?? e}`);
   }
+}
+
+/** `role : name`, as the views and the slowest tasks name a task */
+function taskLabel(task: TaskInfo): string {
+  return `${task.role ? `${task.role} : ` : ''}${task.name}`;
 }
 
 /** a failed result in a few lines: its message, then rc, stderr and stdout when the module gave them */

@@ -24,8 +24,11 @@ describe('HTML reporter', () => {
     r.onTaskStart?.(restart);
     r.onHostResult?.({ task: restart, host: 'h1', status: 'changed', result: { changed: true } });
     r.onHostResult?.({ task: restart, host: 'h2', status: 'unreachable', result: { changed: false, unreachable: true, msg: 'connection refused' } });
+    const reload: TaskInfo = { name: 'reload', module: 'service', where: 'site.yml:12:7', handler: true };
+    r.onTaskStart?.(reload);
+    r.onHostResult?.({ task: reload, host: 'h1', status: 'changed', result: { changed: true } });
     r.onRecap?.({});
-    r.onRunEnd?.({ exitCode: 4, stats: { h1: { ...emptyStats(), ok: 2, changed: 2 }, h2: { ...emptyStats(), ok: 1, unreachable: 1 } }, changesPending: false });
+    r.onRunEnd?.({ exitCode: 4, stats: { h1: { ...emptyStats(), ok: 3, changed: 3 }, h2: { ...emptyStats(), ok: 1, unreachable: 1 } }, changesPending: false });
   }
 
   it('with a plan: the page sets what was planned against what was applied', async () => {
@@ -33,7 +36,8 @@ describe('HTML reporter', () => {
     run(new HtmlReporter(file, { planned: { source: 'plan.json', changes: [{ host: 'h1', task: 'web : conf' }, { host: 'h2', task: 'web : conf' }] } }));
     const page = await readFile(file, 'utf8');
     const rows = [...page.matchAll(/<tr class="(mismatch)?"><td>([^<]*)<\/td><td>([^<]*)<\/td><td>(yes|no)<\/td><td>(yes|no)<\/td><\/tr>/g)].map((m) => m.slice(1).join('|'));
-    expect(rows).to.deep.equal(['|web : conf|h1|yes|yes', 'mismatch|web : conf|h2|yes|no', 'mismatch|restart|h1|no|yes']);
+    expect(rows).to.deep.equal(['|web : conf|h1|yes|yes', 'mismatch|web : conf|h2|yes|no', 'mismatch|restart|h1|no|yes', 'mismatch|reload|h1|no|yes']);
+    expect(page).to.include('<b>reload</b> <span class="where">(handler)</span> on <b>h1</b>');
     expect(page).to.include('connection refused');
     expect(page).to.include('<span class="del">-a</span>');
   });
