@@ -42,6 +42,21 @@ describe('HTML reporter', () => {
     expect(page).to.include('<span class="del">-a</span>');
   });
 
+  it("a result names its own task, even one that was not the last started", async () => {
+    const file = join(dir, 'r.html');
+    const r: Reporter = new HtmlReporter(file);
+    const a: TaskInfo = { name: 'a', module: 'debug', where: 'site.yml:3:7' };
+    const b: TaskInfo = { name: 'b', module: 'debug', where: 'site.yml:5:7' };
+    r.onRunStart?.({ playbook: 'site.yml', check: false, diff: false });
+    r.onTaskStart?.(a);
+    r.onHostResult?.({ task: a, host: 'h1', status: 'ok', result: { changed: false } });
+    r.onHostResult?.({ task: b, host: 'h1', status: 'failed', result: { changed: false, failed: true, msg: 'b failed' } });
+    r.onRunEnd?.({ exitCode: 2, stats: { h1: { ...emptyStats(), ok: 1, failed: 1 } }, changesPending: false });
+    const page = await readFile(file, 'utf8');
+    expect([...page.matchAll(/class="bar [^"]*" style="[^"]*" data-task="([^"]*)" data-status="([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`)).to.deep.equal(['a=ok', 'b=failed']);
+    expect(page).to.include('<b>b</b> on <b>h1</b> <span class="where">site.yml:5:7</span>');
+  });
+
   it('without a plan there is no such section', async () => {
     const file = join(dir, 'r.html');
     run(new HtmlReporter(file));
