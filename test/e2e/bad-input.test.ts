@@ -1,6 +1,6 @@
 // Bad input: a clear error naming file:line:col, a non-zero exit, and nothing changed.
 import { expect } from 'chai';
-import { mkdtemp, writeFile, rm, readdir } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile, rm, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsplay } from './run-tsplay.js';
@@ -48,6 +48,18 @@ describe('e2e: bad input is refused before any change', function () {
     const r = await tsplay(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.yml')]);
     expect(r.code).to.equal(4);
     expect(r.stderr).to.match(/hosts\.yml:\d+/);
+    expect(await readdir(dir)).to.not.include('canary');
+  });
+
+  it('a key written twice in group_vars names both lines, and nothing runs', async () => {
+    // PyYAML keeps the last one silently: the connection a host gets would depend on which line is lower
+    await writeFile(join(dir, 'site.yml'), canary(dir));
+    await mkdir(join(dir, 'group_vars'));
+    await writeFile(join(dir, 'group_vars', 'all.yml'), 'ansible_connection: ssh\nansible_user: deploy\nansible_connection: local\n');
+    const r = await tsplay(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.yml')]);
+    expect(r.code, r.stdout + r.stderr).to.equal(4);
+    const file = join(dir, 'group_vars', 'all.yml');
+    expect(r.stderr).to.include(`${file}:3:1: duplicate key "ansible_connection": written at ${file}:1:1 and again at ${file}:3:1`);
     expect(await readdir(dir)).to.not.include('canary');
   });
 
