@@ -53,6 +53,8 @@ export interface KeywordSpec {
   refused?: string;
   /** refused at these levels only */
   refusedAt?: Partial<Record<Level, string>>;
+  /** a value the schema allows but tsplay does not implement: why (checked at load, after the schema) */
+  refuseValue?: (value: unknown) => string | undefined;
 }
 
 // schema fragments (definitions of the generated playbook schema)
@@ -132,14 +134,18 @@ export const KEYWORDS: Record<string, KeywordSpec> = {
     schema: { enum: ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] },
     inherit: 'none',
     templated: 'literal',
-    refused: NOT_YET('contact the hosts in inventory order'),
+    implemented: 'engine/runner/host-order.ts orderHosts',
   },
   strategy: {
     levels: ['play'],
     schema: STR,
     inherit: 'none',
     templated: 'literal',
-    refused: NOT_YET('use the linear strategy'),
+    implemented: 'engine/runner/play-exec.ts (linear: each task on every host before the next)',
+    refuseValue: (v) =>
+      v === 'linear' || v === 'ansible.builtin.linear'
+        ? undefined
+        : `\`strategy: ${String(v)}\` is not supported by tsplay: it runs each task on every host before the next (the linear strategy)${v === 'free' || v === 'ansible.builtin.free' ? '; free, where each host goes on at its own pace, is not implemented' : ''}`,
   },
 
   // ── play, role, block, task (passed down) ──
@@ -162,8 +168,27 @@ export const KEYWORDS: Record<string, KeywordSpec> = {
   port: { levels: ALL, schema: {}, inherit: 'innermost', templated: 'literal', refused: 'set ansible_port in the inventory or in vars' },
   throttle: { levels: ALL, schema: TEMPLATED_OR({ type: 'integer', minimum: 0 }), inherit: 'innermost', templated: 'rendered', implemented: 'engine/runner/task-limits.ts hostsAtOnce' },
   timeout: { levels: ALL, schema: TEMPLATED_OR({ type: 'integer', minimum: 0 }), inherit: 'innermost', templated: 'rendered', implemented: 'engine/runner/task-limits.ts taskTimeout' },
-  module_defaults: { levels: ALL, schema: { type: 'object' }, inherit: 'merge', templated: 'rendered', refused: NOT_YET('run the modules without these defaults') },
-  collections: { levels: ALL, schema: { type: 'array', items: STR }, inherit: 'innermost', templated: 'literal', refused: NOT_YET('search no collection') },
+  module_defaults: {
+    levels: ALL,
+    schema: { type: 'object', additionalProperties: { type: ['object', 'null'] } },
+    // per module the innermost level's defaults apply, whole (Ansible)
+    inherit: 'merge',
+    templated: 'rendered',
+    implemented: "engine/playbook/loader.ts moduleDefaults (under each task's arguments at load, then validated with them)",
+  },
+  collections: {
+    levels: ALL,
+    schema: { type: 'array', items: STR },
+    inherit: 'innermost',
+    templated: 'literal',
+    implemented: "engine/playbook/loader.ts (tsplay's modules are ansible.builtin's, found by short name or ansible.builtin.NAME)",
+    refuseValue: (v) => {
+      const other = (Array.isArray(v) ? v : []).find((c) => c !== 'ansible.builtin' && c !== 'ansible.legacy');
+      return other === undefined
+        ? undefined
+        : `\`collections: ${String(other)}\` is not supported by tsplay: it has no collections but ansible.builtin (and ansible.legacy), whose modules it finds by their short names`;
+    },
+  },
   debugger: { levels: ALL, schema: {}, inherit: 'innermost', templated: 'literal', refused: 'tsplay has no interactive task debugger; rerun with -v and --start-at-task' },
 
   // ── role, block, task ──

@@ -70,7 +70,8 @@ export class PlaybookLoader {
     const keywords: Keywords = {};
     for (const [k, v] of Object.entries(all)) if (!PLAY_PARTS.has(k) && keyword(k)?.templated !== 'structure') keywords[k] = v;
     const varsFiles = raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? (raw.vars_files as string[]) : [raw.vars_files as string];
-    const playState: PlayState = { seenRoles: new Set(), handlers: [], dir, notifies: [] };
+    const playDefaults = await this.moduleDefaults(raw, file);
+    const playState: PlayState = { seenRoles: new Set(), handlers: [], dir, notifies: [], moduleDefaults: playDefaults ? [playDefaults] : [] };
     const preTasks = await this.loadTaskList(raw.pre_tasks, file, dir, undefined, playState, 0);
     const roleNodes: Node[] = [];
     for (const [i, entry] of ((raw.roles as unknown[]) ?? []).entries()) {
@@ -187,7 +188,66 @@ export class PlaybookLoader {
       const msg = level === 'play' ? describePlayError(e) : `${ERROR_PREFIX[level]} ${describeAjvError(e)}`;
       this.fail(msg, this.sm.posAtPath(item, e.instancePath) ?? this.sm.pos(item, path[0]) ?? this.sm.pos(item), file);
     }
+    for (const [k, v] of Object.entries(keywords)) {
+      const why = keyword(k)?.refuseValue?.(v);
+      if (why) this.fail(why, this.sm.pos(item, k), file);
+    }
     return { keywords, others };
+  }
+
+  /**
+   * One level's module_defaults (play, role entry, block, include or task), checked: each key a
+   * module tsplay has (by its name, ansible.builtin.NAME or ansible.legacy.NAME), once; each value
+   * a map of that module's parameters. By the module's name.
+   */
+  private async moduleDefaults(item: Record<string, unknown>, file: string): Promise<ModuleDefaults | undefined> {
+    const value = item.module_defaults;
+    if (value === undefined || value === null) return undefined;
+    const at = (k?: string) => (k === undefined ? undefined : this.sm.pos(value, k)) ?? this.sm.pos(item, 'module_defaults');
+    // the module names must be known now, to merge and check each task's arguments before any host
+    if (!isMap(value)) this.fail('module_defaults must be a map of module names to their parameters, written out (its parameter values may be templates)', at(), file);
+    const out: ModuleDefaults = new Map();
+    const written = new Map<string, string>();
+    for (const [k, params] of Object.entries(value)) {
+      if (k.startsWith('group/')) this.fail(`\`module_defaults\` for \`${k}\` is not supported by tsplay: it has no module groups; give the defaults of each module by its name`, at(k), file);
+      const mod = await this.ctx.findModule(k);
+      if (!mod) this.fail(`module_defaults: unknown module "${k}"${didYouMean(k, this.ctx.moduleNames ?? [])}`, at(k), file);
+      if (written.has(mod.name)) this.fail(`module_defaults: "${written.get(mod.name)}" and "${k}" name the same module; give its defaults once`, at(k), file);
+      written.set(mod.name, k);
+      if (params !== null && !isMap(params)) this.fail(`module_defaults: the defaults of ${k} must be a map of its parameters`, at(k), file);
+      const p = params ?? {};
+      const props = isMap(mod.schema.properties) ? Object.keys(mod.schema.properties) : [];
+      if (mod.schema.additionalProperties === false) {
+        const bad = Object.keys(p).find((pk) => !props.includes(pk));
+        if (bad !== undefined) this.fail(`module_defaults: ${mod.name}: unknown parameter "${bad}"${didYouMean(bad, props)}`, this.sm.pos(p, bad) ?? at(k), file);
+      }
+      out.set(mod.name, p);
+    }
+    return out;
+  }
+
+  /** run `f` with one more level of module_defaults around the tasks it loads */
+  private async withDefaults<T>(play: PlayState, level: ModuleDefaults | undefined, f: () => Promise<T>): Promise<T> {
+    if (!level) return f();
+    (play.moduleDefaults ??= []).push(level);
+    try {
+      return await f();
+    } finally {
+      play.moduleDefaults.pop();
+    }
+  }
+
+  /**
+   * A task's arguments under its module's defaults: those of the innermost level that has some
+   * for the module, whole (as Ansible merges module_defaults); what the task writes wins. The
+   * merged map keeps where each value was written, for errors.
+   */
+  private withModuleDefaults(mod: Module, args: Record<string, unknown>, levels: readonly ModuleDefaults[], pos: SourcePos): Record<string, unknown> {
+    const defaults = [...levels].reverse().find((l) => l.has(mod.name))?.get(mod.name);
+    if (!defaults || !Object.keys(defaults).length) return args;
+    const merged = { ...defaults, ...args };
+    this.sm.combine(merged, [defaults, args], this.sm.pos(args) ?? pos);
+    return merged;
   }
 
   /** levelKeywords for a task, handler, block or include, then what the loader derives from them */
@@ -219,20 +279,16 @@ export class PlaybookLoader {
     if ('block' in item) {
       const { keywords: all } = this.checkKeywords(item, 'block', file, play, [], (k) => `unknown keyword "${k}" on a block${didYouMean(k, acceptedAt('block'))}`);
       const { block: _b, rescue: _r, always: _a, ...keywords } = all;
-      const block: BlockNode = {
-        kind: 'block',
-        name,
+      const lists = await this.withDefaults(play, await this.moduleDefaults(item, file), async () => ({
         block: await this.loadTaskList(item.block, file, baseDir, role, play, depth),
         rescue: await this.loadTaskList(item.rescue, file, baseDir, role, play, depth),
         always: await this.loadTaskList(item.always, file, baseDir, role, play, depth),
-        keywords,
-        pos,
-        role,
-      };
+      }));
+      const block: BlockNode = { kind: 'block', name, ...lists, keywords, pos, role };
       return [block];
     }
     const incKey = keys.find((k) => INCLUDE_KEYS.has(k));
-    if (incKey) return this.loadInclude(item, incKey, pos, file, baseDir, role, play, depth);
+    if (incKey) return this.withDefaults(play, await this.moduleDefaults(item, file), () => this.loadInclude(item, incKey, pos, file, baseDir, role, play, depth));
 
     const level: Level = play.inHandlers ? 'handler' : 'task';
     const { keywords, others: moduleKeys } = this.checkKeywords(item, level, file, play);
@@ -253,7 +309,9 @@ export class PlaybookLoader {
     if (mods.length > 1) this.fail(`a task can use one module, found ${mods.join(' and ')}`, this.sm.pos(item, mods[1]), file);
     const modName = mods[0];
     const mod = found[moduleKeys.indexOf(modName)]!;
-    const args = this.moduleArgs(mod, item[modName], keywords.args, this.sm.pos(item, modName) ?? pos, file);
+    const own = await this.moduleDefaults(item, file);
+    const modPos = this.sm.pos(item, modName) ?? pos;
+    const args = this.withModuleDefaults(mod, this.moduleArgs(mod, item[modName], keywords.args, modPos, file), [...(play.moduleDefaults ?? []), ...(own ? [own] : [])], modPos);
     this.validateArgs(mod, args, this.sm.pos(item, modName) ?? pos, file);
     const task: TaskNode = { kind: 'task', name, module: mod.name, args, keywords, pos, role, positions: this.sm };
     return [task];
@@ -342,7 +400,8 @@ export class PlaybookLoader {
         paramsPos[k] = this.sm.pos(entry, k) ?? pos;
       }
     } else this.fail('a role entry must be a name or a map with "role:"', pos, file);
-    const nodes = await this.loadRole(name, params, pos, file, play, depth, { dedupe: true, paramsPos });
+    const defaults = isMap(entry) ? await this.moduleDefaults(entry, file) : undefined;
+    const nodes = await this.withDefaults(play, defaults, () => this.loadRole(name, params, pos, file, play, depth, { dedupe: true, paramsPos }));
     if (!nodes.length) return undefined;
     return [{ kind: 'block', name: `role ${name}`, block: nodes, rescue: [], always: [], keywords, pos, role: undefined }];
   }
@@ -446,7 +505,12 @@ export interface PlayState {
   notifies: { name: string; pos: SourcePos }[];
   /** loading the play's handlers: tasks are at the handler level (listen:) */
   inHandlers?: boolean;
+  /** the module_defaults of the play and of the blocks, roles and includes being loaded, outermost first */
+  moduleDefaults?: ModuleDefaults[];
 }
+
+/** one level's module_defaults: module name → default parameters (as written) */
+type ModuleDefaults = Map<string, Record<string, unknown>>;
 
 /** the fields of a Play that are not its settings */
 const PLAY_PARTS = new Set(['name', 'hosts', 'vars', 'vars_files']);

@@ -13,6 +13,7 @@ import { selectedByTags } from './tags.js';
 import { truthy } from './truthy.js';
 import { mapLimit } from './pool.js';
 import { serialBatches } from './serial.js';
+import { orderHosts } from './host-order.js';
 import { lookahead, NOTHING_AFTER, type Continuation } from './lookahead.js';
 import { startsHere, unmatchedPatternWarning } from './cli-names.js';
 
@@ -30,7 +31,7 @@ export class PlayRunner {
     // a pattern that matches nothing is a warning, and a play without hosts is skipped (Ansible)
     // (--limit's own patterns were warned about once, before the run)
     selectHosts(run.inventory, play.hosts, undefined, { onWarning: (m) => run.reporter.onWarning(unmatchedPatternWarning(run.inventory, m)) });
-    const names = selectHosts(run.inventory, play.hosts, run.opts.limit);
+    const names = orderHosts(selectHosts(run.inventory, play.hosts, run.opts.limit), play.keywords.order);
     run.reporter.onPlayStart({ name: play.name, hosts: names });
     if (!names.length) {
       run.reporter.onNoHosts({ name: play.name });

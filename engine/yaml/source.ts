@@ -65,6 +65,20 @@ export class SourceMap {
     }
     return best;
   }
+  /**
+   * Positions for a map made by merging `sources` (later ones win, as in {...a, ...b}): each key
+   * keeps where it was written, so errors about the merged map point at the source; `node` is
+   * where the merged map as a whole is said to be.
+   */
+  combine(target: object, sources: readonly object[], node: SourcePos): void {
+    const ps = sources.map((s) => this.table.get(s)).filter((p): p is Positions => p !== undefined);
+    const merge = <V>(pick: (p: Positions) => Map<string, V> | undefined) => {
+      const m = new Map<string, V>();
+      for (const p of ps) for (const [k, v] of pick(p) ?? []) m.set(k, v);
+      return m;
+    };
+    this.table.set(target, { node, keys: merge((p) => p.keys), values: merge((p) => p.values), written: merge((p) => p.written) });
+  }
   /** how a map's integer value was written, when not in decimal (YAML 1.1 reads 0644 as 420) */
   written(obj: unknown, key: string): string | undefined {
     if (obj === null || typeof obj !== 'object') return undefined;

@@ -14,6 +14,7 @@ import { KEYWORDS, refusal, keywordProblem, type Level } from '../../../engine/p
 import { schemaText } from '../../../engine/playbook/playbook-schema.js';
 import { keywordsMarkdown, README_START, README_END } from '../../../engine/playbook/keywords-doc.js';
 import { loadRun } from '../../../engine/runner/run.js';
+import { orderHosts } from '../../../engine/runner/host-order.js';
 import { TsplayError } from '../../../engine/errors.js';
 
 // Ansible 2.14's "Playbook Keywords" page, per object (handlers are tasks, plus listen)
@@ -200,5 +201,19 @@ describe('the keyword table', function () {
     const b = readme.indexOf(README_END);
     expect(a, 'README keyword list markers').to.be.greaterThan(-1);
     expect(readme.slice(a, b + README_END.length)).to.equal(keywordsMarkdown());
+  });
+});
+
+describe('order (orderHosts)', () => {
+  it('shuffle is a permutation drawn with the random source given', () => {
+    expect(orderHosts(['a', 'b', 'c', 'd'], 'shuffle', () => 0)).to.deep.equal(['b', 'c', 'd', 'a']);
+    const names = Array.from({ length: 50 }, (_, i) => `h${i}`);
+    const shuffled = orderHosts(names, 'shuffle');
+    expect([...shuffled].sort()).to.deep.equal([...names].sort());
+  });
+
+  it('sorted compares code points, as Python (Ansible) does, not the locale', () => {
+    expect(orderHosts(['b', 'B', 'a', 'A10', 'A9'], 'sorted')).to.deep.equal(['A10', 'A9', 'B', 'a', 'b']);
+    expect(orderHosts(['b', 'B', 'a'], 'reverse_sorted')).to.deep.equal(['b', 'a', 'B']);
   });
 });
