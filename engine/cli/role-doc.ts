@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { Validators } from '../schema/validators.js';
 import { findRoleDirs, yamlFile } from '../playbook/role-dirs.js';
 import { loadRoleSchema, schemaParams } from '../playbook/role-schema.js';
-import { loadYamlFile } from '../yaml/source.js';
+import { loadVarsFile } from '../yaml/vars-file.js';
 import { rolesPathFor } from '../runner/roles-path.js';
 
 function typeOf(p: Record<string, unknown>): string {
@@ -22,7 +22,7 @@ export async function roleDoc(name: string, rolesPath: string[]): Promise<string
   const defaults: Record<string, unknown> = {};
   for (const d of [...dirs.all].reverse()) {
     const f = yamlFile(join(d, 'defaults'), 'main');
-    if (f) Object.assign(defaults, ((await loadYamlFile(f)).data as Record<string, unknown>) ?? {});
+    if (f) Object.assign(defaults, await loadVarsFile(f));
   }
   const rs = await loadRoleSchema(dirs.all, new Validators('load'));
   const lines = [`role ${name} (${dirs.main})`];
