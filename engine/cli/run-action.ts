@@ -36,7 +36,8 @@ export interface RunCliOptions {
   rolesPath?: string[];
   modulesPath?: string[];
   detailedExitcode?: boolean;
-  verbose?: boolean;
+  /** how many -v */
+  verbose: number;
   vaultPasswordFile?: string;
   runLog?: string;
   report?: string;
@@ -70,12 +71,13 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
   // the control characters that come from hosts and values
   const terminal = !!process.stdout.isTTY;
   const color = wantColor(process.stdout);
-  // listr2 progress on a terminal (listr2 loads only then); Ansible-style lines for pipes, logs and -v
+  // listr2 progress on a terminal (listr2 loads only then); Ansible-style lines for pipes and logs
+  const verbosity = o.verbose;
   const view: Reporter = o.json
     ? new JsonReporter(process.stdout, { redactor })
-    : terminal && !o.verbose && !process.env.CI
-      ? new (await import('../report/listr.js')).ListrReporter(out, { redactor, color })
-      : new PlainReporter(out, { verbose: o.verbose, redactor, terminal, color });
+    : terminal && !process.env.CI
+      ? new (await import('../report/listr.js')).ListrReporter(out, { redactor, color, verbosity })
+      : new PlainReporter(out, { verbosity, redactor, terminal, color });
   // not a view: it holds the controller's heap down on plays with hundreds of hosts (heap-policy.ts)
   const reporters: Reporter[] = [view, heapPolicy()];
   // the HTML report's code loads only when one is asked for; its path is checked before any host is contacted
@@ -125,6 +127,7 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
     skipTags: o.skipTags,
     extraVars: await parseExtraVars(o.extraVars ?? [], { password, redactor }),
     forks: o.forks,
+    verbosity,
     startAtTask: o.startAtTask,
     forceHandlers: !!o.forceHandlers,
     rolesPath: o.rolesPath,

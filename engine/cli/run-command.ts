@@ -27,7 +27,7 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('--roles-path <dir>', 'extra role directory, searched after the inventory\'s site/roles and the playbook\'s roles/, before the shipped roles (repeatable)', collect)
     .option('--modules-path <dir>', 'directory of site modules (repeatable)', collect)
     .option('--detailed-exitcode', 'with --check: exit 10 when changes are pending, 0 when the hosts are converged')
-    .option('-v, --verbose', 'show why each task was ok or skipped')
+    .option('-v, --verbose', 'as ansible-playbook: -v each task\'s result, -vv also each task\'s file:line, -vvv also each connection (ssh user@host) and the commands it runs (-vvvv: as -vvv)', (_v: string, n: number) => n + 1, 0)
     .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE / TSPLAY_VAULT_PASSWORD)')
     .option('--run-log <file>', 'append a JSON record of this run (or TSPLAY_RUN_LOG)')
     .option('--report <file>', 'write a self-contained HTML report of the run: summary, timeline per host, changes with diffs, failures, slowest tasks (or TSPLAY_REPORT)')

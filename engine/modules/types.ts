@@ -67,6 +67,8 @@ export interface ModuleContext {
   evalCondition(expr: string): boolean;
   /** all variables of the host for this task */
   vars: Record<string, unknown>;
+  /** how many -v the run was given (debug's `verbosity:`) */
+  verbosity?: number;
 }
 
 export interface Module<P = Record<string, unknown>, C = unknown> {

@@ -1,7 +1,7 @@
 // Several reporters behind one: each hook calls every reporter that has it.
 import type { Reporter } from './types.js';
 
-const HOOKS = ['onRunStart', 'onPlayStart', 'onNoHosts', 'onTaskStart', 'onHostResult', 'onWarning', 'onRecap', 'onRunEnd'] as const;
+const HOOKS = ['onRunStart', 'onPlayStart', 'onNoHosts', 'onTaskStart', 'onHostResult', 'onWarning', 'onHostDetail', 'onRecap', 'onRunEnd'] as const;
 
 export function fanout(reporters: Reporter[]): Required<Reporter> {
   const out = {} as Record<string, (...a: unknown[]) => void>;

@@ -11,7 +11,9 @@
 // stream, and nothing else this view prints is written while a list draws.
 import type { Writable } from 'node:stream';
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
-import type { HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
+import type { HostDetailEvent, HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
+import { ansibleJson, debugShown, verboseResult } from './ansible-json.js';
+import { taskPath } from './plain.js';
 import type { TaskResult } from '../modules/types.js';
 import { recapLines } from './recap.js';
 import { formatFileDiff } from '../modules/lib/file-diff.js';
@@ -36,6 +38,8 @@ interface HostSlot {
   items: HostResultEvent[];
   /** since the task started */
   ms?: number;
+  /** -vvv: what its connection did meanwhile */
+  details: string[];
 }
 
 /** one task's hosts, filled in as results arrive, drawn when its turn comes */
@@ -48,7 +52,7 @@ class TaskRun {
 
   constructor(readonly task: TaskInfo, readonly started: number) {
     this.slots = (task.hosts ?? []).map((host) => {
-      const slot: HostSlot = { host, items: [] };
+      const slot: HostSlot = { host, items: [], details: [] };
       this.byHost.set(host, slot);
       return slot;
     });
@@ -59,6 +63,17 @@ class TaskRun {
 
   get complete(): boolean {
     return this.left === 0;
+  }
+
+  /** its lines are being written: what comes later is written on its own */
+  drawn = false;
+
+  /** a line of -vvv for one of its hosts, kept for under that host's line; false once too late */
+  detail(host: string, text: string): boolean {
+    const slot = this.slots.find((s) => s.host === host);
+    if (!slot || this.drawn) return false;
+    slot.details.push(text);
+    return true;
   }
 
   result(ev: HostResultEvent, ms: number): void {
@@ -117,6 +132,8 @@ export interface ListrViewOptions {
   redactor?: Redactor;
   /** colour as Ansible does (off with NO_COLOR) */
   color?: boolean;
+  /** -v: each result after "=>"; -vv: each task's file:line; -vvv: what each connection does */
+  verbosity?: number;
 }
 
 export class ListrReporter implements Reporter {
@@ -166,6 +183,11 @@ export class ListrReporter implements Reporter {
   onWarning(msg: string): void {
     this.later(() => this.write([this.paint.warning(`[WARNING]: ${this.text(msg, true)}`)]));
   }
+  onHostDetail(ev: HostDetailEvent): void {
+    if ((this.opts.verbosity ?? 0) < 3) return;
+    // under its host's line in the task being drawn; else (a read made ahead of its task) on its own
+    if (!this.current?.detail(ev.host, ev.text)) this.later(() => this.write([this.paint.dim(this.text(`<${ev.host}> ${ev.text}`))]));
+  }
 
   onTaskStart(task: TaskInfo): void {
     this.current?.settle();
@@ -175,6 +197,7 @@ export class ListrReporter implements Reporter {
     this.later(async () => {
       // a task already over when its turn comes needs no live frame
       if (!run.complete) await this.live(run);
+      run.drawn = true;
       this.write(this.taskLines(run));
     });
   }
@@ -279,19 +302,37 @@ export class ListrReporter implements Reporter {
     const time = slot.ms !== undefined ? ` (${seconds(slot.ms)})` : '';
     switch (ev.status) {
       case 'skipped':
-        return this.text(`skipping: [${where}]${time}`);
+        return this.text(`skipping: [${where}]${time}`) + this.text(this.shown(ev), true);
       case 'failed':
       case 'unreachable':
       case 'ignored': {
         const word = ev.status === 'unreachable' ? 'UNREACHABLE' : ev.status === 'ignored' ? 'FAILED (ignored)' : 'FAILED';
         return `${this.text(`${word}: [${where}]${time}`)} ${this.failure(ev.result).line}`;
       }
-      default: {
-        const r = ev.result;
-        const shown = ev.task.module === 'debug' && r.msg !== undefined ? ` => ${JSON.stringify(r.msg)}` : '';
-        return this.text(`${ev.status}: [${where}]${time}${shown}`);
-      }
+      default:
+        // the JSON after "=>" has its control characters escaped already; its line breaks are its indent
+        return this.text(`${ev.status}: [${where}]${time}`) + this.text(this.shown(ev), true);
     }
+  }
+
+  /**
+   * After "=>": debug's message on the line when it is one line of text, else its message or
+   * variable as Ansible prints it (indented JSON, on the lines below); -v: the whole result
+   */
+  private shown(ev: HostResultEvent): string {
+    if (ev.task.module === 'debug' && ev.status !== 'skipped') {
+      const d = debugShown(ev.result);
+      const keys = Object.keys(d);
+      if (keys.length === 1 && keys[0] === 'msg' && typeof d.msg === 'string' && !d.msg.includes('\n')) return ` => ${JSON.stringify(d.msg)}`;
+      return ` => ${ansibleJson(d, 4)}`;
+    }
+    return (this.opts.verbosity ?? 0) >= 1 ? ` => ${ansibleJson(verboseResult(ev.result))}` : '';
+  }
+
+  /** a line that may hold the lines of a debug variable: each shown below the first, indented */
+  private block(first: string, indent: string): string[] {
+    const [head, ...rest] = first.split('\n');
+    return [head, ...rest.map((l) => `${indent}${l}`)];
   }
 
   /**
@@ -339,6 +380,7 @@ export class ListrReporter implements Reporter {
   private taskLines(run: TaskRun): string[] {
     const bad = run.slots.some((s) => s.ev?.status === 'failed' || s.ev?.status === 'unreachable');
     const lines = [`${bad ? this.paint.failed('✖') : this.paint.ok('✔')} ${this.title(run.task)}`];
+    if ((this.opts.verbosity ?? 0) >= 2 && run.task.where) lines.push(this.paint.dim(`  task path: ${this.text(taskPath(run.task.where))}`));
     const diffs: string[] = [];
     for (const slot of run.slots) {
       const ev = slot.ev;
@@ -346,13 +388,15 @@ export class ListrReporter implements Reporter {
         lines.push(`  ${this.icon('none')} ${this.paint.dim(this.text(`no result: [${slot.host}]`))}`);
         continue;
       }
-      lines.push(`  ${this.icon(ev.status)} ${this.colour(ev.status)(this.hostLine(slot, ev))}`);
+      for (const d of slot.details) lines.push(this.paint.dim(`    ${this.text(`<${slot.host}> ${d}`)}`));
+      lines.push(...this.block(`  ${this.icon(ev.status)} ${this.colour(ev.status)(this.hostLine(slot, ev))}`, '    '));
       // a loop's failure is told by its items
       if (isFailure(ev.status) && !slot.items.length) for (const l of this.failure(ev.result).more) lines.push(`      ${l}`);
       for (const item of slot.items) {
         const word = item.status === 'skipped' ? 'skipping' : item.status === 'failed' ? 'FAILED' : item.status;
         const why = isFailure(item.status) ? this.failure(item.result) : undefined;
-        lines.push(`    ${this.icon(item.status)} ${this.colour(item.status)(`${this.text(`${word}: (item=${item.itemLabel})`)}${why ? ` ${why.line}` : ''}`)}`);
+        const shown = why ? ` ${why.line}` : this.text(this.shown(item), true);
+        lines.push(...this.block(`    ${this.icon(item.status)} ${this.colour(item.status)(`${this.text(`${word}: (item=${item.itemLabel})`)}${shown}`)}`, '      '));
         for (const l of why?.more ?? []) lines.push(`        ${l}`);
       }
       if (this.info?.diff) {

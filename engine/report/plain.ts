@@ -1,6 +1,7 @@
 // Ansible-style text output, for pipes, logs and terminals alike.
 import type { Writable } from 'node:stream';
-import type { HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
+import type { HostDetailEvent, HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
+import { ansibleJson, debugShown, verboseResult } from './ansible-json.js';
 import { recapLines } from './recap.js';
 import { formatFileDiff } from '../modules/lib/file-diff.js';
 import { escapeControls, palette } from './terminal-text.js';
@@ -20,6 +21,9 @@ function resultSummary(ev: HostResultEvent): string {
 }
 
 export interface PlainOptions {
+  /** -v: each result after "=>"; -vv: each task's file:line; -vvv: what each connection does */
+  verbosity?: number;
+  /** the same as verbosity 1 */
   verbose?: boolean;
   /** secrets are replaced in each line before it is escaped (the output stream redacts too) */
   redactor?: Redactor;
@@ -32,7 +36,10 @@ export interface PlainOptions {
 export class PlainReporter implements Reporter {
   private info?: RunInfo;
   private clock = new TaskClock();
-  constructor(private out: Writable, private opts: PlainOptions = {}) {}
+  private readonly verbosity: number;
+  constructor(private out: Writable, private opts: PlainOptions = {}) {
+    this.verbosity = opts.verbosity ?? (opts.verbose ? 1 : 0);
+  }
 
   /** what reaches the output: redacted first (an escape could split a secret), then escaped on a terminal */
   private text(s: string, multiline = false): string {
@@ -56,9 +63,13 @@ export class PlainReporter implements Reporter {
   onTaskStart(task: TaskInfo): void {
     this.clock.taskStart(task);
     this.w(banner(`${task.handler ? 'RUNNING HANDLER' : 'TASK'} [${task.role ? `${task.role} : ` : ''}${task.name}]`));
+    if (this.verbosity >= 2 && task.where) this.w(`task path: ${taskPath(task.where)}`);
   }
   onWarning(msg: string): void {
     this.w(`[WARNING]: ${msg}`);
+  }
+  onHostDetail(ev: HostDetailEvent): void {
+    if (this.verbosity >= 3) this.w(`<${ev.host}> ${ev.text}`);
   }
   onHostResult(ev: HostResultEvent): void {
     if (ev.itemLabel === undefined) this.clock.hostDone();
@@ -72,20 +83,20 @@ export class PlainReporter implements Reporter {
     switch (ev.status) {
       case 'ok':
       case 'changed': {
-        const show = ev.task.module === 'debug' && ev.itemLabel === undefined ? ` => ${JSON.stringify(debugView(ev.result))}` : '';
-        const why = this.opts.verbose && ev.result.msg ? ` => ${JSON.stringify({ msg: ev.result.msg })}` : '';
-        this.w(`${ev.status}: [${h}]${item}${show || why}`);
+        // debug as Ansible's: its message or variable, indented by 4; -v: the whole result on the line
+        const shown = ev.task.module === 'debug' ? ` => ${ansibleJson(debugShown(ev.result), 4)}` : this.verbosity ? ` => ${ansibleJson(verboseResult(ev.result))}` : '';
+        this.w(`${ev.status}: [${h}]${item}${shown}`);
         break;
       }
       case 'skipped':
-        this.w(`skipping: [${h}]${item}${ev.result.skip_reason && this.opts.verbose ? ` => ${JSON.stringify({ skip_reason: ev.result.skip_reason })}` : ''}`);
+        this.w(`skipping: [${h}]${item}${this.verbosity ? ` => ${ansibleJson(verboseResult(ev.result))}` : ''}`);
         break;
       case 'unreachable':
         this.w(`fatal: [${h}]: UNREACHABLE! => ${JSON.stringify({ msg: ev.result.msg, unreachable: true })}`);
         break;
       case 'failed':
       case 'ignored':
-        this.w(`fatal: [${h}]${item}: FAILED! => ${resultSummary(ev)}`);
+        this.w(`fatal: [${h}]${item}: FAILED! => ${this.verbosity ? ansibleJson(verboseResult(ev.result)) : resultSummary(ev)}`);
         if (ev.status === 'ignored') this.w('...ignoring');
         break;
       default:
@@ -109,8 +120,7 @@ export class PlainReporter implements Reporter {
   }
 }
 
-function debugView(r: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) if (!['changed', 'failed', 'skipped', 'diff'].includes(k)) out[k] = v;
-  return out;
+/** Ansible's `task path:` names file:line (the column is left out) */
+export function taskPath(where: string): string {
+  return where.replace(/:\d+:\d+$/, (m) => `:${m.split(':')[1]}`);
 }

@@ -12,6 +12,7 @@ export function redactedEvents(reporter: Required<Reporter>, redactor: Redactor)
     onNoHosts: (play) => reporter.onNoHosts({ ...play, name: redactor.redact(play.name) }),
     onTaskStart: (task) => reporter.onTaskStart({ ...task, name: redactor.redact(task.name) }),
     onWarning: (msg) => reporter.onWarning(redactor.redact(msg)),
+    onHostDetail: (ev) => reporter.onHostDetail({ ...ev, text: redactor.redact(ev.text) }),
     onHostResult: (ev) =>
       reporter.onHostResult(
         redactor.active

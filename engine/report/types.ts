@@ -45,6 +45,12 @@ export interface RunInfo {
   diff: boolean;
 }
 
+/** what happens on a host's connection (-vvv): the connection opened, each command run, each file sent */
+export interface HostDetailEvent {
+  host: string;
+  text: string;
+}
+
 export interface Reporter {
   onRunStart?(info: RunInfo): void;
   onPlayStart?(play: { name: string; hosts: string[] }): void;
@@ -53,6 +59,8 @@ export interface Reporter {
   /** one per host (and per loop item, then one summary without item) */
   onHostResult?(ev: HostResultEvent): void;
   onWarning?(msg: string): void;
+  /** only when the run was asked for connection details (verbosity 3 and up) */
+  onHostDetail?(ev: HostDetailEvent): void;
   onRecap?(stats: Record<string, HostStats>): void;
   onRunEnd?(result: { exitCode: number; stats: Record<string, HostStats>; changesPending: boolean }): void;
   /** resolves once all output is written (views that draw asynchronously) */

@@ -1,5 +1,5 @@
 // The variables a task sees on a host, layered by Ansible's precedence (lowest first):
-// role defaults < inventory (group_vars all < groups < host) < facts < play vars/vars_files
+// role defaults < command-line connection flags < inventory (group_vars all < groups < host) < facts < play vars/vars_files
 // < role vars < block vars < task vars < set_fact/register < role params < extra vars.
 import type { TaskNode } from '../playbook/model.js';
 import { mergeVars, plainLayer } from './lazy-vars.js';
@@ -39,8 +39,9 @@ function sameAlive(run: RunContext, all: readonly string[], alive: readonly stri
   return j === alive.length;
 }
 
-export function hostLayers(run: RunContext, h: HostState): Record<string, unknown>[] {
-  return [run.inventoryVars(h.name), factsLayer(h)];
+export function hostLayers(run: RunContext, h: HostState): Array<Record<string, unknown> | undefined> {
+  // the command line's -u/-b/-c…: below the inventory, as Ansible's connection variables override them
+  return [run.connectionDefaults, run.inventoryVars(h.name), factsLayer(h)];
 }
 
 /** hostvars: every inventory host's variables, rendered lazily on access */

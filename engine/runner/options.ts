@@ -12,6 +12,11 @@ export interface RunOptions {
   tags?: string[];
   skipTags?: string[];
   extraVars?: Record<string, unknown>;
+  /**
+   * connection variables from the command line (-u → ansible_user, -b → ansible_become, -c, -k,
+   * -K…): the lowest layer, so the inventory's and the play's own settings win, as in Ansible
+   */
+  connectionDefaults?: Record<string, unknown>;
   forks?: number;
   startAtTask?: string;
   forceHandlers?: boolean;
@@ -20,6 +25,8 @@ export interface RunOptions {
   /** extra modules (site modules loaded by the caller) */
   modules?: Module[];
   reporters?: Reporter[];
+  /** -v count: 3 and up, the reporters get each host's connection and commands (onHostDetail) */
+  verbosity?: number;
   /** decrypts vault files */
   vaultPassword?: string;
   /** learns secrets (vault values, tsplay_secret_vars, no_log arguments) and hides them in output */

@@ -11,7 +11,9 @@ import { LocalTransport } from '../transport/local.js';
 import { Validators } from '../schema/validators.js';
 import { ChannelLimit } from '../transport/channel-limit.js';
 import { transportFor } from '../transport/factory.js';
+import { tracedTransport } from '../transport/traced.js';
 import { HostState } from './host-state.js';
+import { plainLayer } from './lazy-vars.js';
 import type { WriteClock } from '../facts/cache.js';
 import type { RunOptions } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
@@ -47,7 +49,12 @@ export class RunContext {
     readonly schemas: Validators,
   ) {
     this.controller = new LocalTransport('localhost', opts.stopCommands);
+    // values as typed (a password may hold "{{"): never rendered
+    this.connectionDefaults = opts.connectionDefaults ? plainLayer({ ...opts.connectionDefaults }) : undefined;
   }
+
+  /** ansible_user, ansible_become… from the command line (-u, -b…), below every other layer */
+  readonly connectionDefaults?: Record<string, unknown>;
 
   get check(): boolean {
     return !!this.opts.check;
@@ -75,7 +82,10 @@ export class RunContext {
     let h = this.hosts.get(name);
     if (!h) {
       // connection variables from -e win over the inventory's, as in Ansible
-      h = new HostState(name, transportFor(name, { ...this.inventoryVars(name), ...this.opts.extraVars }, undefined, this.opts.stopCommands, this.handshakes), this.clock);
+      const t = transportFor(name, { ...this.connectionDefaults, ...this.inventoryVars(name), ...this.opts.extraVars }, undefined, this.opts.stopCommands, this.handshakes);
+      // -vvv: what each connection does, told through the (redacting) reporters
+      const shown = (this.opts.verbosity ?? 0) >= 3 ? tracedTransport(t, (text) => this.reporter.onHostDetail({ host: name, text })) : t;
+      h = new HostState(name, shown, this.clock);
       this.hosts.set(name, h);
     }
     return h;

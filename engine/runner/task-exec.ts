@@ -292,6 +292,7 @@ export async function prepareItem(run: RunContext, pc: PlayContext, task: TaskNo
     controller: run.controller,
     controllerFacts: run.hostState('localhost').factsCache,
     vars,
+    verbosity: run.opts.verbosity ?? 0,
     findFile: async (kind, name) => run.findFile(kind, name, scope.role, pc.play.dir, where),
     renderTemplate: (text, src) => run.templater.renderText(text, vars, { file: src, host: h.name, task: where.task }),
     evalCondition: (expr) => run.templater.evalCondition(expr, vars, where),
@@ -396,7 +397,12 @@ async function runModule(
 ): Promise<TaskResult> {
   const current = ahead ? await ahead.catch(() => mod.read(ctx, args)) : await mod.read(ctx, args);
   const plan = mod.diff(args, current);
-  if (plan.kind === 'noop') return { changed: false, msg: plan.reason, ...plan.result };
+  if (plan.kind === 'noop') {
+    const r: TaskResult = { changed: false, msg: plan.reason, ...plan.result };
+    // a result that has no message of its own (debug var=) says nothing
+    if (r.msg === undefined) delete r.msg;
+    return r;
+  }
   if (plan.kind === 'fail') return { changed: false, ...plan.result, failed: true, msg: plan.msg };
   if (check) {
     recordPredictions(mod, args, plan, target.factsCache, run.hostState('localhost').factsCache);

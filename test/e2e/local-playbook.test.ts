@@ -93,7 +93,7 @@ describe('e2e: a local playbook with every module', function () {
     const r = await tsplay(args());
     expect(r.stdout).to.match(/^PLAY \[converge a directory tree with every module\] \*+$/m);
     expect(r.stdout).to.match(/^TASK \[rendered config\] \*+$/m);
-    expect(r.stdout).to.match(/^ok: \[localhost\] => .*has \d+ entries/m);
+    expect(r.stdout).to.match(/^ok: \[localhost\] => \{\n    "msg": ".*has \d+ entries"\n\}$/m);
     expect(r.stdout).to.match(/^PLAY RECAP \*+$/m);
   });
 });

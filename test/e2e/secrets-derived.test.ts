@@ -109,7 +109,7 @@ describe('e2e: secrets in derived forms', function () {
       expect(byName('echo the fact').late_token).to.equal('********');
       expect(byName('set last, read by no later task').ansible_facts).to.deep.equal({ late_token: '********' });
       expect(byName('registered output').stdout).to.equal('********');
-      expect(runs[1].stdout).to.match(/fatal: \[localhost\]: FAILED! => .*"stdout":"\*{8}"/);
+      expect(runs[1].stdout).to.match(/fatal: \[localhost\]: FAILED! => .*"stdout": "\*{8}"/);
       expect(JSON.parse((await readFile(log, 'utf8')).trim()).hosts.localhost.failed_tasks).to.deep.equal([]);
     });
 

@@ -71,13 +71,15 @@ describe('e2e: secrets are redacted everywhere and arrive intact', function () {
     const first = await tsplay(run('--diff', '--run-log', log));
     expect(first.code, first.stdout + first.stderr).to.equal(0);
     const json = await tsplay(run('--json', '--diff', '--check'));
-    const verbose = await tsplay(run('-v', '--run-log', log));
+    // -vvv: the results and every command run, which quote the secrets
+    const verbose = await tsplay(run('-vvv', '--run-log', log));
     outputs.push(first.stdout, first.stderr, json.stdout, json.stderr, verbose.stdout, verbose.stderr, await readFile(log, 'utf8'));
     const all = outputs.join('\n');
     for (const secret of [VAULTED, JSON.stringify(VAULTED).slice(1, -1), MARKED, NOLOG]) expect(all, secret).to.not.include(secret);
     expect(first.stdout).to.include('+password=********');
-    expect(first.stdout).to.match(/ok: \[localhost\] => .*db \*+ api \*+/);
+    expect(first.stdout).to.match(/ok: \[localhost\] => \{\n {4}"msg": ".*db \*+ api \*+/);
     expect(verbose.stdout).to.match(/FAILED! .*\*{8}/);
+    expect(verbose.stdout).to.match(/^<localhost> EXEC .*\*{8}/m);
     const records = (await readFile(log, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(records).to.have.length(2);
     expect(records[0].hosts.localhost.changed_tasks).to.include('config with secrets');

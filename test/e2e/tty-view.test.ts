@@ -287,6 +287,74 @@ describe('e2e: the terminal view', function () {
     });
   });
 
+  describe('-v flags and debug in the live view', () => {
+    let d: string;
+    before(async () => {
+      d = join(dir, 'verbose');
+      await mkdir(d, { recursive: true });
+      await writeFile(join(d, 'hosts.yml'), 'all:\n  hosts:\n    localhost: { ansible_connection: local }\n');
+      await writeFile(
+        join(d, 'site.yml'),
+        `- hosts: all
+  gather_facts: false
+  vars:
+    x: { a: 1, b: [2, 3] }
+  tasks:
+    - name: say
+      command: echo said-it
+    - name: show x
+      debug: var=x
+    - name: loop
+      debug: { msg: "item {{ item }}" }
+      loop: [1, 2]
+    - name: at one
+      debug: { msg: "said at -v", verbosity: 1 }
+`,
+      );
+    });
+
+    it('-vv: results after "=>", task paths; debug var= as indented JSON, a loop\'s messages, verbosity: honoured', async () => {
+      const s = await term.tsplay(['run', join(d, 'site.yml'), '-i', join(d, 'hosts.yml'), '-vv'], { cols: 200, rows: 50 });
+      expect(s.code, s.joined).to.equal(0);
+      expectInOrder(s.joined, [
+        /^✔ TASK \[say\]$/,
+        /^  task path: \S*site\.yml:6$/,
+        new RegExp(`^  ✔ changed: \\[localhost\\] ${T} => \\{"changed": true, "cmd": \\["echo", "said-it"\\], .*"rc": 0, .*"stdout": "said-it"`),
+        /^✔ TASK \[show x\]$/,
+        /^  task path: \S*site\.yml:8$/,
+        new RegExp(`^  ✔ ok: \\[localhost\\] ${T} => \\{$`),
+        /^        "x": \{$/,
+        /^            "a": 1,$/,
+        /^            "b": \[$/,
+        /^                2,$/,
+        /^    \}$/,
+        /^✔ TASK \[loop\]$/,
+        /^    ✔ ok: \(item=1\) => "item 1"$/,
+        /^    ✔ ok: \(item=2\) => "item 2"$/,
+        /^✔ TASK \[at one\]$/,
+        new RegExp(`^  ✔ ok: \\[localhost\\] ${T} => "said at -v"$`),
+        /^PLAY RECAP$/,
+      ]);
+      expect(s.joined).to.not.include('debug prints only');
+      expect(s.joined).to.not.include('<localhost>');
+    });
+
+    it('no -v: no results, no paths; verbosity: 1 skipped', async () => {
+      const s = await term.tsplay(['run', join(d, 'site.yml'), '-i', join(d, 'hosts.yml')], { cols: 200, rows: 50 });
+      expect(s.code, s.joined).to.equal(0);
+      expect(s.joined).to.match(new RegExp(`^  ✔ changed: \\[localhost\\] ${T}$`, 'm'));
+      expect(s.joined).to.not.include('task path:');
+      expect(s.joined).to.not.include('said at -v');
+      expectInOrder(s.joined, [/^✔ TASK \[show x\]$/, new RegExp(`^  ✔ ok: \\[localhost\\] ${T} => \\{$`), /^        "x": \{$/, /^✔ TASK \[at one\]$/, new RegExp(`^  ↓ skipping: \\[localhost\\] ${T}$`)]);
+    });
+
+    it('-vvv: the connection and each command under the host\'s line', async () => {
+      const s = await term.tsplay(['run', join(d, 'site.yml'), '-i', join(d, 'hosts.yml'), '-vvv'], { cols: 200, rows: 50 });
+      expect(s.code, s.joined).to.equal(0);
+      expectInOrder(s.joined, [/^✔ TASK \[say\]$/, /^    <localhost> ESTABLISH LOCAL CONNECTION/, /^    <localhost> EXEC .*echo said-it/, /^  ✔ changed: \[localhost\]/]);
+    });
+  });
+
   describe('output written while a task is drawn', () => {
     it('Ctrl-C during a long task: the notice shows and stays, the recap follows, exit 99', async () => {
       const d = join(dir, 'int');
@@ -350,11 +418,11 @@ describe('e2e: the terminal view', function () {
       }
     }
 
-    for (const [cols, view] of [[80, 'listr'], [24, 'listr'], [24, 'plain (-v)']] as const) {
+    for (const [cols, view] of [[80, 'listr'], [24, 'listr'], [24, 'plain (CI=1)'], [24, 'listr -vvv']] as const) {
       it(`${cols} columns, ${view} view: no secret on screen, not even cut across lines`, async () => {
         await rm(join(d, 'out', 'app.conf'), { force: true });
-        const args = ['run', join(d, 'site.yml'), '-i', join(d, 'inv'), '--vault-password-file', join(d, 'pw'), '--diff', ...(view === 'listr' ? [] : ['-v'])];
-        const s = await term.tsplay(args, { cols, rows: 40 });
+        const args = ['run', join(d, 'site.yml'), '-i', join(d, 'inv'), '--vault-password-file', join(d, 'pw'), '--diff', ...(view === 'listr -vvv' ? ['-vvv'] : [])];
+        const s = await term.tsplay(args, { cols, rows: 40, env: view.startsWith('plain') ? { CI: '1' } : {} });
         expect(s.code, s.joined).to.equal(0);
         expectNoSecret(s.rows);
         expectNoSecret(s.joined);
@@ -362,7 +430,9 @@ describe('e2e: the terminal view', function () {
         const flat = s.joined.replace(/\s+/g, '');
         expect(flat).to.include('+password=********');
         expect(flat).to.include('db********api********quiet********');
-        expect(flat).to.match(view === 'listr' ? /FAILED\(ignored\):\[localhost\].*\(rc=1\):\*{8}/ : /FAILED!.*\*{8}/);
+        expect(flat).to.match(view.startsWith('listr') ? /FAILED\(ignored\):\[localhost\].*\(rc=1\):\*{8}/ : /FAILED!.*\*{8}/);
+        // -vvv: the command that mentions them is shown, with them replaced
+        if (view === 'listr -vvv') expect(flat).to.match(/<localhost>EXEC.*echo\*{8}\*{8}/);
         expect(await readFile(join(d, 'out', 'app.conf'), 'utf8')).to.equal(`password=${VAULTED}\ntoken=${TOKEN}\n`);
       });
     }
@@ -389,9 +459,9 @@ describe('e2e: the terminal view', function () {
       );
     });
 
-    for (const view of ['listr', 'plain (-v)'] as const) {
+    for (const view of ['listr', 'plain (CI=1)'] as const) {
       it(`${view} view: the FAILED line stays, the title is not changed, the escapes are shown`, async () => {
-        const s = await term.tsplay(['run', join(d, 'site.yml'), '-i', join(d, 'hosts.yml'), ...(view === 'listr' ? [] : ['-v'])], { cols: 160, rows: 40 });
+        const s = await term.tsplay(['run', join(d, 'site.yml'), '-i', join(d, 'hosts.yml')], { cols: 160, rows: 40, env: view === 'listr' ? {} : { CI: '1' } });
         expect(s.code, s.joined).to.equal(2);
         expect(s.title).to.not.match(/pwned|from-item/);
         if (view === 'listr') {

@@ -1,0 +1,120 @@
+// What someone used to ansible-playbook types and expects to see: counted -v flags (results,
+// task paths, connection details), debug printed as Ansible prints it. Real runs of the CLI on
+// this machine, output piped (the plain view).
+import { expect } from 'chai';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tsplay } from './run-tsplay.js';
+
+const SECRET = 'hunter2-secret-token-77';
+
+describe('e2e: habits from ansible-playbook', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tsplay-habits-'));
+    await writeFile(join(dir, 'hosts.yml'), 'all:\n  hosts:\n    localhost: { ansible_connection: local }\n');
+    await writeFile(
+      join(dir, 'site.yml'),
+      `- hosts: all
+  gather_facts: false
+  vars:
+    tsplay_secret_vars: [token]
+    token: ${SECRET}
+    x: { a: 1, b: [2, 3] }
+  tasks:
+    - name: say
+      command: echo said-it
+    - name: with the token
+      shell: "echo {{ token }} >/dev/null"
+    - name: show x
+      debug: var=x
+    - name: show msg
+      debug: msg="hello {{ x.a }}"
+    - name: loop
+      debug: { msg: "item {{ item }}" }
+      loop: [1, 2]
+    - name: only at two
+      debug: { msg: "said at -vv", verbosity: 2 }
+`,
+    );
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const play = (...extra: string[]) => tsplay(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.yml'), ...extra]);
+
+  describe('-v, -vv, -vvv', () => {
+    it('without -v: no results, no task paths, no connection lines', async () => {
+      const r = await play();
+      expect(r.code, r.stderr + r.stdout).to.equal(0);
+      expect(r.stdout).to.match(/^changed: \[localhost\]$/m);
+      expect(r.stdout).to.not.include('said-it');
+      expect(r.stdout).to.not.include('task path:');
+      expect(r.stdout).to.not.include('<localhost>');
+    });
+
+    it('-v: each result as Ansible prints it (the command\'s stdout, stderr, rc)', async () => {
+      const r = await play('-v');
+      expect(r.code, r.stderr + r.stdout).to.equal(0);
+      const line = /^changed: \[localhost\] => (\{.*\})$/m.exec(r.stdout.split('TASK [say]')[1]);
+      expect(line, r.stdout).to.not.equal(null);
+      // Ansible's separators and sorted keys
+      expect(line![1]).to.match(/^\{"changed": true, "cmd": \["echo", "said-it"\], /);
+      expect(JSON.parse(line![1])).to.deep.include({ rc: 0, stdout: 'said-it', stderr: '', changed: true });
+      expect(r.stdout).to.not.include('task path:');
+      expect(r.stdout).to.not.include('<localhost>');
+    });
+
+    it('-vv: also each task\'s file:line', async () => {
+      const r = await play('-vv');
+      expect(r.code, r.stderr + r.stdout).to.equal(0);
+      // the file as the run names it (relative to here), the line of the task's first key
+      expect(r.stdout).to.match(/^TASK \[say\] \*+\ntask path: \S*site\.yml:8\n/m);
+      expect(r.stdout).to.not.include('<localhost>');
+    });
+
+    for (const flags of [['-vvv'], ['-v', '-v', '-v'], ['-vvvv']]) {
+      it(`${flags.join(' ')}: also the connection and every command it runs, secrets replaced`, async () => {
+        const r = await play(...flags);
+        expect(r.code, r.stderr + r.stdout).to.equal(0);
+        expect(r.stdout).to.match(/^<localhost> ESTABLISH LOCAL CONNECTION/m);
+        expect(r.stdout).to.match(/^<localhost> EXEC .*echo said-it.* \(round trip \d+\)$/m);
+        expect(r.stdout).to.match(/^<localhost> EXEC .*echo \*{8} >\/dev\/null/m);
+        expect(r.stdout + r.stderr).to.not.include(SECRET);
+      });
+    }
+  });
+
+  describe('debug', () => {
+    it('var= and msg= print as Ansible: the value as JSON indented by 4, nothing else', async () => {
+      const r = await play();
+      expect(r.stdout).to.include('TASK [show x] ***');
+      expect(r.stdout).to.include(`ok: [localhost] => {\n    "x": {\n        "a": 1,\n        "b": [\n            2,\n            3\n        ]\n    }\n}\n`);
+      expect(r.stdout).to.include(`ok: [localhost] => {\n    "msg": "hello 1"\n}\n`);
+      expect(r.stdout).to.not.include('debug prints only');
+    });
+
+    it('a loop prints each item\'s message', async () => {
+      const r = await play();
+      expect(r.stdout).to.include(`ok: [localhost] => (item=1) => {\n    "msg": "item 1"\n}\nok: [localhost] => (item=2) => {\n    "msg": "item 2"\n}\n`);
+    });
+
+    it('verbosity: 2 is skipped below -vv and printed from -vv on', async () => {
+      const quiet = await play('-v');
+      expect(quiet.stdout.split('TASK [only at two]')[1]).to.match(/^ \*+\nskipping: \[localhost\] => .*"skip_reason": "Verbosity threshold not met\."/);
+      expect(quiet.stdout).to.not.include('said at -vv');
+      const loud = await play('-vv');
+      expect(loud.stdout).to.include(`ok: [localhost] => {\n    "msg": "said at -vv"\n}\n`);
+    });
+
+    it('--json: a debug var= result holds the variable and no msg', async () => {
+      const r = await play('--json');
+      const tasks = JSON.parse(r.stdout).plays[0].tasks as { task: { name: string }; hosts: Record<string, Record<string, unknown>> }[];
+      const shown = tasks.find((t) => t.task.name === 'show x')!.hosts.localhost;
+      expect(shown).to.not.have.property('msg');
+      expect(JSON.stringify(shown)).to.include('"x":{"a":1,"b":[2,3]}');
+    });
+  });
+});
