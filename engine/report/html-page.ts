@@ -1,4 +1,4 @@
-// The run report as one HTML page: styles inline, no script and no URL, so it opens from a
+// The run report as one HTML page: styles inline, no script and no URL (a bar's tooltip is CSS), so it opens from a
 // mail attachment or an air-gapped host as it does anywhere. Every text that comes from the run
 // passes `text()`: secrets replaced first (an escape could split one), control characters shown
 // as escapes, then HTML-escaped, so no value can add markup.
@@ -191,7 +191,7 @@ function timeline(t: Text, m: ReportModel): string {
           const task = m.tasks[r.task];
           const tip = `${task.label}\n${r.status}${r.delegatedTo ? ` (on ${r.delegatedTo})` : ''} · ${seconds(r.end - r.start)}`;
           // a tip near the right edge opens leftwards, to stay on the page
-          return `<div class="bar s-${t(r.status)}${r.start / span > 0.6 ? ' late' : ''}" style="left:${pct(r.start)};width:${pct(r.end - r.start)}" data-task="${t(task.label)}" data-status="${t(r.status)}" title="${t(tip)}"><span class="tip">${t(tip)}</span></div>`;
+          return `<div class="bar s-${t(r.status)}${r.start / span > 0.6 ? ' late' : ''}" style="left:${pct(r.start)};width:${pct(r.end - r.start)}" data-task="${t(task.label)}" data-status="${t(r.status)}"><span class="tip">${t(tip)}</span></div>`;
         })
         .join('');
       return `<div class="host">${t(host)}</div><div class="track" data-host="${t(host)}">${bars}</div>`;

@@ -109,7 +109,7 @@ describe('e2e: the HTML run report of a lab run (worker2), in a browser', functi
       'an optional volume=ignored',
       'mount the volume=failed',
     ]);
-    for (const b of view.timeline.worker2) expect(b.title).to.match(new RegExp(`^${b.task}\\n${b.status} · \\d+\\.\\d\\ds$`));
+    for (const b of view.timeline.worker2) expect(b.tip).to.match(new RegExp(`^${b.task}\\n${b.status} · \\d+\\.\\d\\ds$`));
   });
 
   it('hovering a bar shows its task and duration', () => {

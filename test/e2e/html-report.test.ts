@@ -115,7 +115,7 @@ ${HOSTS.map((h) => `    ${h}: { ansible_connection: local }\n`).join('')}  vars:
       'fail on one host=skipped',
     ]);
     expect(view.timeline.otherhost.map((b) => b.status)).to.deep.equal(['ok', 'changed', 'ignored', 'ok', 'failed']);
-    for (const bars of Object.values(view.timeline)) for (const b of bars) expect(b.title).to.match(new RegExp(`^${b.task}\\n${b.status} · \\d+\\.\\d\\ds$`));
+    for (const bars of Object.values(view.timeline)) for (const b of bars) expect(b.tip).to.match(new RegExp(`^${b.task}\\n${b.status} · \\d+\\.\\d\\ds$`));
   });
 
   it('hovering a bar shows its task and duration', () => {

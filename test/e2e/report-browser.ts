@@ -27,8 +27,8 @@ export interface ReportView {
   cards: Record<string, string>;
   /** the hosts of the summary table */
   recapHosts: string[];
-  /** per host of the timeline: its bars */
-  timeline: Record<string, { task: string; status: string; title: string }[]>;
+  /** per host of the timeline: its bars (`tip`: the tooltip's text, shown on hover) */
+  timeline: Record<string, { task: string; status: string; tip: string }[]>;
   changed: { host: string; task: string; text: string }[];
   failures: { host: string; task: string; status: string; text: string }[];
   slowest: string[];
@@ -76,9 +76,9 @@ export function viewReport(file: string, o: { screenshot: string; hover: { host:
   return withReport(file, {}, async (page, requests) => {
     const view = await page.evaluate(() => {
       const all = (sel: string, root: ParentNode = document) => [...root.querySelectorAll<HTMLElement>(sel)];
-      const timeline: Record<string, { task: string; status: string; title: string }[]> = {};
+      const timeline: Record<string, { task: string; status: string; tip: string }[]> = {};
       for (const track of all('#timeline .track')) {
-        timeline[track.dataset.host ?? ''] = all('.bar', track).map((b) => ({ task: b.dataset.task ?? '', status: b.dataset.status ?? '', title: b.title }));
+        timeline[track.dataset.host ?? ''] = all('.bar', track).map((b) => ({ task: b.dataset.task ?? '', status: b.dataset.status ?? '', tip: b.querySelector('.tip')?.textContent ?? '' }));
       }
       const entries = (id: string) => all(`#${id} .entry`).map((e) => ({ host: e.dataset.host ?? '', task: e.dataset.task ?? '', status: e.dataset.status ?? '', text: e.innerText }));
       return {
