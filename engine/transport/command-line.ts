@@ -9,7 +9,12 @@ export interface PreparedCommand {
   stdin?: Buffer;
 }
 
-export function prepareCommand(cmd: ShellCommand, opts: ExecOptions = {}): PreparedCommand {
+/**
+ * `user`: who the transport's commands run as without become. Become to that very user is no
+ * become (as Ansible, whose become_allow_same_user is off by default): a root login runs
+ * `become_user: root` tasks without sudo, so a host without sudo works.
+ */
+export function prepareCommand(cmd: ShellCommand, opts: ExecOptions = {}, user?: string): PreparedCommand {
   let inner = cmd;
   if (opts.env && Object.keys(opts.env).length) {
     const assigns = Object.entries(opts.env).map(([k, v]) => {
@@ -20,7 +25,7 @@ export function prepareCommand(cmd: ShellCommand, opts: ExecOptions = {}): Prepa
   }
   if (opts.cwd) inner = sh`cd -- ${opts.cwd} && ${inner}`;
   let stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
-  const b = opts.become;
+  const b = opts.become && (user === undefined || (opts.become.user || 'root') !== user) ? opts.become : undefined;
   let line: ShellCommand;
   if (!b) {
     line = sh`/bin/sh -c ${inner.text}`;

@@ -1,6 +1,7 @@
 // ansible_connection: local — commands run on the controller through /bin/sh.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { ConnectError, InterruptedError } from '../errors.js';
 import type { ShellCommand } from './quote.js';
 import type { ExecOptions, ExecResult, PutOptions, Transport, Become } from './types.js';
@@ -9,8 +10,18 @@ import { putViaExec, getViaExec } from './file-ops.js';
 import { PutError } from './put-error.js';
 import { childEnv } from '../vault/password.js';
 
+/** the controller's user name; undefined for a uid without a passwd entry */
+function currentUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
+
 export class LocalTransport implements Transport {
   readonly kind = 'local';
+  readonly user = currentUser();
   /** stop: ends every running command of this transport (an interrupted run whose grace ran out) */
   constructor(
     readonly host: string = 'localhost',
@@ -20,7 +31,7 @@ export class LocalTransport implements Transport {
   async connect(): Promise<void> {}
 
   exec(cmd: ShellCommand, opts: ExecOptions = {}): Promise<ExecResult> {
-    const { line, stdin } = prepareCommand(cmd, opts);
+    const { line, stdin } = prepareCommand(cmd, opts, this.user);
     const signal = opts.signal ?? this.stop;
     if (signal?.aborted) return Promise.reject(this.interrupted());
     return new Promise((resolve, reject) => {

@@ -23,6 +23,10 @@ export interface SshTransportSettings {
 
 export class SshTransport implements Transport {
   readonly kind = 'ssh';
+  /** the login user: become to it is skipped */
+  get user(): string {
+    return this.options.user;
+  }
   /** TCP connections opened by all SSH transports in this process (jump hosts included) */
   static connectionsOpened = 0;
   /** TCP connections this transport opened: 1 after connect(), never more */
@@ -121,7 +125,7 @@ export class SshTransport implements Transport {
 
   async exec(cmd: ShellCommand, opts: ExecOptions = {}): Promise<ExecResult> {
     if (!opts.signal && this.stop) opts = { ...opts, signal: this.stop };
-    const { line, stdin } = prepareCommand(cmd, opts);
+    const { line, stdin } = prepareCommand(cmd, opts, this.user);
     const conn = await this.connection();
     if (opts.signal?.aborted) throw this.interrupted(opts.signal);
     const release = await this.channels.acquire();

@@ -40,6 +40,8 @@ export interface Transport {
   readonly host: string;
   /** 'local' | 'ssh' */
   readonly kind: string;
+  /** who commands run as without become (the login user), when known: become to it is skipped */
+  readonly user?: string;
   connect(): Promise<void>;
   exec(cmd: ShellCommand, opts?: ExecOptions): Promise<ExecResult>;
   /** Atomic write: temp file in the destination directory, mode/owner set, then rename. */
