@@ -72,7 +72,6 @@ const TASKS: Level[] = ['task', 'handler'];
 
 /** not implemented yet; the text says what a run would do without it */
 const NOT_YET = (without: string): string => `not implemented yet (a run would ${without})`;
-const INCLUDE_LOOP = 'a loop over an include or import is not implemented yet (its tasks would run once, without the loop variable)';
 
 export const KEYWORDS: Record<string, KeywordSpec> = {
   // ── the parts of a play, block and role entry ──
@@ -211,9 +210,9 @@ export const KEYWORDS: Record<string, KeywordSpec> = {
   until: { levels: TASKS, schema: CONDITION, inherit: 'none', templated: 'condition', implemented: 'engine/runner/task-exec.ts executeItem' },
   retries: { levels: TASKS, schema: TEMPLATED_OR({ type: 'integer', minimum: 0 }), inherit: 'none', templated: 'rendered', implemented: 'engine/runner/task-exec.ts executeItem' },
   delay: { levels: TASKS, schema: TEMPLATED_OR({ type: 'number', minimum: 0 }), inherit: 'none', templated: 'rendered', implemented: 'engine/runner/task-exec.ts executeItem' },
-  loop: { levels: [...TASKS, 'include'], schema: TEMPLATED_OR({ type: 'array' }), inherit: 'none', templated: 'rendered', implemented: 'engine/runner/task-exec.ts executeOnHost', refusedAt: { include: INCLUDE_LOOP } },
-  with_items: { levels: [...TASKS, 'include'], schema: TEMPLATED_OR({ type: 'array' }), inherit: 'none', templated: 'rendered', implemented: 'engine/playbook/loader.ts (as loop:)', refusedAt: { include: INCLUDE_LOOP } },
-  with_list: { levels: [...TASKS, 'include'], schema: TEMPLATED_OR({ type: 'array' }), inherit: 'none', templated: 'rendered', implemented: 'engine/playbook/loader.ts (as loop:)', refusedAt: { include: INCLUDE_LOOP } },
+  loop: { levels: [...TASKS, 'include'], schema: TEMPLATED_OR({ type: 'array' }), inherit: 'none', templated: 'rendered', implemented: 'engine/runner/task-exec.ts executeOnHost; on include_tasks/include_role engine/runner/include-exec.ts (the loader refuses it on import_*)' },
+  with_items: { levels: [...TASKS, 'include'], schema: TEMPLATED_OR({ type: 'array' }), inherit: 'none', templated: 'rendered', implemented: 'engine/playbook/loader.ts (as loop:)' },
+  with_list: { levels: [...TASKS, 'include'], schema: TEMPLATED_OR({ type: 'array' }), inherit: 'none', templated: 'rendered', implemented: 'engine/playbook/loader.ts (as loop:)' },
   loop_control: {
     levels: [...TASKS, 'include'],
     schema: {
@@ -229,8 +228,7 @@ export const KEYWORDS: Record<string, KeywordSpec> = {
     },
     inherit: 'none',
     templated: 'rendered',
-    implemented: 'engine/runner/task-exec.ts executeOnHost',
-    refusedAt: { include: INCLUDE_LOOP },
+    implemented: 'engine/runner/task-exec.ts executeOnHost; on include_tasks/include_role engine/runner/include-exec.ts (loop_var, index_var)',
   },
   args: { levels: TASKS, schema: { type: 'object' }, inherit: 'none', templated: 'rendered', implemented: 'engine/playbook/loader.ts moduleArgs' },
   action: { levels: TASKS, schema: {}, inherit: 'none', templated: 'literal', refused: 'name the module as the key of the task (copy: …) instead' },
@@ -296,3 +294,12 @@ export const INCLUDE_KEYS = new Set([
   'ansible.builtin.import_tasks', 'ansible.builtin.include_tasks', 'ansible.builtin.import_role',
   'ansible.builtin.include_role', 'ansible.builtin.import_playbook',
 ]);
+
+/**
+ * Of the keywords accepted on an include or import (level `include`), the ones an include_tasks or
+ * include_role takes for itself: they decide whether, how often and with which variables the
+ * include happens (engine/runner/include-exec.ts). The others would apply to the include task
+ * alone, not to the included tasks (Ansible), so the loader refuses them there and points to
+ * `apply:`; on import_tasks/import_role they pass down to every imported task.
+ */
+export const INCLUDE_OWN_KEYWORDS = new Set(['name', 'when', 'loop', 'with_items', 'with_list', 'loop_control', 'vars', 'tags']);

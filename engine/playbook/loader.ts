@@ -8,7 +8,7 @@ import type { Module } from '../modules/types.js';
 import { loadYamlFile, type SourceMap } from '../yaml/source.js';
 import { loadVarsFile } from '../yaml/vars-file.js';
 import { relevantErrors, describeAjvError, isTemplated } from './ajv.js';
-import { INCLUDE_KEYS, acceptedAt, isKeyword, keyword, keywordProblem, type Level } from './keywords.js';
+import { INCLUDE_KEYS, INCLUDE_OWN_KEYWORDS, acceptedAt, isKeyword, keyword, keywordProblem, type Level } from './keywords.js';
 import { playbookSchema, levelRef, VALIDATED_LEVELS } from './playbook-schema.js';
 import { parseFreeForm } from './kv.js';
 import { findRoleDirs, yamlFile } from './role-dirs.js';
@@ -16,7 +16,7 @@ import { loadRoleSchema } from './role-schema.js';
 import type { LoadContext } from './load-context.js';
 import { didYouMean } from '../did-you-mean.js';
 import { modeParamError } from '../modules/lib/file-mode.js';
-import type { BlockNode, Handler, Keywords, Node, Play, Playbook, RoleContext, TaskNode } from './model.js';
+import type { BlockNode, Handler, IncludeSpec, Keywords, Node, Play, Playbook, RoleContext, TaskNode } from './model.js';
 
 const MAX_INCLUDE_DEPTH = 50;
 
@@ -123,8 +123,13 @@ export class PlaybookLoader {
     // a handler in a block (or an import) keeps the keywords of the blocks around it
     const flat = (ns: Node[], chain: Keywords[]) => {
       for (const n of ns) {
-        if (n.kind === 'block') flat([...n.block, ...n.rescue, ...n.always], [...chain, n.keywords]);
-        else {
+        if (n.kind === 'block') {
+          // a handler list is names to notify: an include in it is taken in once, at load
+          if (n.include && (!n.include.loaded || n.keywords.loop !== undefined || n.keywords.when !== undefined)) {
+            this.fail('an include in handlers needs a literal file name and no loop or when', n.include.where, n.include.where.file ?? file);
+          }
+          flat([...n.block, ...n.rescue, ...n.always], n.include ? [...chain, n.keywords, n.include.apply] : [...chain, n.keywords]);
+        } else {
           const listen = n.keywords.listen;
           // a role's handler also answers to "role : name" (Ansible)
           const qualified = role && n.name ? [`${role.name} : ${n.name}`] : [];
@@ -354,30 +359,107 @@ export class PlaybookLoader {
     const { keywords } = this.checkKeywords(item, 'include', file, play, [key], (k) => `unknown keyword "${k}" on ${kind}${didYouMean(k, acceptedAt('include'))}`);
     const val = item[key];
     if (kind === 'import_playbook') this.fail('import_playbook belongs at the top level of a playbook', pos, file);
+    const dynamic = kind === 'include_tasks' || kind === 'include' || kind === 'include_role';
+    // An include_* is a task of its own, run per host when reached (Ansible): its `when` is tested
+    // once for the include, its loop includes the file once per item, its tags select the include
+    // only, and what its tasks should inherit is written under `apply:`. Its other keywords would
+    // apply to the include alone, where they mean nothing: refused rather than silently dropped.
+    // import_* stays a block made at load time, whose keywords every task in it inherits.
+    if (dynamic) {
+      const bad = Object.keys(keywords).find((k) => !INCLUDE_OWN_KEYWORDS.has(k));
+      if (bad) {
+        const hint = acceptedAt('block').includes(bad) ? `; to apply it to the included tasks write it under apply: (${kind}: {${kind === 'include_role' ? 'name' : 'file'}: …, apply: {${bad}: …}})` : '';
+        this.fail(`"${bad}" is not supported on ${kind}: it would apply to the include itself, not to the included tasks${hint}`, this.sm.pos(item, bad), file);
+      }
+    } else if (keywords.loop !== undefined) {
+      // an import is made once, at load: there is nothing to repeat per item (Ansible refuses it too)
+      const at = ['loop', 'with_items', 'with_list'].find((k) => item[k] !== undefined) ?? 'loop';
+      this.fail(`\`${at}\` cannot be used on ${kind}: an import is made once, at load; use ${kind.replace('import_', 'include_')} to repeat it per item`, this.sm.pos(item, at), file);
+    } else if (keywords.loop_control !== undefined) {
+      this.fail(`\`loop_control\` cannot be used on ${kind} (it has no loop; ${kind.replace('import_', 'include_')} has)`, this.sm.pos(item, 'loop_control'), file);
+    }
+    const apply = isMap(val) && val.apply !== undefined ? this.applyKeywords(val.apply, kind, dynamic, file, play) : {};
     if (kind === 'import_tasks' || kind === 'include_tasks' || kind === 'include') {
+      if (isMap(val)) {
+        const badParam = Object.keys(val).find((k) => k !== 'file' && k !== 'apply');
+        if (badParam) this.fail(`${kind}: unknown parameter "${badParam}"${didYouMean(badParam, ['file', 'apply'])}`, this.sm.pos(val, badParam), file);
+      }
       const rel = isMap(val) ? val.file : val;
-      if (typeof rel !== 'string' || isTemplated(rel)) this.fail(`${kind} needs a literal file name`, this.sm.pos(item, key), file);
-      const target = isAbsolute(rel) ? rel : join(baseDir, rel);
-      const { data } = await loadYamlFile(target, this.sm, this.ctx.secrets).catch((e) => {
-        if (e instanceof InputError && e.message === 'file not found') this.fail(`${kind}: file not found: ${target}`, this.sm.pos(item, key), file);
-        throw e;
-      });
-      const nodes = await this.loadTaskList(data, target, dirname(target), role, play, depth + 1);
-      return [{ kind: 'block', name: item.name as string | undefined, block: nodes, rescue: [], always: [], keywords, pos, role }];
+      if (typeof rel !== 'string' || rel === '') this.fail(`${kind} needs a file name`, this.sm.pos(item, key), file);
+      if (isTemplated(rel)) {
+        // the file is known per host and item only: loaded and checked when the include runs
+        if (!dynamic) this.fail(`${kind} needs a literal file name (include_tasks takes a templated one)`, this.sm.pos(item, key), file);
+        return [this.includeNode(item, keywords, pos, role, [], { action: 'include_tasks', file: rel, baseDir, apply, loaded: false, where: this.sm.pos(item, key) ?? pos })];
+      }
+      // a literal file is loaded and checked now, before any host is contacted, even when it is
+      // included dynamically
+      const nodes = await this.loadTaskFile(rel, baseDir, kind, this.sm.pos(item, key) ?? pos, file, role, play, depth + 1);
+      if (!dynamic) return [{ kind: 'block', name: item.name as string | undefined, block: nodes, rescue: [], always: [], keywords, pos, role }];
+      return [this.includeNode(item, keywords, pos, role, nodes, { action: 'include_tasks', file: rel, baseDir, apply, loaded: true, where: this.sm.pos(item, key) ?? pos })];
     }
     // import_role / include_role
     if (!isMap(val) || typeof val.name !== 'string') this.fail(`${kind} needs "name:"`, this.sm.pos(item, key), file);
     const allowed = new Set(['name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'public', 'allow_duplicates', 'apply', 'vars']);
     const bad = Object.keys(val).find((k) => !allowed.has(k));
     if (bad) this.fail(`${kind}: unknown parameter "${bad}"${didYouMean(bad, allowed)}`, this.sm.pos(val, bad), file);
+    // the role is found and loaded now, so its parameters are checked before the run: its name
+    // and entry points must be literal (a templated role name is refused as in roles:)
+    for (const k of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from']) {
+      const v = val[k];
+      if (v !== undefined && (typeof v !== 'string' || isTemplated(v))) this.fail(`${kind}: ${k} must be a literal file name`, this.sm.pos(val, k), file);
+    }
+    // public: true would make the role's vars and defaults the play's after the include; not done
+    if (val.public !== undefined && val.public !== false) this.fail(`${kind}: "public" is not supported (the role's variables stay the role's)`, this.sm.pos(val, 'public'), file);
     const vars = isMap(val.vars) ? val.vars : isMap(keywords.vars) ? (keywords.vars as Record<string, unknown>) : {};
     const paramsPos = Object.fromEntries(Object.keys(vars).map((k) => [k, this.sm.pos(vars, k) ?? pos]));
+    const from = (k: string) => (typeof val[k] === 'string' ? (val[k] as string) : undefined);
     const nodes = await this.loadRole(val.name, vars, this.sm.pos(item, key) ?? pos, file, play, depth + 1, {
-      tasksFrom: typeof val.tasks_from === 'string' ? val.tasks_from : undefined,
+      tasksFrom: from('tasks_from'),
+      varsFrom: from('vars_from'),
+      defaultsFrom: from('defaults_from'),
+      handlersFrom: from('handlers_from'),
       dedupe: false,
       paramsPos,
     });
-    return [{ kind: 'block', name: item.name as string | undefined, block: nodes, rescue: [], always: [], keywords, pos, role }];
+    if (!dynamic) return [{ kind: 'block', name: item.name as string | undefined, block: nodes, rescue: [], always: [], keywords, pos, role }];
+    return [this.includeNode(item, keywords, pos, role, nodes, { action: 'include_role', baseDir, apply, loaded: true, where: this.sm.pos(item, key) ?? pos })];
+  }
+
+  private includeNode(item: Record<string, unknown>, keywords: Keywords, pos: SourcePos, role: RoleContext | undefined, nodes: Node[], include: IncludeSpec): BlockNode {
+    return { kind: 'block', name: item.name as string | undefined, block: nodes, rescue: [], always: [], keywords, pos, role, include };
+  }
+
+  /** `apply:` of an include: the keywords of a block around the included tasks, checked as a block's */
+  private applyKeywords(value: unknown, kind: string, dynamic: boolean, file: string, play: PlayState): Keywords {
+    if (!dynamic) this.fail(`${kind}: "apply" is for include_tasks and include_role (an import's keywords already apply to its tasks)`, this.sm.pos(value) ?? { file }, file);
+    if (!isMap(value)) this.fail(`${kind}: apply must be a map of task keywords`, this.sm.pos(value) ?? { file }, file);
+    const part = Object.keys(value).find((k) => ['block', 'rescue', 'always'].includes(k));
+    if (part) this.fail(`${kind}: "${part}" cannot be applied to included tasks`, this.sm.pos(value, part), file);
+    return this.checkKeywords(value, 'block', file, play, [], (k) => `${kind}: "${k}" cannot be applied to included tasks${didYouMean(k, acceptedAt('block'))}`).keywords;
+  }
+
+  /** a task file named by an include or import, its tasks loaded and checked */
+  private async loadTaskFile(rel: string, baseDir: string, kind: string, at: SourcePos, file: string, role: RoleContext | undefined, play: PlayState, depth: number): Promise<Node[]> {
+    const target = isAbsolute(rel) ? rel : join(baseDir, rel);
+    const { data } = await loadYamlFile(target, this.sm, this.ctx.secrets).catch((e) => {
+      if (e instanceof InputError && e.message === 'file not found') this.fail(`${kind}: file not found: ${target}`, at, file);
+      throw e;
+    });
+    return this.loadTaskList(data, target, dirname(target), role, play, depth);
+  }
+
+  /**
+   * The tasks of a file an include_tasks names by a template, loaded when the include runs. They
+   * are checked as at load time; the handlers of roles they import join the play's, and their
+   * literal notify names must be handlers of the play. The error names the include as well.
+   */
+  async loadIncludedAtRunTime(spec: IncludeSpec, rel: string, role: RoleContext | undefined, play: Play): Promise<Node[]> {
+    const state: PlayState = { seenRoles: new Set(), handlers: [], dir: play.dir, notifies: [], handlerRoles: new Set() };
+    const nodes = await this.loadTaskFile(rel, spec.baseDir, spec.action, spec.where, spec.where.file ?? '', role, state, 1);
+    const handlers = [...play.handlers, ...state.handlers];
+    this.checkNotifies(state, handlers);
+    play.handlers.push(...state.handlers);
+    return nodes;
   }
 
   private async roleFromEntry(entry: unknown, pos: SourcePos, file: string, play: PlayState, depth: number): Promise<Node[] | undefined> {
@@ -414,7 +496,7 @@ export class PlaybookLoader {
     file: string,
     play: PlayState,
     depth: number,
-    opts: { tasksFrom?: string; dedupe: boolean; paramsPos?: Record<string, SourcePos> },
+    opts: { tasksFrom?: string; varsFrom?: string; defaultsFrom?: string; handlersFrom?: string; dedupe: boolean; paramsPos?: Record<string, SourcePos> },
   ): Promise<Node[]> {
     if (depth > MAX_INCLUDE_DEPTH) this.fail(`role "${name}" nested too deeply (a dependency loop?)`, pos, file);
     if (isTemplated(name)) this.fail('role names must be literal', pos, file);
@@ -422,7 +504,7 @@ export class PlaybookLoader {
     const path = [...new Set([...(this.ctx.siteRolesPath ?? []), join(play.dir, 'roles'), ...this.ctx.rolesPath].map((d) => resolve(d)))];
     const dirs = findRoleDirs(name, path);
     if (!dirs) this.fail(`role "${name}" not found in: ${path.join(', ')}`, pos, file);
-    const key = `${name}\0${JSON.stringify(params)}\0${opts.tasksFrom ?? ''}`;
+    const key = `${name}\0${JSON.stringify(params)}\0${opts.tasksFrom ?? ''}\0${opts.varsFrom ?? ''}\0${opts.defaultsFrom ?? ''}\0${opts.handlersFrom ?? ''}`;
     if (opts.dedupe && play.seenRoles.has(key)) return [];
     play.seenRoles.add(key);
 
@@ -430,12 +512,17 @@ export class PlaybookLoader {
     const defaults: Record<string, unknown> = {};
     const defaultsPos: Record<string, SourcePos> = {};
     const vars: Record<string, unknown> = {};
+    // defaults_from / vars_from name the file read instead of main (in every layer of the role)
+    const entry = (from: string | undefined) => (from ? from.replace(/\.ya?ml$/, '') : 'main');
+    for (const [from, sub] of [[opts.defaultsFrom, 'defaults'], [opts.varsFrom, 'vars']] as const) {
+      if (from && !dirs.all.some((d) => yamlFile(join(d, sub), entry(from)))) this.fail(`role "${name}" has no ${sub}/${from}`, pos, file);
+    }
     for (const d of [...dirs.all].reverse()) {
-      const f = yamlFile(join(d, 'defaults'), 'main');
+      const f = yamlFile(join(d, 'defaults'), entry(opts.defaultsFrom));
       const loaded = await this.loadVarsFile(f);
       Object.assign(defaults, loaded);
       for (const k of Object.keys(loaded)) defaultsPos[k] = this.sm.pos(loaded, k) ?? { file: f };
-      Object.assign(vars, await this.loadVarsFile(yamlFile(join(d, 'vars'), 'main')));
+      Object.assign(vars, await this.loadVarsFile(yamlFile(join(d, 'vars'), entry(opts.varsFrom))));
     }
     const entryPoint = opts.tasksFrom ? opts.tasksFrom.replace(/\.ya?ml$/, '') : 'main';
     const role: RoleContext = {
@@ -481,9 +568,11 @@ export class PlaybookLoader {
       out.push(...(await this.loadTaskList(data, mainFile, tasksDir, role, play, depth + 1)));
     }
     if (!opts.tasksFrom) await hook('post');
-    const handlersFile = yamlFile(join(dirs.main, 'handlers'), 'main');
-    if (handlersFile && !play.handlerRoles?.has(name)) {
-      (play.handlerRoles ??= new Set()).add(name);
+    const handlersFile = yamlFile(join(dirs.main, 'handlers'), entry(opts.handlersFrom));
+    if (opts.handlersFrom && !handlersFile) this.fail(`role "${name}" has no handlers/${opts.handlersFrom}`, pos, file);
+    const handlersKey = `${name}\0${entry(opts.handlersFrom)}`;
+    if (handlersFile && !play.handlerRoles?.has(handlersKey)) {
+      (play.handlerRoles ??= new Set()).add(handlersKey);
       const { data } = await loadYamlFile(handlersFile, this.sm, this.ctx.secrets);
       play.handlers.push(...(await this.loadHandlers(data, handlersFile, join(dirs.main, 'handlers'), role, play)));
     }

@@ -46,6 +46,24 @@ export interface BlockNode {
   keywords: Keywords;
   pos: SourcePos;
   role?: RoleContext;
+  /**
+   * set on an include_tasks/include_role: run per host when reached (play-exec), its keywords
+   * its own (not inherited); `block` holds what it includes when known at load time
+   */
+  include?: IncludeSpec;
+}
+
+export interface IncludeSpec {
+  action: 'include_tasks' | 'include_role';
+  /** include_tasks: the file as written, maybe a template; relative to baseDir */
+  file?: string;
+  baseDir: string;
+  /** keywords the included tasks get (`apply:`) */
+  apply: Keywords;
+  /** the included tasks were loaded at load time (a literal file name, a role) */
+  loaded: boolean;
+  /** where the file or role is named, for errors */
+  where: SourcePos;
 }
 
 export type Node = TaskNode | BlockNode;

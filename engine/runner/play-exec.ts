@@ -1,6 +1,6 @@
 // Runs one play: host selection, serial batches, facts, task lists with blocks/rescue/always,
 // handlers at the end of each section, failure limits.
-import type { Node, Play, TaskNode, Handler } from '../playbook/model.js';
+import type { BlockNode, Node, Play, TaskNode, Handler } from '../playbook/model.js';
 import { selectHosts } from '../inventory/index.js';
 import { gatherFacts, factsToVars } from '../facts/gather.js';
 import { ConnectError } from '../errors.js';
@@ -16,13 +16,25 @@ import { serialBatches } from './serial.js';
 import { orderHosts } from './host-order.js';
 import { lookahead, NOTHING_AFTER, type Continuation } from './lookahead.js';
 import { startsHere, unmatchedPatternWarning } from './cli-names.js';
+import type { PlaybookLoader } from '../playbook/loader.js';
+import { TsplayError } from '../errors.js';
+import { groupInclusions, includedScope, includeInfo, includeTask, inclusionsFor, type Inclusion } from './include-exec.js';
+import { preflight } from './preflight.js';
+import { checkPlaySyntax } from './syntax-check.js';
+import { checkRoleParams } from './role-params-check.js';
 
 /** thrown to stop the play for every host (any_errors_fatal, max_fail_percentage, meta end_play) */
 class EndPlay extends Error {}
 
 export class PlayRunner {
   private startAt?: string;
-  constructor(private run: RunContext) {
+  /** task files included by a templated name, loaded once each (per file and role) */
+  private included = new Map<string, Promise<Node[]>>();
+  constructor(
+    private run: RunContext,
+    /** loads what an include_tasks names by a template, when it runs */
+    private loader?: Pick<PlaybookLoader, 'loadIncludedAtRunTime'>,
+  ) {
     this.startAt = run.opts.startAtTask;
   }
 
@@ -97,7 +109,8 @@ export class PlayRunner {
       if (this.run.opts.signal?.aborted) throw new EndPlay();
       const live = hosts.filter((h) => h.alive);
       if (!live.length) return;
-      if (node.kind === 'block') await this.block(pc, node, live, scope, next);
+      if (node.kind === 'block' && node.include) await this.include(pc, node, live, scope, next);
+      else if (node.kind === 'block') await this.block(pc, node, live, scope, next);
       else await this.task(pc, node, live, scope, false, next);
     }
   }
@@ -127,6 +140,72 @@ export class PlayRunner {
       await this.nodes(pc, b.always, hosts.filter((h) => !h.unreachable), inner);
       for (const h of wereFailed) h.failed = true;
     }
+  }
+
+  /** include_tasks / include_role, per host when reached (include-exec.ts) */
+  private async include(pc: PlayContext, b: BlockNode, hosts: HostState[], scope: Scope, after: Continuation): Promise<void> {
+    const run = this.run;
+    const task = includeTask(b);
+    // its own tags select the include; the included tasks have theirs (and apply:'s)
+    if (!selectedByTags(allTags(scope, task), run.opts.tags, run.opts.skipTags)) return;
+    const info = includeInfo(b, scope);
+    const failed: HostState[] = [];
+    const fail = (h: HostState, e: unknown) => {
+      const msg = e instanceof TsplayError ? e.describe() : `engine error: ${(e as Error).stack ?? e}`;
+      const result = { changed: false, failed: true, msg };
+      h.stats.failed++;
+      h.failed = true;
+      h.lastFailure = { task: info.name, result };
+      failed.push(h);
+      run.reporter.onHostResult({ task: info, host: h.name, status: 'failed', result });
+    };
+    const perHost: Array<{ host: HostState; inclusions: Inclusion[] }> = [];
+    for (const h of hosts) {
+      try {
+        const inclusions = inclusionsFor(run, pc, b, scope, h);
+        if (inclusions.length) perHost.push({ host: h, inclusions });
+        else {
+          // skipped as Ansible reports an include whose condition is false (or whose loop is empty)
+          h.stats.skipped++;
+          run.reporter.onHostResult({ task: info, host: h.name, status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } });
+        }
+      } catch (e) {
+        fail(h, e);
+      }
+    }
+    for (const { inclusion, hosts: group } of groupInclusions(perHost)) {
+      let live = group.filter((h) => h.alive);
+      if (!live.length) continue;
+      let nodes = b.block;
+      if (!b.include!.loaded) {
+        try {
+          nodes = await this.loadIncluded(pc, b, inclusion.file);
+        } catch (e) {
+          for (const h of live) fail(h, e instanceof TsplayError && !(e.where.file && e.where.file !== b.pos.file) ? e : includeError(b, e));
+          live = [];
+        }
+      }
+      if (live.length) await this.nodes(pc, nodes, live, includedScope(b, scope, inclusion.loopVars), after);
+    }
+    this.checkFailureLimits(pc, scope, task, failed.length);
+  }
+
+  /** a task file named by a template: loaded and checked as the loader checks a literal one */
+  private loadIncluded(pc: PlayContext, b: BlockNode, file: string): Promise<Node[]> {
+    const key = `${file}\0${b.role?.path ?? ''}`;
+    let loading = this.included.get(key);
+    if (!loading) {
+      if (!this.loader) throw new TsplayError('include_tasks with a templated file name needs the playbook loader', b.pos);
+      loading = this.loader.loadIncludedAtRunTime(b.include!, file, b.role, pc.play).then((nodes) => {
+        const part = { ...pc.play, preTasks: nodes, tasks: [], postTasks: [], handlers: [] };
+        preflight(this.run, part);
+        checkRoleParams(this.run, part, pc.vars, {});
+        checkPlaySyntax({ ...part, vars: {} }, this.run.templater);
+        return nodes;
+      });
+      this.included.set(key, loading);
+    }
+    return loading;
   }
 
   private async task(pc: PlayContext, t: TaskNode, hosts: HostState[], scope: Scope, handler = false, next: Continuation = NOTHING_AFTER): Promise<void> {
@@ -187,3 +266,11 @@ function notifiedBy(h: HostState, handler: Handler): boolean {
   return handler.listenNames.some((n) => h.notified.has(n));
 }
 
+
+/** an error in a file included by a template, named with the include that named it */
+function includeError(b: BlockNode, e: unknown): TsplayError {
+  const at = b.include!.where;
+  const from = at.file ? ` (included by ${at.file}:${at.line ?? 0}:${at.col ?? 0})` : '';
+  if (e instanceof TsplayError) return new TsplayError(`${e.describe()}${from}`, {}, { cause: e });
+  return new TsplayError(`${(e as Error).message}${from}`, at, { cause: e });
+}

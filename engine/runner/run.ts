@@ -41,6 +41,8 @@ export function moduleLookup(extra: Module[] = []): (name: string) => Promise<Mo
 
 export interface LoadedRun {
   playbook: Playbook;
+  /** loads the files include_tasks names by a template, when the include runs */
+  loader: PlaybookLoader;
   run: RunContext;
   playVars: Map<number, Record<string, unknown>>;
 }
@@ -98,7 +100,7 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
   for (const w of checkLimit(inventory, opts.limit, playbook.plays)) run.reporter.onWarning(w);
   checkStartAt(playbook, opts.startAtTask);
   for (const w of unknownTagWarnings(playbook, opts.tags, opts.skipTags)) run.reporter.onWarning(w);
-  return { playbook, run, playVars };
+  return { playbook, loader, run, playVars };
 }
 
 /**
@@ -122,9 +124,9 @@ export function exitCodeFor(stats: Record<string, HostStats>): number {
 }
 
 export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
-  const { playbook, run, playVars } = await loadRun(opts);
+  const { playbook, loader, run, playVars } = await loadRun(opts);
   run.reporter.onRunStart({ playbook: playbook.file, check: run.check, diff: run.diff });
-  const runner = new PlayRunner(run);
+  const runner = new PlayRunner(run, loader);
   let interrupted = false;
   try {
     for (const [i, play] of playbook.plays.entries()) {

@@ -44,6 +44,8 @@ function walk(nodes: Node[], templater: TemplateEngine, roles = new Set<object>(
       continue;
     }
     checkKeywords(n.keywords, templater, n.pos);
+    // an include's file name is rendered when it runs: it compiles now
+    if (n.include?.file !== undefined) templater.checkTemplates(n.include.file, n.include.where);
     walk(n.block, templater, roles);
     walk(n.rescue, templater, roles);
     walk(n.always, templater, roles);
