@@ -1,11 +1,12 @@
-// How much garbage the controller may let pile up between major collections. V8 grows the heap to
-// up to 4× what survived the last one; a converged run on 500 hosts keeps about 100 MB alive and
-// peaked at 340–370 MB of RSS (bench W5). On plays that large the growth is held to 1.5×
-// (measured: 238–253 MB, about 10% more CPU on the controller, the same wall time, since the
-// hosts' side dominates). Smaller runs keep V8's default: they are short and memory is no issue.
-// The setting is process-wide, so the CLI (which owns the process) applies it, not the API.
+// How much garbage the controller may let pile up between major collections. V8 lets the heap grow
+// to several times what survived the last collection; a converged run over hundreds of hosts keeps
+// enough alive that this growth, not the live data, sets the controller's peak memory. On plays
+// that large the growth is held down: it costs some CPU on the controller and no wall time, since
+// the hosts' side dominates (figures: bench/README.md). Smaller runs keep V8's default: they are
+// short and memory is no issue. The setting is process-wide, so the CLI (which owns the process)
+// applies it as a run hook (engine/runner/run-hooks.ts), not the API.
 import { setFlagsFromString } from 'node:v8';
-import type { Reporter } from '../report/types.js';
+import type { RunHooks } from '../runner/run-hooks.js';
 import { HOSTS_AT_MIN_WINDOW } from '../runner/read-ahead.js';
 
 /** from this many hosts in one play on (256): where the read-ahead can no longer cut its window to save memory */
@@ -21,8 +22,8 @@ export function heapFlagFor(hosts: number): string | undefined {
  * Watches play sizes and applies the flag once, when the first large play starts: V8 reads it
  * whenever it sets the next collection's limit, so it holds from the next major collection on.
  */
-export function heapPolicy(apply: (flag: string) => void = setFlagsFromString): Reporter & { applied?: string } {
-  const policy: Reporter & { applied?: string } = {
+export function heapPolicy(apply: (flag: string) => void = setFlagsFromString): Required<RunHooks> & { applied?: string } {
+  const policy: Required<RunHooks> & { applied?: string } = {
     onPlayStart(play) {
       const flag = heapFlagFor(play.hosts.length);
       if (flag && !policy.applied) {

@@ -78,8 +78,7 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
     : terminal && !process.env.CI
       ? new (await import('../report/listr.js')).ListrReporter(out, { redactor, color, verbosity })
       : new PlainReporter(out, { verbosity, redactor, terminal, color });
-  // not a view: it holds the controller's heap down on plays with hundreds of hosts (heap-policy.ts)
-  const reporters: Reporter[] = [view, heapPolicy()];
+  const reporters: Reporter[] = [view];
   // the HTML report's code loads only when one is asked for; its path is checked before any host is contacted
   const reportFile = o.report ?? process.env.TSPLAY_REPORT;
   let report: string | undefined;
@@ -134,6 +133,8 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
     // checking or listing runs no site module code where a schema file describes the module
     modules: await loadSiteModules(playbook, modulesPath, { importCode: !(o.syntaxCheck || o.listHosts || o.listTasks) }),
     reporters,
+    // it holds the controller's heap down on plays with hundreds of hosts (heap-policy.ts)
+    hooks: [heapPolicy()],
     signal: ac.signal,
     stopCommands: stop.signal,
     vaultPassword: password,

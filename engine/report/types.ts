@@ -1,5 +1,5 @@
-// Reporter hooks: the runner emits events; reporters display them (and the CLI's heap policy,
-// engine/cli/heap-policy.ts, watches play sizes). None of them changes what a run does.
+// Reporter hooks: the runner emits events; reporters display them. None of them changes what a
+// run does (what acts on the process around a run is a run hook: engine/runner/run-hooks.ts).
 import type { TaskResult } from '../modules/types.js';
 
 export type HostStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable' | 'ignored' | 'rescued';

@@ -2,6 +2,7 @@
 import type { Reporter } from '../report/types.js';
 import type { Module } from '../modules/types.js';
 import type { Redactor } from '../secrets/redactor.js';
+import type { RunHooks } from './run-hooks.js';
 
 export interface RunOptions {
   playbook: string;
@@ -27,6 +28,8 @@ export interface RunOptions {
   reporters?: Reporter[];
   /** -v count: 3 and up, the reporters get each host's connection and commands (onHostDetail) */
   verbosity?: number;
+  /** act on the process around the run (the CLI's heap policy); reporters only show it */
+  hooks?: RunHooks[];
   /** decrypts vault files */
   vaultPassword?: string;
   /** learns secrets (vault values, tsplay_secret_vars, no_log arguments) and hides them in output */

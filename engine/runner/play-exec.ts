@@ -44,6 +44,7 @@ export class PlayRunner {
     // (--limit's own patterns were warned about once, before the run)
     selectHosts(run.inventory, play.hosts, undefined, { onWarning: (m) => run.reporter.onWarning(unmatchedPatternWarning(run.inventory, m)) });
     const names = orderHosts(selectHosts(run.inventory, play.hosts, run.opts.limit), play.keywords.order);
+    run.hooks.onPlayStart({ name: play.name, hosts: names });
     run.reporter.onPlayStart({ name: play.name, hosts: names });
     if (!names.length) {
       run.reporter.onNoHosts({ name: play.name });

@@ -18,6 +18,7 @@ import type { WriteClock } from '../facts/cache.js';
 import type { RunOptions } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
 import type { SecretVars } from './secret-vars.js';
+import { allHooks, type RunHooks } from './run-hooks.js';
 
 export class RunContext {
   readonly hosts = new Map<string, HostState>();
@@ -37,6 +38,8 @@ export class RunContext {
   readonly clock: WriteClock = { writes: 0 };
   /** the names listed in tsplay_secret_vars, whose values are learned as hosts' variables resolve */
   secretVars?: SecretVars;
+  /** the caller's hooks (run-hooks.ts) */
+  readonly hooks: Required<RunHooks>;
 
   constructor(
     readonly opts: RunOptions,
@@ -51,6 +54,7 @@ export class RunContext {
     this.controller = new LocalTransport('localhost', opts.stopCommands);
     // values as typed (a password may hold "{{"): never rendered
     this.connectionDefaults = opts.connectionDefaults ? plainLayer({ ...opts.connectionDefaults }) : undefined;
+    this.hooks = allHooks(opts.hooks);
   }
 
   /** ansible_user, ansible_become… from the command line (-u, -b…), below every other layer */
