@@ -22,7 +22,8 @@ function factsLayer(h: HostState): Record<string, unknown> {
 }
 
 // ansible_play_hosts is in every task's variables on every host: one array while no host of the play
-// goes down, instead of one per task and host (at 200 hosts these were a tenth of the run's live memory)
+// goes down, instead of one per task and host (on a large play those copies are a sizeable share of
+// the run's live memory)
 const aliveHosts = new WeakMap<PlayContext, readonly string[]>();
 
 function alivePlayHosts(run: RunContext, pc: PlayContext): readonly string[] {

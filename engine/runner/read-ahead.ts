@@ -23,9 +23,9 @@ export interface Upcoming {
 
 
 // A read in flight holds its task's variables and module context until its round trip ends. With
-// many hosts the window is cut so that a play holds about READS_IN_FLIGHT of them at once: at 200
-// hosts a window of 64 held ~50 MB of them (bench W5), while a window of 8 still batches 60
-// converged tasks into 9 round trips.
+// many hosts the window is cut so that a play holds about READS_IN_FLIGHT of them at once: a full
+// window on every host of a large play holds more memory than anything else in the run, while a
+// window of MIN_WINDOW tasks still batches a converged play's reads into a few round trips each.
 const READS_IN_FLIGHT = 2048;
 const MIN_WINDOW = 8;
 /** from this many hosts in a play on, the window is at its floor and cannot shrink further */

@@ -1,7 +1,7 @@
 // Templates that are only text and plain variable references ("{{ root }}/etc", "{{ a.b }}") are
 // rendered here without Handlebars. Why: every Handlebars call re-wraps each registered helper
-// (runtime `_setup`), about 35 KB of garbage per call with our ~60 helpers; a 200-host run of 60
-// tasks made 0.4 GB of it and peaked at 330 MB of RSS.
+// (runtime `_setup`), garbage in proportion to the number of helpers on every call; most of a run's
+// templates are of this plain kind, so on large runs that garbage set the controller's peak memory.
 //
 // The lookups are Handlebars' own non-strict ones (own properties only, `x != null` between parts).
 // Anything out of the ordinary (a missing or null value, an inherited property) answers NOT_DIRECT

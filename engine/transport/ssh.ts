@@ -95,7 +95,7 @@ export class SshTransport implements Transport {
 
   /**
    * Opens the connection once a handshake slot is free: a few hundred key exchanges at once on a
-   * loaded controller made some exceed the connect timeout (measured at 200 hosts on 2 cores).
+   * loaded controller take so long that some exceed the connect timeout.
    * The timeout counts from the start of this host's own handshake, not from the wait.
    */
   private async handshake(): Promise<SshConnection> {
