@@ -194,7 +194,7 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
         if (src.type === 'directory') return fail(`src ${srcPath} is a directory: hard links to directories are not possible`);
         if (st.exists && st.inode === src.inode && st.dev === src.dev) {
           const a = attrStep(p, st);
-          return change(p, state, a ? [a] : [], `${p.path} is a hard link to ${srcPath} with ${describeAttrs(st)}`);
+          return change(p, state, a ? [a] : [], `${p.path} is a hard link to ${srcPath} with ${describeAttrs(st)}`, predictAttrs(p.path, attrsOf(p, st)));
         }
         if (st.exists && st.type === 'directory') return fail(`${p.path} is a directory: cannot replace it with a hard link`);
         if (st.exists && st.type === 'file' && (st.nlink ?? 1) < 2 && !p.force) return fail(`Cannot link, file exists at destination: ${p.path} (use force=yes)`);
