@@ -1,8 +1,8 @@
 // --report: the real CLI runs a local playbook (a change with a diff, an ignored failure, a failure,
 // secrets) and Chromium opens the report it wrote, as a person would: every host, every change and
 // the failure are on the page, a timeline bar says its task and time under the pointer, nothing is
-// loaded from elsewhere, and no secret is anywhere in the file. Then the path's checks (before any
-// host is contacted), TSPLAY_REPORT, and values that try to be markup.
+// loaded from elsewhere, no secret is anywhere in the file, and values that try to be markup stay
+// text. Then, without a browser, the path's checks (before any host is contacted) and TSPLAY_REPORT.
 import { expect } from 'chai';
 import { mkdtemp, writeFile, readFile, rm, mkdir, stat, readdir, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -178,55 +178,6 @@ ${HOSTS.map((h) => `    ${h}: { ansible_connection: local }\n`).join('')}  vars:
     expect(isPng(await readFile(shot))).to.equal(true);
   });
 
-  describe('the report path', () => {
-    let marker: string;
-    let pb: string;
-    before(async () => {
-      marker = join(dir, 'touched');
-      pb = join(dir, 'touch.yml');
-      await writeFile(pb, `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - file: { path: "${marker}", state: touch }\n`);
-    });
-
-    for (const [how, flagOrEnv] of [
-      ['--report', (p: string) => ({ args: ['--report', p], env: {} })],
-      ['TSPLAY_REPORT', (p: string) => ({ args: [], env: { TSPLAY_REPORT: p } })],
-    ] as const) {
-      it(`${how} in a missing directory: exit 5 naming it, before any host is contacted`, async () => {
-        const bad = join(dir, 'no-such-dir', 'r.html');
-        const { args, env } = flagOrEnv(bad);
-        const r = await tsplay(['run', '-i', join(dir, 'hosts.yml'), pb, ...args], { cwd: dir, env });
-        expect(r.code, r.stderr).to.equal(5);
-        expect(r.stderr).to.include(`${how} ${bad}: the directory ${join(dir, 'no-such-dir')} does not exist`);
-        expect(r.stdout).to.not.include('TASK');
-        await access(marker).then(
-          () => expect.fail('the task ran'),
-          () => undefined,
-        );
-      });
-    }
-
-    it('--report naming a directory: exit 5, nothing run', async () => {
-      const r = await tsplay(['run', '-i', join(dir, 'hosts.yml'), pb, '--report', join(dir, 'out')], { cwd: dir });
-      expect(r.code, r.stderr).to.equal(5);
-      expect(r.stderr).to.include(`--report ${join(dir, 'out')}: is a directory`);
-      await access(marker).then(
-        () => expect.fail('the task ran'),
-        () => undefined,
-      );
-    });
-
-    it('TSPLAY_REPORT writes the report as --report does, replacing an older one', async () => {
-      const file = join(dir, 'env-report.html');
-      await writeFile(file, 'old', { mode: 0o644 });
-      const r = await tsplay(['run', '-i', join(dir, 'hosts.yml'), pb, '--limit', 'localhost'], { cwd: dir, env: { TSPLAY_REPORT: file } });
-      expect(r.code, r.stderr).to.equal(0);
-      const page = await readFile(file, 'utf8');
-      expect(page).to.match(/^<!DOCTYPE html>/);
-      expect(page).to.include('touch.yml');
-      expect((await stat(file)).mode & 0o777).to.equal(0o600);
-    });
-  });
-
   it('values that look like markup stay text', async () => {
     const pb = join(dir, 'markup.yml');
     await writeFile(pb, `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: "<b id=injected>bold</b> & co"\n      command: "sh -c 'echo \\"<i id=also>x</i>\\" >&2; exit 1'"\n`);
@@ -240,5 +191,61 @@ ${HOSTS.map((h) => `    ${h}: { ansible_connection: local }\n`).join('')}  vars:
     const page = await readFile(file, 'utf8');
     expect(page).to.not.include('<b id=injected>');
     expect(page).to.not.include('<i id=also>');
+  });
+});
+
+// the path's checks need no browser: they run wherever the CLI does
+describe('e2e: the --report / TSPLAY_REPORT path', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let marker: string;
+  let pb: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tsplay-report-path-'));
+    await mkdir(join(dir, 'out'));
+    await writeFile(join(dir, 'hosts.yml'), 'all:\n  hosts:\n    localhost: { ansible_connection: local }\n');
+    marker = join(dir, 'touched');
+    pb = join(dir, 'touch.yml');
+    await writeFile(pb, `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - file: { path: "${marker}", state: touch }\n`);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  for (const [how, flagOrEnv] of [
+    ['--report', (p: string) => ({ args: ['--report', p], env: {} })],
+    ['TSPLAY_REPORT', (p: string) => ({ args: [], env: { TSPLAY_REPORT: p } })],
+  ] as const) {
+    it(`${how} in a missing directory: exit 5 naming it, before any host is contacted`, async () => {
+      const bad = join(dir, 'no-such-dir', 'r.html');
+      const { args, env } = flagOrEnv(bad);
+      const r = await tsplay(['run', '-i', join(dir, 'hosts.yml'), pb, ...args], { cwd: dir, env });
+      expect(r.code, r.stderr).to.equal(5);
+      expect(r.stderr).to.include(`${how} ${bad}: the directory ${join(dir, 'no-such-dir')} does not exist`);
+      expect(r.stdout).to.not.include('TASK');
+      await access(marker).then(
+        () => expect.fail('the task ran'),
+        () => undefined,
+      );
+    });
+  }
+
+  it('--report naming a directory: exit 5, nothing run', async () => {
+    const r = await tsplay(['run', '-i', join(dir, 'hosts.yml'), pb, '--report', join(dir, 'out')], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(5);
+    expect(r.stderr).to.include(`--report ${join(dir, 'out')}: is a directory`);
+    await access(marker).then(
+      () => expect.fail('the task ran'),
+      () => undefined,
+    );
+  });
+
+  it('TSPLAY_REPORT writes the report as --report does, replacing an older one', async () => {
+    const file = join(dir, 'env-report.html');
+    await writeFile(file, 'old', { mode: 0o644 });
+    const r = await tsplay(['run', '-i', join(dir, 'hosts.yml'), pb], { cwd: dir, env: { TSPLAY_REPORT: file } });
+    expect(r.code, r.stderr).to.equal(0);
+    const page = await readFile(file, 'utf8');
+    expect(page).to.match(/^<!DOCTYPE html>/);
+    expect(page).to.include('touch.yml');
+    expect((await stat(file)).mode & 0o777).to.equal(0o600);
   });
 });
