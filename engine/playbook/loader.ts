@@ -51,16 +51,33 @@ export class PlaybookLoader {
       if (!isMap(raw)) this.fail('a play must be a map (hosts:, tasks:, …)', this.sm.pos(data, i) ?? { file: abs, line: 1, col: 1 }, abs);
       const imp = raw.import_playbook ?? raw['ansible.builtin.import_playbook'];
       if (imp !== undefined) {
-        this.levelKeywords(raw, 'import_playbook', abs, ['import_playbook', 'ansible.builtin.import_playbook'], (k) => `unknown keyword "${k}" on import_playbook${didYouMean(k, acceptedAt('import_playbook'))}`);
+        const { keywords } = this.levelKeywords(raw, 'import_playbook', abs, ['import_playbook', 'ansible.builtin.import_playbook'], (k) => `unknown keyword "${k}" on import_playbook${didYouMean(k, acceptedAt('import_playbook'))}`);
         if (depth > MAX_INCLUDE_DEPTH) this.fail('import_playbook nested too deeply', this.sm.pos(raw), abs);
         if (isTemplated(imp)) this.fail('import_playbook needs a literal file name', this.sm.pos(raw), abs);
         const sub = await this.loadPlaybook(isAbsolute(String(imp)) ? String(imp) : join(dir, String(imp)), depth + 1);
-        plays.push(...sub.plays);
+        plays.push(...sub.plays.map((p) => this.imported(p, keywords, this.sm.pos(raw) ?? { file: abs })));
         continue;
       }
       plays.push(await this.loadPlay(raw, abs, dir));
     }
     return { file: abs, dir, plays };
+  }
+
+  /**
+   * An imported play with the import's keywords (Ansible): its tags added to the play's, its vars
+   * over the play's own.
+   */
+  private imported(play: Play, keywords: Keywords, pos: SourcePos): Play {
+    const out = { ...play, keywords: { ...play.keywords } };
+    if (keywords.tags !== undefined) {
+      const list = (t: unknown) => (t === undefined ? [] : Array.isArray(t) ? t : [t]);
+      out.keywords.tags = [...new Set([...list(play.keywords.tags), ...list(keywords.tags)])];
+    }
+    if (isMap(keywords.vars)) {
+      out.vars = { ...play.vars, ...keywords.vars };
+      this.sm.combine(out.vars, [play.vars, keywords.vars], this.sm.pos(play.vars) ?? pos);
+    }
+    return out;
   }
 
   private async loadPlay(raw: Record<string, unknown>, file: string, dir: string): Promise<Play> {

@@ -120,7 +120,8 @@ async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope
 
 /** the handler names a changed task notifies, templated ones rendered with the task's variables */
 function notifyNames(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, info: TaskInfo): string[] {
-  const n = task.keywords.notify;
+  // a block's notify is its tasks' unless they have their own
+  const n = effective(scope, task, 'notify');
   const names = (Array.isArray(n) ? n : n ? [n] : []).map(String);
   if (!names.some(isTemplated)) return names;
   const vars = taskVars(run, pc, h, task, scope);
