@@ -16,7 +16,7 @@ import { loadRoleSchema } from './role-schema.js';
 import type { LoadContext } from './load-context.js';
 import { didYouMean } from '../did-you-mean.js';
 import { modeParamError } from '../modules/lib/file-mode.js';
-import type { BlockNode, Handler, IncludeSpec, Keywords, Node, Play, Playbook, RoleContext, TaskNode } from './model.js';
+import type { ModuleDefaults, BlockNode, Handler, IncludeSpec, Keywords, Node, Play, Playbook, RoleContext, TaskNode } from './model.js';
 
 const MAX_INCLUDE_DEPTH = 50;
 
@@ -310,7 +310,17 @@ export class PlaybookLoader {
       return [block];
     }
     const incKey = keys.find((k) => INCLUDE_KEYS.has(k));
-    if (incKey) return this.withDefaults(play, await this.moduleDefaults(item, file), () => this.loadInclude(item, incKey, pos, file, baseDir, role, play, depth));
+    if (incKey) {
+      // the include's module_defaults (an import's), then those of its apply: (an include's)
+      const inc = item[incKey];
+      const own = await this.moduleDefaults(item, file);
+      const applied = isMap(inc) && isMap(inc.apply) ? await this.moduleDefaults(inc.apply, file) : undefined;
+      const nodes = await this.withDefaults(play, own, () => this.withDefaults(play, applied, () => this.loadInclude(item, incKey, pos, file, baseDir, role, play, depth)));
+      // a file an include loads when it runs gets the module_defaults around the include
+      const around = [...(play.moduleDefaults ?? []), ...(own ? [own] : []), ...(applied ? [applied] : [])];
+      for (const n of nodes) if (n.kind === 'block' && n.include) n.include.moduleDefaults = around;
+      return nodes;
+    }
 
     const level: Level = play.inHandlers ? 'handler' : 'task';
     const { keywords, others: moduleKeys } = this.checkKeywords(item, level, file, play);
@@ -471,7 +481,7 @@ export class PlaybookLoader {
    * literal notify names must be handlers of the play. The error names the include as well.
    */
   async loadIncludedAtRunTime(spec: IncludeSpec, rel: string, role: RoleContext | undefined, play: Play): Promise<Node[]> {
-    const state: PlayState = { seenRoles: new Set(), handlers: [], dir: play.dir, notifies: [], handlerRoles: new Set() };
+    const state: PlayState = { seenRoles: new Set(), handlers: [], dir: play.dir, notifies: [], handlerRoles: new Set(), moduleDefaults: [...(spec.moduleDefaults ?? [])] };
     const nodes = await this.loadTaskFile(rel, spec.baseDir, spec.action, spec.where, spec.where.file ?? '', role, state, 1);
     const handlers = [...play.handlers, ...state.handlers];
     this.checkNotifies(state, handlers);
@@ -615,8 +625,6 @@ export interface PlayState {
   moduleDefaults?: ModuleDefaults[];
 }
 
-/** one level's module_defaults: module name → default parameters (as written) */
-type ModuleDefaults = Map<string, Record<string, unknown>>;
 
 /** the fields of a Play that are not its settings */
 const PLAY_PARTS = new Set(['name', 'hosts', 'vars', 'vars_files']);

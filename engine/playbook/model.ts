@@ -64,7 +64,12 @@ export interface IncludeSpec {
   loaded: boolean;
   /** where the file or role is named, for errors */
   where: SourcePos;
+  /** the module_defaults around the include (its apply: included), for a file loaded when it runs */
+  moduleDefaults?: ModuleDefaults[];
 }
+
+/** one level's module_defaults: module name → default parameters (as written) */
+export type ModuleDefaults = Map<string, Record<string, unknown>>;
 
 export type Node = TaskNode | BlockNode;
 

@@ -30,6 +30,9 @@ export class PlayRunner {
   private startAt?: string;
   /** task files included by a templated name, loaded once each (per file and role) */
   private included = new Map<string, Promise<Node[]>>();
+  /** module_defaults around an include are merged into the tasks it loads: one load per set of them */
+  private defaultsIds = new WeakMap<object, number>();
+  private nextDefaultsId = 1;
   constructor(
     private run: RunContext,
     /** loads what an include_tasks names by a template, when it runs */
@@ -193,7 +196,9 @@ export class PlayRunner {
 
   /** a task file named by a template: loaded and checked as the loader checks a literal one */
   private loadIncluded(pc: PlayContext, b: BlockNode, file: string): Promise<Node[]> {
-    const key = `${file}\0${b.role?.path ?? ''}`;
+    const defaults = b.include!.moduleDefaults;
+    if (defaults?.length && !this.defaultsIds.has(defaults)) this.defaultsIds.set(defaults, this.nextDefaultsId++);
+    const key = `${file}\0${b.role?.path ?? ''}\0${defaults?.length ? this.defaultsIds.get(defaults) : ''}`;
     let loading = this.included.get(key);
     if (!loading) {
       if (!this.loader) throw new TsplayError('include_tasks with a templated file name needs the playbook loader', b.pos);
