@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import type { Module, TaskResult } from '../types.js';
 import { fileStat, type FileStat } from '../../facts/file-stat.js';
 import { sh } from '../../transport/quote.js';
+import { predictExists, predictMkdirP } from '../lib/predictions.js';
 
 export interface FetchParams {
   src: string;
@@ -29,6 +30,8 @@ interface FetchPlanData {
   remoteChecksum: string;
   /** a new file: written 0600 (fetched files are often secrets); an existing one keeps its mode */
   create: boolean;
+  /** the mode of the existing file */
+  mode?: string;
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -41,6 +44,12 @@ export function localPathOf(p: FetchParams, host: string): string {
 
 export const fetchModule: Module<FetchParams, FetchCurrent> = {
   name: 'fetch',
+  // the controller file (its content is not read in check mode) and its directories; the host is left alone
+  predict: (_p, plan) => {
+    const d = plan.data as FetchPlanData;
+    return [...predictMkdirP(posix.dirname(d.local)), ...predictExists([d.local], d.create ? '0600' : (d.mode ?? '0644'))].map((x) => ({ ...x, controller: true }));
+  },
+  predictsAll: true,
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -82,7 +91,7 @@ export const fetchModule: Module<FetchParams, FetchCurrent> = {
       kind: 'change',
       summary: `${what} ${local} on the controller from ${p.src} (${remote.size ?? '?'} bytes)`,
       fileDiffs: [{ path: local, summary: `fetched from ${p.src} (${remote.size ?? '?'} bytes, sha256 ${remote.checksum.slice(0, 12)})` }],
-      data: { local, remoteChecksum: remote.checksum, create: !localStat.exists } satisfies FetchPlanData,
+      data: { local, remoteChecksum: remote.checksum, create: !localStat.exists, mode: localStat.mode } satisfies FetchPlanData,
       result: res,
     };
   },

@@ -41,6 +41,16 @@ export function predictDirectory(path: string, mode?: string): Prediction[] {
   return out;
 }
 
+/** `mkdir -p path`: each directory of it exists afterwards; those that were there are as they were. */
+export function predictMkdirP(path: string): Prediction[] {
+  const out: Prediction[] = [];
+  for (let p = norm(path); p && p !== '/' && p !== '.'; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) || '/' : '') {
+    const dir = p;
+    out.push({ fact: asFact(fileStat), key: dir, patch: (before) => ((before as FileStat).exists ? before : { path: dir, exists: true, type: 'directory', mode: '0755' }) });
+  }
+  return out;
+}
+
 /** New directories, each with these attributes (mode 0755 when none is given). */
 export function predictNewDirs(dirs: string[], attrs?: Partial<AttrChange>): Prediction[] {
   return dirs.map((dir) => {
@@ -105,7 +115,7 @@ export function predictWrite(plan: { data?: unknown }): Prediction[] {
   const d = plan.data as { path?: string; content?: Buffer; mkdir?: string; exists?: boolean; attrs?: AttrChange } | undefined;
   if (!d?.path) return [];
   const attrs = d.attrs ?? { what: [] };
-  const dirs = d.mkdir ? predictDirectory(d.mkdir) : [];
+  const dirs = d.mkdir ? predictMkdirP(d.mkdir) : [];
   if (d.content && !d.exists) return [...dirs, ...predictFile(d.path, d.content, undefined, attrs)];
   if (d.content) return [...dirs, ...predictNewContent(d.path, d.content, attrs)];
   return [...dirs, ...predictAttrs(d.path, attrs)];
@@ -196,5 +206,5 @@ export function recordPredictions(mod: Module, args: Record<string, unknown>, pl
   }
   const predictions = mod.predict?.(args, plan) ?? [];
   for (const p of predictions) (p.controller ? controller : target).predict(p);
-  if (!mod.predictsAll || !predictions.some((p) => !p.controller)) target.unpredictedChange();
+  if (!mod.predictsAll || !predictions.length) target.unpredictedChange();
 }
