@@ -16,6 +16,8 @@ import { heapPolicy } from './heap-policy.js';
 import { loadSiteModules } from '../modules/site-modules.js';
 import type { RunOptions } from '../runner/options.js';
 import { acquireRunLock } from './run-lock.js';
+import { checkAnsibleFlags, connectionFromFlags, stepper, vaultFromFlags } from './ansible-flags.js';
+import { terminalAnswerer } from './prompt.js';
 
 /** the options commander parsed for `run` (see run-command.ts) */
 export interface RunCliOptions {
@@ -31,6 +33,17 @@ export interface RunCliOptions {
   syntaxCheck?: boolean;
   listHosts?: boolean;
   listTasks?: boolean;
+  listTags?: boolean;
+  step?: boolean;
+  vaultId?: string[];
+  askVaultPass?: boolean;
+  user?: string;
+  connection?: string;
+  askPass?: boolean;
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  askBecomePass?: boolean;
   startAtTask?: string;
   forceHandlers?: boolean;
   rolesPath?: string[];
@@ -49,7 +62,7 @@ export interface RunCliOptions {
 export async function runAction(playbook: string, o: RunCliOptions, exit: { code: number }): Promise<void> {
   // a real run changes hosts: one at a time per inventory (run-lock.ts), refused before anything is loaded
   const lock =
-    o.lock !== false && !o.check && !o.syntaxCheck && !o.listHosts && !o.listTasks
+    o.lock !== false && !o.check && !o.syntaxCheck && !o.listHosts && !o.listTasks && !o.listTags
       ? acquireRunLock(o.inventory ?? [], { playbook, note: (msg) => process.stderr.write(`[WARNING]: ${msg}\n`) })
       : undefined;
   const unlock = () => lock?.release();
@@ -63,8 +76,13 @@ export async function runAction(playbook: string, o: RunCliOptions, exit: { code
 }
 
 async function runLocked(playbook: string, o: RunCliOptions, exit: { code: number }): Promise<void> {
+  // flags it cannot honour, and questions nobody can answer, are refused before anything is asked
+  checkAnsibleFlags(o);
+  const vault = await vaultFromFlags(o, terminalAnswerer);
   // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
-  const { password, redactor } = cliSecrets(o.vaultPasswordFile, { warnings: 'run' });
+  const { password, redactor } = cliSecrets(vault.file, { warnings: 'run', password: vault.password });
+  const connection = await connectionFromFlags(o, terminalAnswerer);
+  for (const [secret, what] of connection.secrets) redactor.add(secret, what);
   const out = redactor.wrap(process.stdout);
   // the views also redact each text before they lay it out (a line wrapped or cut to the terminal's
   // width can split a secret, which the stream's redactor then misses) and, on a terminal, escape
@@ -127,11 +145,13 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
     extraVars: await parseExtraVars(o.extraVars ?? [], { password, redactor }),
     forks: o.forks,
     verbosity,
+    connectionDefaults: connection.vars,
+    ...(o.step ? { step: stepper(terminalAnswerer, () => process.emit('SIGINT')) } : {}),
     startAtTask: o.startAtTask,
     forceHandlers: !!o.forceHandlers,
     rolesPath: o.rolesPath,
     // checking or listing runs no site module code where a schema file describes the module
-    modules: await loadSiteModules(playbook, modulesPath, { importCode: !(o.syntaxCheck || o.listHosts || o.listTasks) }),
+    modules: await loadSiteModules(playbook, modulesPath, { importCode: !(o.syntaxCheck || o.listHosts || o.listTasks || o.listTags) }),
     reporters,
     // it holds the controller's heap down on plays with hundreds of hosts (heap-policy.ts)
     hooks: [heapPolicy()],
@@ -164,7 +184,7 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
 
 /** --syntax-check / --list-hosts / --list-tasks, or the run itself */
 async function runOrList(opts: RunOptions, o: RunCliOptions, playbook: string, exit: { code: number }, out: NodeJS.WritableStream): Promise<void> {
-  if (o.syntaxCheck || o.listHosts || o.listTasks) {
+  if (o.syntaxCheck || o.listHosts || o.listTasks || o.listTags) {
     const { playbook: pb, run } = await loadRun(opts);
     if (o.syntaxCheck) out.write(`\nplaybook: ${playbook}\n`);
     for (const [i, play] of pb.plays.entries()) {
@@ -185,6 +205,21 @@ async function runOrList(opts: RunOptions, o: RunCliOptions, playbook: string, e
           }
         };
         walk([...play.preTasks, ...play.tasks, ...play.postTasks]);
+      }
+      if (o.listTags) {
+        // as ansible-playbook --list-tags: the play's tags, then every tag its tasks carry (inherited ones included)
+        const playTags = ([] as unknown[]).concat(play.keywords.tags ?? []).map(String);
+        const all = new Set<string>();
+        const walk = (nodes: Node[], inherited: string[]) => {
+          for (const n of nodes) {
+            const own = ([] as unknown[]).concat(n.keywords.tags ?? []).map(String);
+            const tags = [...inherited, ...own];
+            if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always], tags);
+            else for (const t of tags) all.add(t);
+          }
+        };
+        walk([...play.preTasks, ...play.tasks, ...play.postTasks], playTags);
+        out.write(`\nplay #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${playTags.join(', ')}]\n      TASK TAGS: [${[...all].sort().join(', ')}]\n`);
       }
     }
     exit.code = 0;

@@ -15,8 +15,9 @@ export interface CliSecrets {
  * `warnings: 'stderr'` for `inventory`/`facts`, whose stdout holds the JSON they print; `run` leaves
  * them to the run, which hands them to its reporters.
  */
-export function cliSecrets(vaultPasswordFile: string | undefined, o: { warnings: 'stderr' | 'run' } = { warnings: 'stderr' }): CliSecrets {
-  const password = vaultPassword(vaultPasswordFile);
+export function cliSecrets(vaultPasswordFile: string | undefined, o: { warnings: 'stderr' | 'run'; password?: string } = { warnings: 'stderr' }): CliSecrets {
+  // a password asked on the terminal (--ask-vault-pass, --vault-id @prompt) comes as it was typed
+  const password = o.password ?? vaultPassword(vaultPasswordFile);
   const redactor = new Redactor();
   if (o.warnings === 'stderr') redactor.warnTo((msg) => process.stderr.write(`[WARNING]: ${msg}\n`));
   if (password !== undefined) redactor.add(password, 'the vault password');

@@ -26,6 +26,11 @@ export interface RunOptions {
   /** extra modules (site modules loaded by the caller) */
   modules?: Module[];
   reporters?: Reporter[];
+  /**
+   * --step: asked before each task (once the views have drawn everything before it); false skips
+   * the task on every host, as ansible-playbook's "(N)o"
+   */
+  step?: (task: import('../report/types.js').TaskInfo) => Promise<boolean>;
   /** -v count: 3 and up, the reporters get each host's connection and commands (onHostDetail) */
   verbosity?: number;
   /** act on the process around the run (the CLI's heap policy); reporters only show it */

@@ -55,6 +55,11 @@ export async function runTask(
   const info = taskInfo(task, scope, handler);
   const runOnce = truthy(effective(scope, task, 'run_once'));
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  if (run.opts.step && targets.length) {
+    // the question comes after everything before it is on screen, not in the middle of a drawing
+    await run.reporter.flush();
+    if (!(await run.opts.step(info))) return [];
+  }
   run.reporter.onTaskStart({ ...info, hosts: targets.map((h) => h.name) });
   pc.hostvars = undefined; // facts may have changed since the last step
   // the read-ahead sees this step's variables but keeps its own hostvars snapshot

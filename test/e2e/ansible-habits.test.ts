@@ -2,7 +2,7 @@
 // task paths, connection details), debug printed as Ansible prints it. Real runs of the CLI on
 // this machine, output piped (the plain view).
 import { expect } from 'chai';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsplay } from './run-tsplay.js';
@@ -14,6 +14,7 @@ describe('e2e: habits from ansible-playbook', function () {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tsplay-habits-'));
+    await mkdir(join(dir, 'marks'));
     await writeFile(join(dir, 'hosts.yml'), 'all:\n  hosts:\n    localhost: { ansible_connection: local }\n');
     await writeFile(
       join(dir, 'site.yml'),
@@ -115,6 +116,82 @@ describe('e2e: habits from ansible-playbook', function () {
       const shown = tasks.find((t) => t.task.name === 'show x')!.hosts.localhost;
       expect(shown).to.not.have.property('msg');
       expect(JSON.stringify(shown)).to.include('"x":{"a":1,"b":[2,3]}');
+    });
+  });
+
+  describe('ansible-playbook\'s flags', () => {
+    const plain = (site: string, inv: string, ...extra: string[]) => tsplay(['run', join(dir, site), '-i', join(dir, inv), ...extra]);
+    before(async () => {
+      // a host that is not localhost: without -c local it is reached over SSH (port 1: refused)
+      await writeFile(join(dir, 'far.yml'), 'all:\n  hosts:\n    far: { ansible_host: 127.0.0.1, ansible_port: 1 }\n    pinned: { ansible_host: 127.0.0.1, ansible_port: 1, ansible_user: inventory-user }\n');
+      await writeFile(join(dir, 'where.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: mark\n      copy: { dest: "${dir}/marks/{{ inventory_hostname }}", content: "x" }\n`);
+      await writeFile(
+        join(dir, 'tagged.yml'),
+        '- hosts: all\n  name: tagged play\n  gather_facts: false\n  tags: [p]\n  tasks:\n    - name: one\n      command: "true"\n      tags: [a, b]\n    - block:\n        - name: two\n          command: "true"\n      tags: [blk]\n    - name: three\n      command: "true"\n',
+      );
+    });
+
+    it('-c local runs a host that is not localhost on this machine; without it the host is reached over SSH', async () => {
+      const over = await plain('where.yml', 'far.yml', '-l', 'far');
+      expect(over.code, over.stdout).to.equal(4);
+      const local = await plain('where.yml', 'far.yml', '-l', 'far', '-c', 'local');
+      expect(local.code, local.stderr + local.stdout).to.equal(0);
+      expect(local.stdout).to.match(/^changed: \[far\]$/m);
+    });
+
+    it('-u is the SSH user (ansible_user), and an inventory\'s own ansible_user wins over it, as in Ansible', async () => {
+      const r = await plain('where.yml', 'far.yml', '-u', 'flag-user', '-vvv');
+      expect(r.code).to.equal(4);
+      expect(r.stdout).to.match(/^<far> ESTABLISH SSH CONNECTION FOR USER: flag-user \(ssh flag-user@127\.0\.0\.1:1\)$/m);
+      expect(r.stdout).to.match(/^<pinned> ESTABLISH SSH CONNECTION FOR USER: inventory-user /m);
+    });
+
+    it('a become method or connection tsplay lacks is refused, naming what it has (exit 5, nothing run)', async () => {
+      for (const [flags, want] of [
+        [['--become-method', 'doas'], /--become-method doas: .*sudo or su/],
+        [['-c', 'winrm'], /--connection winrm: .*ssh or local/],
+      ] as const) {
+        const r = await plain('where.yml', 'far.yml', '-c', 'local', ...flags);
+        expect(r.code, r.stderr).to.equal(5);
+        expect(r.stderr).to.match(want);
+        expect(r.stdout).to.not.include('TASK');
+      }
+    });
+
+    it('-k, -K, --ask-vault-pass, --vault-id @prompt, --step with no terminal to ask on: a clear error, exit 5', async () => {
+      for (const [flags, hint] of [
+        [['-k'], /ansible_password/],
+        [['-K'], /ansible_become_password/],
+        [['--ask-vault-pass'], /--vault-password-file/],
+        [['--vault-id', 'dev@prompt'], /--vault-password-file/],
+        [['--step'], /--tags/],
+      ] as const) {
+        const r = await plain('where.yml', 'far.yml', '-c', 'local', ...flags);
+        expect(r.code, `${flags.join(' ')}: ${r.stderr}`).to.equal(5);
+        expect(r.stderr).to.match(/asks on the terminal, and the input is not a terminal/);
+        expect(r.stderr).to.match(hint);
+        expect(r.stdout).to.not.include('TASK');
+      }
+    });
+
+    it('--vault-id label@file decrypts with that file (the label ignored); two password sources are refused', async () => {
+      await writeFile(join(dir, 'pw'), 'vault-pass-for-habits\n');
+      await writeFile(join(dir, 'secret.yml'), 'hidden: 42\n');
+      const enc = await tsplay(['vault', 'encrypt', '--vault-password-file', join(dir, 'pw'), join(dir, 'secret.yml')]);
+      expect(enc.code, enc.stderr).to.equal(0);
+      await writeFile(join(dir, 'vaulted.yml'), `- hosts: all\n  gather_facts: false\n  vars_files: [${join(dir, 'secret.yml')}]\n  tasks:\n    - debug: var=hidden\n`);
+      const r = await plain('vaulted.yml', 'hosts.yml', '--vault-id', `dev@${join(dir, 'pw')}`);
+      expect(r.code, r.stderr + r.stdout).to.equal(0);
+      expect(r.stdout).to.include('"hidden": 42');
+      const two = await plain('vaulted.yml', 'hosts.yml', '--vault-id', `dev@${join(dir, 'pw')}`, '--vault-password-file', join(dir, 'pw'));
+      expect(two.code).to.equal(5);
+      expect(two.stderr).to.include('one vault password');
+    });
+
+    it('--list-tags: each play\'s tags and its tasks\' (inherited included), nothing run', async () => {
+      const r = await plain('tagged.yml', 'hosts.yml', '--list-tags');
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.include('play #1 (all): tagged play\tTAGS: [p]\n      TASK TAGS: [a, b, blk, p]\n');
     });
   });
 });

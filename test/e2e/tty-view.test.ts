@@ -44,7 +44,10 @@ class Terminal {
   }
 
   /** runs `tsplay ARGS` in a fresh cols×rows terminal until it exits; `keys` are typed after `keysAfterMs` */
-  async tsplay(args: string[], o: { cols: number; rows: number; env?: Record<string, string>; keys?: string[]; keysAfterMs?: number }): Promise<Screen> {
+  async tsplay(
+    args: string[],
+    o: { cols: number; rows: number; env?: Record<string, string>; keys?: string[]; keysAfterMs?: number; answers?: { after: string | RegExp; keys: string[] }[] },
+  ): Promise<Screen> {
     const session = `s${++this.n}`;
     const done = join(this.dir, `exit-${session}`);
     const env = Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${shq(v)}`).join(' ');
@@ -54,6 +57,20 @@ class Terminal {
     if (o.keys) {
       await sleep(o.keysAfterMs ?? 0);
       await this.tmux('send-keys', '-t', session, ...o.keys);
+    }
+    // questions answered as a person would: each once it is on screen (the n-th time a question
+    // repeats, once it shows the n-th time)
+    const seen = new Map<string, number>();
+    for (const a of o.answers ?? []) {
+      const count = (screen: string) => screen.split('\n').filter((l) => (typeof a.after === 'string' ? l.includes(a.after) : a.after.test(l))).length;
+      const before = seen.get(String(a.after)) ?? 0;
+      for (let i = 0; i < 300; i++) {
+        const n = count((await this.tmux('capture-pane', '-t', session, '-p', '-J', '-S', '-')).stdout);
+        if (n > before) break;
+        await sleep(100);
+      }
+      seen.set(String(a.after), before + 1);
+      await this.tmux('send-keys', '-t', session, ...a.keys);
     }
     let code = '';
     for (let i = 0; i < 600 && !code; i++) {
@@ -352,6 +369,78 @@ describe('e2e: the terminal view', function () {
       const s = await term.tsplay(['run', join(d, 'site.yml'), '-i', join(d, 'hosts.yml'), '-vvv'], { cols: 200, rows: 50 });
       expect(s.code, s.joined).to.equal(0);
       expectInOrder(s.joined, [/^✔ TASK \[say\]$/, /^    <localhost> ESTABLISH LOCAL CONNECTION/, /^    <localhost> EXEC .*echo said-it/, /^  ✔ changed: \[localhost\]/]);
+    });
+  });
+
+  describe('questions on the terminal: -k, -K, --ask-vault-pass, --step', () => {
+    let d: string;
+    before(async () => {
+      d = join(dir, 'ask');
+      await mkdir(join(d, 'out'), { recursive: true });
+      await writeFile(join(d, 'hosts.yml'), 'all:\n  hosts:\n    localhost: { ansible_connection: local }\n');
+    });
+
+    it('-k -K: asked in turn with nothing echoed, used as ansible_password / ansible_become_password, never shown', async () => {
+      await writeFile(
+        join(d, 'pw.yml'),
+        `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: keep them\n      copy: { dest: "${d}/out/pw", content: "{{ ansible_password }} {{ ansible_become_password }}" }\n    - name: show them\n      debug: { msg: "ssh {{ ansible_password }} become {{ ansible_become_password }}" }\n`,
+      );
+      const s = await term.tsplay(['run', join(d, 'pw.yml'), '-i', join(d, 'hosts.yml'), '-k', '-K'], {
+        cols: 120,
+        rows: 40,
+        answers: [
+          { after: 'SSH password:', keys: ['typed-ssh-pass-4711', 'Enter'] },
+          { after: 'BECOME password[defaults to SSH password]:', keys: ['typed-become-pass-0815', 'Enter'] },
+        ],
+      });
+      expect(s.code, s.joined).to.equal(0);
+      expect(await readFile(join(d, 'out', 'pw'), 'utf8')).to.equal('typed-ssh-pass-4711 typed-become-pass-0815');
+      expect(s.joined).to.match(/^SSH password: *$/m);
+      expect(s.joined).to.match(/^BECOME password\[defaults to SSH password\]: *$/m);
+      expect(s.joined).to.include('=> "ssh ******** become ********"');
+      expect(s.joined).to.not.match(/typed-ssh|typed-become/);
+    });
+
+    it('--ask-vault-pass: the password asked with nothing echoed decrypts the vault file', async () => {
+      await writeFile(join(d, 'vpw'), 'asked-vault-pass-99\n');
+      await writeFile(join(d, 'vaulted.yml'), 'hidden_value: forty-two\n');
+      const enc = await tsplay(['vault', 'encrypt', '--vault-password-file', join(d, 'vpw'), join(d, 'vaulted.yml')]);
+      expect(enc.code, enc.stderr).to.equal(0);
+      await writeFile(join(d, 'vault.yml'), `- hosts: all\n  gather_facts: false\n  vars_files: [${join(d, 'vaulted.yml')}]\n  tasks:\n    - name: keep\n      copy: { dest: "${d}/out/vaulted", content: "{{ hidden_value }}" }\n    - name: show\n      debug: { msg: "got {{ hidden_value }}" }\n`);
+      const s = await term.tsplay(['run', join(d, 'vault.yml'), '-i', join(d, 'hosts.yml'), '--ask-vault-pass'], {
+        cols: 120,
+        rows: 40,
+        answers: [{ after: 'Vault password:', keys: ['asked-vault-pass-99', 'Enter'] }],
+      });
+      expect(s.code, s.joined).to.equal(0);
+      expect(await readFile(join(d, 'out', 'vaulted'), 'utf8')).to.equal('forty-two');
+      // a vaulted value is a secret
+      expect(s.joined).to.include('=> "got ********"');
+      expect(s.joined).to.match(/^Vault password: *$/m);
+      expect(s.joined).to.not.include('asked-vault-pass');
+    });
+
+    it('--step: n skips the task, y runs it, c runs it and every later one without asking', async () => {
+      const tasks = ['one', 'two', 'three', 'four'];
+      await writeFile(
+        join(d, 'step.yml'),
+        `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks.map((t) => `    - name: ${t}\n      copy: { dest: "${d}/out/${t}", content: "${t}" }\n`).join('')}`,
+      );
+      const s = await term.tsplay(['run', join(d, 'step.yml'), '-i', join(d, 'hosts.yml'), '--step'], {
+        cols: 120,
+        rows: 40,
+        answers: [
+          { after: 'Perform task: TASK: one (N)o/(y)es/(c)ontinue:', keys: ['n', 'Enter'] },
+          { after: 'Perform task: TASK: two (N)o/(y)es/(c)ontinue:', keys: ['y', 'Enter'] },
+          { after: 'Perform task: TASK: three (N)o/(y)es/(c)ontinue:', keys: ['c', 'Enter'] },
+        ],
+      });
+      expect(s.code, s.joined).to.equal(0);
+      const made = await Promise.all(tasks.map((t) => readFile(join(d, 'out', t), 'utf8').then(() => t, () => undefined)));
+      expect(made).to.deep.equal([undefined, 'two', 'three', 'four']);
+      expectInOrder(s.joined, [/^Perform task: TASK: one .*: n$/, /^Perform task: TASK: two .*: y$/, /^✔ TASK \[two\]$/, /^Perform task: TASK: three .*: c$/, /^✔ TASK \[three\]$/, /^✔ TASK \[four\]$/, /^localhost : ok=3 changed=3/]);
+      expect(s.joined).to.not.include('TASK [one]');
+      expect(s.joined).to.not.include('Perform task: TASK: four');
     });
   });
 
