@@ -170,10 +170,11 @@ export class HtmlReporter implements Reporter {
     };
     if (this.opts.planned) model.plan = comparePlan(this.opts.planned.source, this.opts.planned.changes, model);
     const redactor = this.opts.redactor;
+    // every text from the run is redacted before it is escaped into the page; the page's own
+    // markup is not: a short secret such as "root" would otherwise break a style rule or a tag
     const page = renderReport(model, textMaker(redactor ? (s) => redactor.redact(s) : undefined));
-    // and the whole page as the terminal's stream redacts every write
     try {
-      writeAtomic(this.path, redactor ? redactor.redact(page) : page);
+      writeAtomic(this.path, page);
     } catch (e) {
       // the other outputs (the recap, the run log) still get the run's end; the CLI reports this after them
       this.error = e;

@@ -19,6 +19,7 @@ import { takeReadAhead, startReadAhead, type ItemPreparer, type Upcoming } from 
 import { modeParamError } from '../modules/lib/file-mode.js';
 import { recordPredictions } from '../modules/lib/predictions.js';
 import { delegatedWriteKey, delegatedWrites, hostsAtOnce, isTimedOut, stoppableTransport, taskTimeout, timeoutMessage } from './task-limits.js';
+import { noLogSecrets } from '../secrets/no-log-args.js';
 
 export function taskLabel(task: TaskNode): string {
   return task.name ?? task.module;
@@ -347,7 +348,7 @@ async function executeItemUntil(
   const diffOn = effective(scope, task, 'diff');
   const showDiff = diffOn === undefined ? true : truthy(diffOn);
   // a no_log task's arguments are secrets for the rest of the run (they may be echoed elsewhere)
-  if (truthy(effective(scope, task, 'no_log'))) run.opts.redactor?.add(args);
+  if (truthy(effective(scope, task, 'no_log'))) run.opts.redactor?.add(noLogSecrets(args));
   if (prep.invalid) return { host: h, status: 'failed', result: { changed: false, failed: true, msg: `${prep.invalid} (after rendering)` } };
   // what the read-ahead observed for this item, if it still holds
   let ahead = prep.delegated ? undefined : takeReadAhead(run, h, task, item, prep);
