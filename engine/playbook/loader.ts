@@ -155,7 +155,8 @@ export class PlaybookLoader {
         }
       }
     };
-    flat(nodes, []);
+    // a role's handlers keep the keywords of the role entries around them, as its tasks do
+    flat(nodes, [...(play.roleKeywords ?? [])]);
     return out;
   }
 
@@ -510,7 +511,13 @@ export class PlaybookLoader {
       }
     } else this.fail('a role entry must be a name or a map with "role:"', pos, file);
     const defaults = isMap(entry) ? await this.moduleDefaults(entry, file) : undefined;
-    const nodes = await this.withDefaults(play, defaults, () => this.loadRole(name, params, pos, file, play, depth, { dedupe: true, paramsPos }));
+    (play.roleKeywords ??= []).push(keywords);
+    let nodes: Node[];
+    try {
+      nodes = await this.withDefaults(play, defaults, () => this.loadRole(name, params, pos, file, play, depth, { dedupe: true, paramsPos }));
+    } finally {
+      play.roleKeywords.pop();
+    }
     if (!nodes.length) return undefined;
     return [{ kind: 'block', name: `role ${name}`, block: nodes, rescue: [], always: [], keywords, pos, role: undefined }];
   }
@@ -621,6 +628,8 @@ export interface PlayState {
   notifies: { name: string; pos: SourcePos }[];
   /** loading the play's handlers: tasks are at the handler level (listen:) */
   inHandlers?: boolean;
+  /** the keywords of the role entries whose roles are being loaded, outermost first */
+  roleKeywords?: Keywords[];
   /** the module_defaults of the play and of the blocks, roles and includes being loaded, outermost first */
   moduleDefaults?: ModuleDefaults[];
 }
