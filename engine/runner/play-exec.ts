@@ -153,6 +153,8 @@ export class PlayRunner {
     // its own tags select the include; the included tasks have theirs (and apply:'s)
     if (!selectedByTags(allTags(scope, task), run.opts.tags, run.opts.skipTags)) return;
     const info = includeInfo(b, scope);
+    // its banner, as Ansible shows one for an include: the skips and failures below belong to it
+    run.reporter.onTaskStart({ ...info, hosts: hosts.map((h) => h.name) });
     const failed: HostState[] = [];
     const fail = (h: HostState, e: unknown) => {
       const msg = e instanceof TsplayError ? e.describe() : `engine error: ${(e as Error).stack ?? e}`;

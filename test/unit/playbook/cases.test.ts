@@ -58,6 +58,8 @@ export interface PlaybookCase {
     reads?: Record<string, { max_execs?: number; min_commands?: number }>;
     /** strings that must not appear in the plain nor the JSON output */
     absent?: string[];
+    /** text the plain output must hold (\n for line ends) */
+    plain?: string[];
     /** loading fails with an input error whose text contains this */
     error?: string;
     /** the error names this file (relative to the temp dir), and line when given */
@@ -206,6 +208,7 @@ describe('playbook language cases (test/cases/playbook)', function () {
           if (r.max_execs !== undefined) expect(got.execs, `round trips for reads on ${host}`).to.be.at.most(r.max_execs);
           if (r.min_commands !== undefined) expect(got.commands, `reads on ${host}`).to.be.at.least(r.min_commands);
         }
+        for (const s of want.plain ?? []) expect(plain, 'plain output').to.include(substitute(s, tmp));
         for (const s of want.absent ?? []) {
           expect(plain, 'plain output').to.not.include(s);
           expect(json, 'JSON output').to.not.include(s);
