@@ -216,7 +216,10 @@ function plan(p: FileParams, cur: FileCurrent): Plan {
  */
 async function missingDirs(ctx: ModuleContext, path: string): Promise<Pick<FileCurrent, 'missing' | 'blocked'>> {
   const dirs: string[] = [];
-  for (let d = withoutTrailingSlash(path); d && d !== '/' && d !== '.'; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) || '/' : '') dirs.unshift(d);
+  for (let d = withoutTrailingSlash(path); d && d !== '/' && d !== '.'; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) || '/' : '') {
+    // "a/.." and "a/." name a directory made (or there) already: never created, never chmod-ed
+    if (!/(^|\/)\.\.?$/.test(d)) dirs.unshift(d);
+  }
   const stats = await Promise.all(dirs.slice(0, -1).map((d) => ctx.facts.get(fileStat, { path: d, follow: true }, ctx.become)));
   let first = 0; // the outermost directory to create: below the deepest that exists
   for (const [i, st] of stats.entries()) {
