@@ -187,7 +187,7 @@ export const KEYWORDS: Record<string, KeywordSpec> = {
         : `\`collections: ${String(other)}\` is not supported by tsplay: it has no collections but ansible.builtin (and ansible.legacy), whose modules it finds by their short names`;
     },
   },
-  debugger: { levels: ALL, schema: {}, inherit: 'innermost', templated: 'literal', refused: 'tsplay has no interactive task debugger; rerun with -v and --start-at-task' },
+  debugger: { levels: ALL, schema: {}, inherit: 'innermost', templated: 'literal', refused: 'tsplay has no interactive task debugger; --step asks before each task, -v shows each result, --start-at-task reruns from one' },
 
   // ── role, block, task ──
   when: { levels: [...INNER, 'import_playbook'], schema: CONDITION, inherit: 'accumulate', templated: 'condition', implemented: 'engine/runner/task-exec.ts executeOnHost (scope.ts allConditions)', refusedAt: { import_playbook: 'when on import_playbook is not implemented (put when: on the tasks or blocks)' } },
