@@ -393,6 +393,10 @@ export class PlaybookLoader {
     // only, and what its tasks should inherit is written under `apply:`. Its other keywords would
     // apply to the include alone, where they mean nothing: refused rather than silently dropped.
     // import_* stays a block made at load time, whose keywords every task in it inherits.
+    // An include with a literal file and no loop is not turned into such a block either: its
+    // results would differ from Ansible's (a `when` that an included task makes false would skip
+    // the rest of the file; its tags would select the included tasks). Its file is still loaded
+    // and checked now. The shipped roles use import_* only, so they run as they did.
     if (dynamic) {
       const bad = Object.keys(keywords).find((k) => !INCLUDE_OWN_KEYWORDS.has(k));
       if (bad) {
