@@ -8,6 +8,9 @@ export interface ReadAheadEntry {
   args: Record<string, unknown>;
   become?: Become;
   check: boolean;
+  /** the resolved connection's key and environment: a read made another way tells nothing */
+  connection: string;
+  environment?: Record<string, string>;
   /** run.writes and the host's cache generation when the read started */
   writes: number;
   generation: number;

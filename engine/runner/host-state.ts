@@ -1,8 +1,35 @@
-// Everything the runner knows about one host during a run.
+// Everything the runner knows about one host during a run. A host is created knowing only its
+// name: how it is reached depends on each task's rendered variables (resolved-task.ts), and each
+// way of reaching it is an Endpoint, opened on first use and kept for the run.
 import type { Transport } from '../transport/types.js';
 import { FactCache, type WriteClock } from '../facts/cache.js';
 import { emptyStats, type HostStats } from '../report/types.js';
 import { HostReadAhead } from './host-read-ahead.js';
+
+/** one way of reaching a host (its transport) with what was read through it */
+export class Endpoint {
+  private factCache?: FactCache;
+  private connected?: Promise<void>;
+
+  constructor(
+    readonly transport: Transport,
+    private clock?: WriteClock,
+  ) {}
+
+  get factsCache(): FactCache {
+    return (this.factCache ??= new FactCache(this.transport, this.clock));
+  }
+
+  /** connect once; later calls share the same connection */
+  connect(): Promise<void> {
+    return (this.connected ??= this.transport.connect());
+  }
+
+  /** the fact cache if anything made one */
+  get existingCache(): FactCache | undefined {
+    return this.factCache;
+  }
+}
 
 export class HostState {
   /** gathered facts (ansible_facts) */
@@ -20,22 +47,51 @@ export class HostState {
   lastFailure?: { task: string; result: Record<string, unknown> };
   /** reads started ahead of their task (read-ahead.ts) */
   readonly readAhead = new HostReadAhead();
-  private factCache?: FactCache;
-  private connected?: Promise<void>;
+  /** by the key of the resolved connection options (factory.ts connectionSpec) */
+  private readonly endpoints = new Map<string, Endpoint>();
 
   constructor(
     readonly name: string,
-    readonly transport: Transport,
     private clock?: WriteClock,
   ) {}
 
-  get factsCache(): FactCache {
-    return (this.factCache ??= new FactCache(this.transport, this.clock));
+  /** the endpoint for these connection options, its transport made by `open` the first time */
+  endpoint(key: string, open: () => Transport): Endpoint {
+    let e = this.endpoints.get(key);
+    if (!e) this.endpoints.set(key, (e = new Endpoint(open(), this.clock)));
+    return e;
   }
 
-  /** connect once; later calls share the same connection */
-  connect(): Promise<void> {
-    return (this.connected ??= this.transport.connect());
+  get allEndpoints(): IterableIterator<Endpoint> {
+    return this.endpoints.values();
+  }
+
+  /**
+   * bumped whenever any of the host's fact caches is invalidated or gets a prediction: a value
+   * read (or a read started) under an older generation may no longer be what the host holds
+   */
+  get generation(): number {
+    let g = 0;
+    for (const e of this.endpoints.values()) g += e.existingCache?.generation ?? 0;
+    return g;
+  }
+
+  /** the host changed: whichever way it is reached, what was read of it is stale */
+  invalidate(): void {
+    for (const e of this.endpoints.values()) e.existingCache?.invalidate();
+  }
+
+  /** fact reads sent to the host and the commands they carried, over all its endpoints */
+  get readStats(): { execs: number; commands: number } {
+    const s = { execs: 0, commands: 0 };
+    for (const e of this.endpoints.values()) {
+      const b = e.existingCache?.batch.stats;
+      if (b) {
+        s.execs += b.execs;
+        s.commands += b.commands;
+      }
+    }
+    return s;
   }
 
   get alive(): boolean {

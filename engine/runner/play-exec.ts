@@ -22,6 +22,8 @@ import { groupInclusions, includedScope, includeInfo, includeTask, inclusionsFor
 import { preflight } from './preflight.js';
 import { checkPlaySyntax } from './syntax-check.js';
 import { checkRoleParams } from './role-params-check.js';
+import { resolveTask } from './resolved-task.js';
+import { taskVars } from './host-vars.js';
 
 /** thrown to stop the play for every host (any_errors_fatal, max_fail_percentage, meta end_play) */
 class EndPlay extends Error {}
@@ -60,7 +62,7 @@ export class PlayRunner {
       const hosts = batch.map((n) => run.hostState(n)).filter((h) => h.alive);
       if (!hosts.length) continue;
       try {
-        if (play.keywords.gather_facts === undefined || truthy(play.keywords.gather_facts)) await this.gather(pc, hosts);
+        if (play.keywords.gather_facts === undefined || truthy(play.keywords.gather_facts)) await this.gather(pc, hosts, playScope);
         await this.section(pc, play.preTasks, hosts, playScope);
         await this.section(pc, play.tasks, hosts, playScope);
         await this.section(pc, play.postTasks, hosts, playScope);
@@ -80,23 +82,33 @@ export class PlayRunner {
     await this.flushHandlers(pc, hosts);
   }
 
-  private async gather(pc: PlayContext, hosts: HostState[]): Promise<void> {
+  private async gather(pc: PlayContext, hosts: HostState[], scope: Scope): Promise<void> {
     const run = this.run;
     const info = { name: 'Gathering Facts', module: 'gather_facts', where: '' };
     run.reporter.onTaskStart({ ...info, hosts: hosts.map((h) => h.name) });
     await mapLimit(hosts, run.forks, async (h) => {
       try {
-        await h.connect();
-        const facts = await h.transport.exec(gatherFacts.command()).then((r) => gatherFacts.parse(r));
+        // reached as the play's keywords and the host's variables say, with the play's environment (Ansible)
+        const rt = resolveTask(run, pc, undefined, scope, h, taskVars(run, pc, h, undefined, scope), { host: h.name, task: info.name });
+        await rt.endpoint.connect();
+        const facts = await rt.endpoint.transport.exec(gatherFacts.command(), { env: rt.environment }).then((r) => gatherFacts.parse(r));
         h.facts = facts;
         h.factVars = factsToVars(facts);
         h.stats.ok++;
         run.reporter.onHostResult({ task: info, host: h.name, status: 'ok', result: { changed: false } });
       } catch (e) {
         if (e instanceof ConnectError) {
+          const result = { changed: false, unreachable: true, msg: e.message };
+          if (truthy(pc.play.keywords.ignore_unreachable)) {
+            // counted as an ignored failure; the host goes on without facts (Ansible 2.14)
+            h.stats.ok++;
+            h.stats.ignored++;
+            run.reporter.onHostResult({ task: info, host: h.name, status: 'ignored', result, ignored: true });
+            return;
+          }
           h.unreachable = true;
           h.stats.unreachable++;
-          run.reporter.onHostResult({ task: info, host: h.name, status: 'unreachable', result: { changed: false, unreachable: true, msg: e.message } });
+          run.reporter.onHostResult({ task: info, host: h.name, status: 'unreachable', result });
         } else {
           h.failed = true;
           h.stats.failed++;

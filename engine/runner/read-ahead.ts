@@ -14,6 +14,7 @@ import { selectedByTags } from './tags.js';
 import { truthy } from './truthy.js';
 import { taskVars } from './host-vars.js';
 import { samePlainData } from './same-plain-data.js';
+import type { ResolvedTask } from './resolved-task.js';
 
 /** a task still to come, with the keywords it inherits */
 export interface Upcoming {
@@ -38,12 +39,11 @@ export function windowFor(own: number, hosts: number): number {
 
 /** The functions of task-exec that a read-ahead shares with the real run (passed in: no cycle). */
 export interface ItemPreparer {
-  prepare(task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>): Promise<{
+  resolve(task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>): ResolvedTask;
+  prepare(rt: ResolvedTask): Promise<{
     mod: { readAhead?: boolean; read(ctx: ModuleContext, p: Record<string, unknown>): Promise<unknown> };
-    delegated: boolean;
     ctx: ModuleContext;
     args: Record<string, unknown>;
-    check: boolean;
     invalid?: string;
   }>;
   loopVars(task: TaskNode, scope: Scope, h: HostState, item: unknown, index: number, length: number): Record<string, unknown>;
@@ -56,7 +56,7 @@ export interface ItemPreparer {
  */
 export function startReadAhead(run: RunContext, pc: PlayContext, h: HostState, current: Upcoming, upcoming: readonly Upcoming[], prep: ItemPreparer): void {
   const ra = h.readAhead;
-  const generation = h.factsCache.generation;
+  const generation = h.generation;
   const todo: Upcoming[] = [];
   if (current.task.keywords.loop !== undefined && !ra.isCovered(current.task, generation)) todo.push(current);
   const window = windowFor(ra.window, pc.batch.length);
@@ -85,8 +85,10 @@ async function readTaskAhead(run: RunContext, pc: PlayContext, h: HostState, u: 
     const ivars = loop === undefined ? vars : prep.loopVars(task, scope, h, item, i, items.length);
     if (conditions.length && !run.templater.evalCondition(conditions, ivars, where)) continue;
     const writes = run.clock.writes;
-    const p = await prep.prepare(task, scope, h, ivars);
-    if (p.invalid || p.delegated) continue;
+    const rt = prep.resolve(task, scope, h, ivars);
+    if (rt.delegated) continue;
+    const p = await prep.prepare(rt);
+    if (p.invalid) continue;
     const used = { vars: false };
     const result = p.mod.read(tracking(p.ctx, used), p.args).then((v) => {
       // what depends on variables (a template's text) may differ at the task's turn
@@ -94,7 +96,7 @@ async function readTaskAhead(run: RunContext, pc: PlayContext, h: HostState, u: 
       return v;
     });
     result.catch(() => undefined);
-    h.readAhead.put(task, i, { args: p.args, become: p.ctx.become, check: p.check, writes, generation, result });
+    h.readAhead.put(task, i, { args: p.args, become: rt.become, check: rt.check, connection: rt.connection.key, environment: rt.environment, writes, generation, result });
   }
 }
 
@@ -126,16 +128,11 @@ function aheadView(cache: FactCache): FactCache {
 }
 
 /** What was read ahead for this item, if it still tells the truth: else undefined (read again). */
-export function takeReadAhead(
-  run: RunContext,
-  h: HostState,
-  task: TaskNode,
-  item: number,
-  now: { ctx: ModuleContext; args: Record<string, unknown>; check: boolean },
-): Promise<unknown> | undefined {
-  const e = h.readAhead.take(task, item);
+export function takeReadAhead(run: RunContext, rt: ResolvedTask, item: number, now: { args: Record<string, unknown> }): Promise<unknown> | undefined {
+  const h = rt.host;
+  const e = h.readAhead.take(rt.task, item);
   if (!e) return undefined;
-  if (e.writes !== run.clock.writes || e.generation !== h.factsCache.generation || e.check !== now.check) return undefined;
-  if (!samePlainData(e.become, now.ctx.become) || !samePlainData(e.args, now.args)) return undefined;
+  if (e.writes !== run.clock.writes || e.generation !== h.generation || e.check !== rt.check || e.connection !== rt.connection.key) return undefined;
+  if (!samePlainData(e.become, rt.become) || !samePlainData(e.environment, rt.environment) || !samePlainData(e.args, now.args)) return undefined;
   return e.result;
 }

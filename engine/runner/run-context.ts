@@ -10,9 +10,9 @@ import { InputError, type ErrorWhere } from '../errors.js';
 import { LocalTransport } from '../transport/local.js';
 import { Validators } from '../schema/validators.js';
 import { ChannelLimit } from '../transport/channel-limit.js';
-import { transportFor } from '../transport/factory.js';
+import { localConnection, openTransport, type ConnectionSpec } from '../transport/factory.js';
 import { tracedTransport } from '../transport/traced.js';
-import { HostState } from './host-state.js';
+import { HostState, type Endpoint } from './host-state.js';
 import { plainLayer } from './lazy-vars.js';
 import type { WriteClock } from '../facts/cache.js';
 import type { RunOptions } from './options.js';
@@ -82,17 +82,28 @@ export class RunContext {
     return v;
   }
 
+  /** the host of that name; it reads no variable (how it is reached is each task's: endpoint()) */
   hostState(name: string): HostState {
     let h = this.hosts.get(name);
     if (!h) {
-      // connection variables from -e win over the inventory's, as in Ansible
-      const t = transportFor(name, { ...this.connectionDefaults, ...this.inventoryVars(name), ...this.opts.extraVars }, undefined, this.opts.stopCommands, this.handshakes);
-      // -vvv: what each connection does, told through the (redacting) reporters
-      const shown = (this.opts.verbosity ?? 0) >= 3 ? tracedTransport(t, (text) => this.reporter.onHostDetail({ host: name, text })) : t;
-      h = new HostState(name, shown, this.clock);
+      h = new HostState(name, this.clock);
       this.hosts.set(name, h);
     }
     return h;
+  }
+
+  /** the host's transport (and fact cache) for these resolved connection options, made once per host and options */
+  endpoint(h: HostState, spec: ConnectionSpec): Endpoint {
+    return h.endpoint(spec.key, () => {
+      const t = openTransport(spec, { stop: this.opts.stopCommands, handshakes: this.handshakes });
+      // -vvv: what each connection does, told through the (redacting) reporters
+      return (this.opts.verbosity ?? 0) >= 3 ? tracedTransport(t, (text) => this.reporter.onHostDetail({ host: h.name, text })) : t;
+    });
+  }
+
+  /** the controller as the local host `localhost`: its fact cache holds the predictions of tasks run there */
+  get controllerEndpoint(): Endpoint {
+    return this.endpoint(this.hostState('localhost'), localConnection('localhost'));
   }
 
   /** a controller-side file for `src:`: role dirs (site first), then the playbook's */
@@ -109,6 +120,6 @@ export class RunContext {
   }
 
   async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.hosts.values()].map((h) => h.transport.close()));
+    await Promise.allSettled([...this.hosts.values()].flatMap((h) => [...h.allEndpoints].map((e) => e.transport.close())));
   }
 }

@@ -156,7 +156,10 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   run.reporter.onRunEnd({ exitCode, stats, changesPending });
   await run.reporter.flush();
   const reads: RunResult['reads'] = {};
-  for (const [name, h] of run.hosts) if (h.factsCache.batch.stats.commands) reads[name] = { ...h.factsCache.batch.stats };
+  for (const [name, h] of run.hosts) {
+    const r = h.readStats;
+    if (r.commands) reads[name] = r;
+  }
   return { exitCode, stats, changesPending, reads };
 }
 

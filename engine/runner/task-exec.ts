@@ -4,7 +4,6 @@ import { relative } from 'node:path';
 import type { TaskNode } from '../playbook/model.js';
 import type { Module, ModuleContext, TaskResult } from '../modules/types.js';
 import type { HostResultEvent, HostStatus, TaskInfo } from '../report/types.js';
-import type { Become } from '../transport/types.js';
 import { ConnectError, TsplayError, type ErrorWhere } from '../errors.js';
 import { relevantErrors, describeAjvError, isTemplated } from '../playbook/ajv.js';
 import type { RunContext } from './run-context.js';
@@ -20,6 +19,8 @@ import { modeParamError } from '../modules/lib/file-mode.js';
 import { recordPredictions } from '../modules/lib/predictions.js';
 import { delegatedWriteKey, delegatedWrites, hostsAtOnce, isTimedOut, stoppableTransport, taskTimeout, timeoutMessage } from './task-limits.js';
 import { noLogSecrets } from '../secrets/no-log-args.js';
+import { withEnvironment } from '../transport/with-env.js';
+import { resolveTask, type ResolvedTask } from './resolved-task.js';
 
 export function taskLabel(task: TaskNode): string {
   return task.name ?? task.module;
@@ -103,7 +104,6 @@ async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope
     outcome = await executeOnHost(run, pc, task, scope, h, info, emit);
   } catch (e) {
     if (e instanceof ConnectError) {
-      h.unreachable = true;
       const result: TaskResult = { changed: false, unreachable: true, msg: e.message };
       outcome = { host: h, status: 'unreachable', result };
     } else {
@@ -136,7 +136,8 @@ function notifyNames(run: RunContext, pc: PlayContext, task: TaskNode, scope: Sc
 
 function itemPreparer(run: RunContext, pc: PlayContext): ItemPreparer {
   return {
-    prepare: (task, scope, h, vars) => prepareItem(run, pc, task, scope, h, vars, { ...task.pos, host: h.name, task: taskLabel(task) }),
+    resolve: (task, scope, h, vars) => resolveTask(run, pc, task, scope, h, vars, { ...task.pos, host: h.name, task: taskLabel(task) }),
+    prepare: (rt) => prepareItem(run, pc, rt),
     loopVars: (task, scope, h, item, i, n) => loopItemVars(run, pc, h, task, scope, item, i, n),
   };
 }
@@ -152,9 +153,13 @@ function loopItemVars(run: RunContext, pc: PlayContext, h: HostState, task: Task
 }
 
 function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: HostOutcome, emit: (ev: Omit<HostResultEvent, 'task' | 'host'>) => void, notify: string[]): HostOutcome {
-  const ignore = truthy(effective(scope, task, 'ignore_errors'));
   let status = o.status;
-  if (status === 'failed' && ignore) status = 'ignored';
+  if (status === 'failed' && truthy(effective(scope, task, 'ignore_errors'))) status = 'ignored';
+  // an ignored unreachable counts as an ignored failure and the host goes on (Ansible 2.14)
+  if (status === 'unreachable') {
+    if (truthy(effective(scope, task, 'ignore_unreachable'))) status = 'ignored';
+    else h.unreachable = true;
+  }
   const s = h.stats;
   switch (status) {
     case 'ok':
@@ -206,7 +211,7 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
     if (conditions.length && !run.templater.evalCondition(conditions, vars, where)) {
       return { host: h, status: 'skipped', result: skippedResult('Conditional result was False') };
     }
-    return executeItem(run, pc, task, scope, h, vars, where, 0);
+    return executeItem(run, pc, resolveTask(run, pc, task, scope, h, vars, where), 0);
   }
   const items = run.templater.renderDeep(loopSpec, vars, where);
   if (!Array.isArray(items)) throw new TsplayError(`loop must be a list, got ${typeof items}`, where);
@@ -223,7 +228,7 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
     if (conditions.length && !run.templater.evalCondition(conditions, ivars, where)) {
       o = { host: h, status: 'skipped', result: skippedResult('Conditional result was False') };
     } else {
-      o = await executeItem(run, pc, task, scope, h, ivars, where, i);
+      o = await executeItem(run, pc, resolveTask(run, pc, task, scope, h, ivars, where), i);
     }
     const r = { ...o.result, [loopVar]: item, ansible_loop_var: loopVar };
     results.push(r);
@@ -254,15 +259,6 @@ function skippedResult(reason: string): TaskResult {
   return Object.assign(r, { rc: null });
 }
 
-function becomeFor(run: RunContext, scope: Scope, task: TaskNode, vars: Record<string, unknown>): Become | undefined {
-  const on = effective(scope, task, 'become') ?? vars.ansible_become;
-  if (!truthy(on)) return undefined;
-  const user = (effective(scope, task, 'become_user') ?? vars.ansible_become_user ?? 'root') as string;
-  const method = (effective(scope, task, 'become_method') ?? vars.ansible_become_method ?? 'sudo') as 'sudo' | 'su';
-  const password = (vars.ansible_become_password ?? vars.ansible_become_pass) as string | undefined;
-  return { method, user, ...(password !== undefined ? { password: String(password) } : {}) };
-}
-
 function validateRendered(run: RunContext, mod: Module, args: Record<string, unknown>): string | undefined {
   // before the schema, which would coerce a rendered 644 to "644"
   const bad = modeParamError(mod.schema, args, false);
@@ -271,52 +267,46 @@ function validateRendered(run: RunContext, mod: Module, args: Record<string, unk
   return errs.length ? `${mod.name}: ${describeAjvError(errs[0])}` : undefined;
 }
 
-/** What running a task item needs, worked out the same way for the run and for its read-ahead. */
+/** What running a resolved task item needs, worked out the same way for the run and for its read-ahead. */
 export interface PreparedItem {
   mod: Module;
-  target: HostState;
-  delegated: boolean;
   ctx: ModuleContext;
   args: Record<string, unknown>;
-  check: boolean;
   /** the rendered arguments failed the module's schema */
   invalid?: string;
 }
 
-export async function prepareItem(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>, where: ErrorWhere): Promise<PreparedItem> {
+export async function prepareItem(run: RunContext, pc: PlayContext, rt: ResolvedTask): Promise<PreparedItem> {
+  const { task, scope, vars, where } = rt;
   const mod = (await run.findModule(task.module))!;
-  const delegate = effective(scope, task, 'delegate_to');
-  const target = delegate !== undefined ? run.hostState(String(run.templater.renderDeep(delegate, vars, where))) : h;
-  const taskCheck = effective(scope, task, 'check_mode');
-  const check = taskCheck === undefined ? run.check : truthy(taskCheck);
-  const become = becomeFor(run, scope, task, delegate !== undefined ? run.inventoryVars(target.name) : vars);
   const ctx: ModuleContext = {
-    host: target.name,
-    transport: target.transport,
-    facts: target.factsCache,
-    become,
-    check,
+    host: rt.target.name,
+    transport: rt.environment ? withEnvironment(rt.endpoint.transport, rt.environment) : rt.endpoint.transport,
+    facts: rt.endpoint.factsCache,
+    become: rt.become,
+    check: rt.check,
     controller: run.controller,
-    controllerFacts: run.hostState('localhost').factsCache,
+    controllerFacts: run.controllerEndpoint.factsCache,
     vars,
     verbosity: run.opts.verbosity ?? 0,
     findFile: async (kind, name) => run.findFile(kind, name, scope.role, pc.play.dir, where),
-    renderTemplate: (text, src) => run.templater.renderText(text, vars, { file: src, host: h.name, task: where.task }),
+    renderTemplate: (text, src) => run.templater.renderText(text, vars, { file: src, host: rt.host.name, task: where.task }),
     evalCondition: (expr) => run.templater.evalCondition(expr, vars, where),
   };
   const args = dropOmitted(run.templater.renderDeep(task.args, vars, where));
   const invalid = validateRendered(run, mod, args);
-  return { mod, target, delegated: delegate !== undefined, ctx, args, check, ...(invalid ? { invalid } : {}) };
+  return { mod, ctx, args, ...(invalid ? { invalid } : {}) };
 }
 
-async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>, where: ErrorWhere, item: number): Promise<HostOutcome> {
+async function executeItem(run: RunContext, pc: PlayContext, rt: ResolvedTask, item: number): Promise<HostOutcome> {
+  const { task, scope, host: h, vars, where } = rt;
   const seconds = taskTimeout(scope, task, (v) => run.templater.renderDeep(v, vars, where), where);
-  if (seconds === undefined) return executeItemUntil(run, pc, task, scope, h, vars, where, item);
+  if (seconds === undefined) return executeItemUntil(run, pc, rt, item);
   // Ansible's timeout covers the item's whole execution, retries included
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), seconds * 1000);
   try {
-    return await executeItemUntil(run, pc, task, scope, h, vars, where, item, deadline.signal);
+    return await executeItemUntil(run, pc, rt, item, deadline.signal);
   } catch (e) {
     if (!isTimedOut(deadline.signal, run.opts.stopCommands) || e instanceof ConnectError) throw e;
     return { host: h, status: 'failed', result: { changed: false, failed: true, msg: timeoutMessage(task.module, seconds), timedout: { period: seconds } } };
@@ -325,24 +315,15 @@ async function executeItem(run: RunContext, pc: PlayContext, task: TaskNode, sco
   }
 }
 
-async function executeItemUntil(
-  run: RunContext,
-  pc: PlayContext,
-  task: TaskNode,
-  scope: Scope,
-  h: HostState,
-  vars: Record<string, unknown>,
-  where: ErrorWhere,
-  item: number,
-  deadline?: AbortSignal,
-): Promise<HostOutcome> {
-  const prep = await prepareItem(run, pc, task, scope, h, vars, where);
-  const { mod, target, args, check } = prep;
+async function executeItemUntil(run: RunContext, pc: PlayContext, rt: ResolvedTask, item: number, deadline?: AbortSignal): Promise<HostOutcome> {
+  const { task, scope, host: h, vars, where, target } = rt;
+  const prep = await prepareItem(run, pc, rt);
+  const { mod, args } = prep;
   const ctx = deadline ? { ...prep.ctx, transport: stoppableTransport(prep.ctx.transport, deadline, run.opts.stopCommands) } : prep.ctx;
   // hosts delegating writes to one target take turns there, read to write (task-limits.ts)
-  const turnKey = prep.delegated ? delegatedWriteKey(mod.name, target.name, args) : undefined;
+  const turnKey = rt.delegated ? delegatedWriteKey(mod.name, target.name, args) : undefined;
   if (target.unreachable) throw new ConnectError(`host ${target.name} is unreachable`, where);
-  await target.connect().catch((e) => {
+  await rt.endpoint.connect().catch((e) => {
     throw e instanceof ConnectError ? e : new ConnectError(String((e as Error).message ?? e), where, { cause: e });
   });
   const diffOn = effective(scope, task, 'diff');
@@ -351,7 +332,7 @@ async function executeItemUntil(
   if (truthy(effective(scope, task, 'no_log'))) run.opts.redactor?.add(noLogSecrets(args));
   if (prep.invalid) return { host: h, status: 'failed', result: { changed: false, failed: true, msg: `${prep.invalid} (after rendering)` } };
   // what the read-ahead observed for this item, if it still holds
-  let ahead = prep.delegated ? undefined : takeReadAhead(run, h, task, item, prep);
+  let ahead = rt.delegated ? undefined : takeReadAhead(run, rt, item, prep);
 
   const reg = task.keywords.register as string | undefined;
   const until = task.keywords.until;
@@ -360,7 +341,7 @@ async function executeItemUntil(
   for (let attempt = 1; ; attempt++) {
     let result = await delegatedWrites(run).run(turnKey, () => {
       deadline?.throwIfAborted(); // its turn came after the time was up
-      return runModule(run, mod, ctx, args, check, target, ahead);
+      return runModule(run, mod, ctx, args, rt, ahead);
     });
     ahead = undefined; // a retry reads again
     if (!showDiff) delete result.diff;
@@ -393,15 +374,7 @@ async function executeItemUntil(
   }
 }
 
-async function runModule(
-  run: RunContext,
-  mod: Module,
-  ctx: ModuleContext,
-  args: Record<string, unknown>,
-  check: boolean,
-  target: HostState,
-  ahead: Promise<unknown> | undefined,
-): Promise<TaskResult> {
+async function runModule(run: RunContext, mod: Module, ctx: ModuleContext, args: Record<string, unknown>, rt: ResolvedTask, ahead: Promise<unknown> | undefined): Promise<TaskResult> {
   const current = ahead ? await ahead.catch(() => mod.read(ctx, args)) : await mod.read(ctx, args);
   const plan = mod.diff(args, current);
   if (plan.kind === 'noop') {
@@ -411,8 +384,8 @@ async function runModule(
     return r;
   }
   if (plan.kind === 'fail') return { changed: false, ...plan.result, failed: true, msg: plan.msg };
-  if (check) {
-    recordPredictions(mod, args, plan, target.factsCache, run.hostState('localhost').factsCache);
+  if (rt.check) {
+    recordPredictions(mod, args, plan, rt.endpoint.factsCache, run.controllerEndpoint.factsCache);
     if (plan.unknowable) return { ...skippedResult(`not knowable in check mode: ${plan.summary}`), check_unknowable: true };
     run.clock.writes++;
     return { changed: true, msg: plan.summary, ...(plan.fileDiffs ? { diff: plan.fileDiffs } : {}), ...plan.result };
@@ -426,7 +399,7 @@ async function runModule(
   } finally {
     run.clock.writes++;
   }
-  if (r.changed) target.factsCache.invalidate();
+  if (r.changed) rt.target.invalidate();
   if (plan.fileDiffs && !r.diff) r.diff = plan.fileDiffs;
   return r;
 }

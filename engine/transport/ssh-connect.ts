@@ -28,7 +28,7 @@ function tcpConnect(ep: SshEndpoint, host: string, deadline: number): Promise<So
     sock.setNoDelay(true); // without it every small exec waits ~40 ms for a delayed ACK
     const timer = setTimeout(() => {
       sock.destroy();
-      reject(new ConnectError(`cannot connect to ${host} (${ep.hostname}:${ep.port}): timed out`, { host }));
+      reject(new ConnectError(`cannot connect to ${host} (${where(ep)}): timed out`, { host }));
     }, Math.max(1, deadline - Date.now()));
     sock.once('connect', () => {
       clearTimeout(timer);
@@ -38,7 +38,7 @@ function tcpConnect(ep: SshEndpoint, host: string, deadline: number): Promise<So
     });
     sock.once('error', (e) => {
       clearTimeout(timer);
-      reject(new ConnectError(`cannot connect to ${host} (${ep.hostname}:${ep.port}): ${e.message}`, { host }, { cause: e }));
+      reject(new ConnectError(`cannot connect to ${host} (${where(ep)}): ${e.message}`, { host }, { cause: e }));
     });
     sock.connect(ep.port, ep.hostname);
   });

@@ -46,6 +46,17 @@ export interface SshOptionsContext {
 
 type Vars = Record<string, unknown>;
 
+/** every variable sshOptionsFromVars reads: a transport built from these alone is the same */
+export const SSH_VARS = [
+  'ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port', 'ansible_user', 'ansible_ssh_user', 'ansible_remote_user',
+  'ansible_ssh_private_key_file', 'ansible_private_key_file', 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password',
+  'ansible_ssh_args', 'ansible_ssh_common_args', 'ansible_ssh_extra_args', 'ansible_ssh_known_hosts_file', 'ansible_host_key_checking',
+  'ansible_ssh_timeout', 'ansible_timeout',
+] as const;
+
+/** the variables that name the user to log in as (Ansible: any of them wins over remote_user) */
+export const USER_VARS = ['ansible_user', 'ansible_ssh_user', 'ansible_remote_user'] as const;
+
 function firstVar(vars: Vars, names: string[]): { name: string; value: unknown } | undefined {
   for (const name of names) if (vars[name] !== undefined && vars[name] !== null) return { name, value: vars[name] };
   return undefined;
@@ -125,7 +136,7 @@ export function sshOptionsFromVars(host: string, vars: Vars, ctx: SshOptionsCont
     port(o.port, 'ssh -p / -o Port', host) ??
     port(cfg.port, `Port in ${configFile}`, host) ??
     22;
-  const user = str(vars, ['ansible_user', 'ansible_ssh_user', 'ansible_remote_user'], host) ?? o.user ?? cfg.user ?? currentUser;
+  const user = str(vars, [...USER_VARS], host) ?? o.user ?? cfg.user ?? currentUser;
   const keyVar = str(vars, ['ansible_ssh_private_key_file', 'ansible_private_key_file'], host);
   const identityFiles = [...(keyVar ? [keyVar] : []), ...args.identityFiles, ...(o.identityfile ? [o.identityfile] : []), ...cfg.identityFiles]
     .map((p) => expandHome(p, home));

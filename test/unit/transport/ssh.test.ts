@@ -301,7 +301,7 @@ describe('SshTransport (real sshd on 127.0.0.1)', function () {
       const e = await rejection(x.exec(sh`true`));
       expect(Date.now() - start).to.be.below(1000);
       expect(e).to.be.instanceOf(ConnectError);
-      expect(e.message).to.contain(`cannot connect to testhost (127.0.0.1:${port})`);
+      expect(e.message).to.match(new RegExp(`cannot connect to testhost \\([^@ ]+@127\\.0\\.0\\.1:${port}\\)`));
       expect(await rejection(x.exec(sh`true`))).to.be.instanceOf(ConnectError);
     });
 
