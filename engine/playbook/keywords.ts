@@ -148,21 +148,21 @@ export const KEYWORDS: Record<string, KeywordSpec> = {
 
   // ── play, role, block, task (passed down) ──
   any_errors_fatal: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/play-exec.ts checkFailureLimits' },
-  become: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/task-exec.ts becomeFor' },
-  become_user: { levels: ALL, schema: STR, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/task-exec.ts becomeFor' },
-  become_method: { levels: ALL, schema: { enum: ['sudo', 'su'] }, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/task-exec.ts becomeFor' },
+  become: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/resolved-task.ts becomeFor' },
+  become_user: { levels: ALL, schema: STR, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/resolved-task.ts becomeFor' },
+  become_method: { levels: ALL, schema: { enum: ['sudo', 'su'] }, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/resolved-task.ts becomeFor' },
   become_exe: { levels: ALL, schema: {}, inherit: 'innermost', templated: 'literal', refused: 'tsplay runs sudo or su from the PATH' },
   become_flags: { levels: ALL, schema: {}, inherit: 'innermost', templated: 'literal', refused: 'tsplay passes its own fixed flags to sudo and su' },
-  check_mode: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/task-exec.ts prepareItem' },
+  check_mode: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/resolved-task.ts resolveTask' },
   diff: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/task-exec.ts executeItem' },
   no_log: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/task-exec.ts runOnHost' },
   ignore_errors: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/task-exec.ts finish' },
   run_once: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/task-exec.ts runTask' },
   tags: { levels: [...ALL, 'import_playbook'], schema: STRING_LIST, inherit: 'accumulate', templated: 'literal', implemented: 'engine/runner/tags.ts (scope.ts allTags; import_playbook tags added to the imported plays\', loader.ts imported)' },
-  ignore_unreachable: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', refused: NOT_YET('stop the host at its first unreachable task') },
-  environment: { levels: ALL, schema: { type: ['object', 'string'] }, inherit: 'merge', templated: 'rendered', refused: NOT_YET('start the commands without these environment variables') },
-  connection: { levels: ALL, schema: STR, inherit: 'innermost', templated: 'rendered', refused: NOT_YET("use the host's inventory connection") },
-  remote_user: { levels: ALL, schema: STR, inherit: 'innermost', templated: 'rendered', refused: NOT_YET("log in as the host's inventory user") },
+  ignore_unreachable: { levels: ALL, schema: BOOL, inherit: 'innermost', templated: 'literal', implemented: 'engine/runner/task-exec.ts finish (play-exec.ts gather)' },
+  environment: { levels: ALL, schema: { type: ['object', 'string'] }, inherit: 'merge', templated: 'rendered', implemented: 'engine/runner/resolved-task.ts environmentFor (transport/with-env.ts)' },
+  connection: { levels: ALL, schema: STR, inherit: 'innermost', templated: 'rendered', implemented: 'engine/runner/resolved-task.ts resolveTask (transport/factory.ts connectionSpec)' },
+  remote_user: { levels: ALL, schema: STR, inherit: 'innermost', templated: 'rendered', implemented: 'engine/runner/resolved-task.ts resolveTask (transport/factory.ts connectionSpec)' },
   port: { levels: ALL, schema: {}, inherit: 'innermost', templated: 'literal', refused: 'set ansible_port in the inventory or in vars' },
   throttle: { levels: ALL, schema: TEMPLATED_OR({ type: 'integer', minimum: 0 }), inherit: 'innermost', templated: 'rendered', implemented: 'engine/runner/task-limits.ts hostsAtOnce' },
   timeout: { levels: ALL, schema: TEMPLATED_OR({ type: 'integer', minimum: 0 }), inherit: 'innermost', templated: 'rendered', implemented: 'engine/runner/task-limits.ts taskTimeout' },
@@ -191,7 +191,7 @@ export const KEYWORDS: Record<string, KeywordSpec> = {
 
   // ── role, block, task ──
   when: { levels: [...INNER, 'import_playbook'], schema: CONDITION, inherit: 'accumulate', templated: 'condition', implemented: 'engine/runner/task-exec.ts executeOnHost (scope.ts allConditions)', refusedAt: { import_playbook: 'when on import_playbook is not implemented (put when: on the tasks or blocks)' } },
-  delegate_to: { levels: INNER, schema: STR, inherit: 'innermost', templated: 'rendered', implemented: 'engine/runner/task-exec.ts prepareItem' },
+  delegate_to: { levels: INNER, schema: STR, inherit: 'innermost', templated: 'rendered', implemented: 'engine/runner/resolved-task.ts resolveTask' },
   delegate_facts: { levels: INNER, schema: BOOL, inherit: 'innermost', templated: 'literal', refused: NOT_YET('set the facts on the host that runs the task, not on the delegated one') },
   notify: { levels: ['block', ...TASKS], schema: STRING_LIST, inherit: 'innermost', templated: 'rendered', implemented: 'engine/runner/task-exec.ts notifyNames' },
 
