@@ -172,7 +172,8 @@ describe('the keyword table', function () {
         checked++;
       }
     }
-    expect(checked).to.be.greaterThan(50);
+    // the loop was not vacuous (the count falls as keywords get implemented)
+    expect(checked).to.be.greaterThan(20);
   });
 
   it('a keyword written where it is not allowed is refused at load, naming the file and line', async () => {
