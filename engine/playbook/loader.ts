@@ -505,6 +505,7 @@ export class PlaybookLoader {
       // keywords of the role entry pass down to its tasks; any other key is a role parameter
       const checked = this.levelKeywords(entry, 'role', file, ['role', 'name', 'vars']);
       Object.assign(keywords, checked.keywords);
+      if (entry.vars !== undefined && entry.vars !== null && !isMap(entry.vars)) this.fail('vars of a role entry must be a map (they are the role\'s parameters)', this.sm.pos(entry, 'vars'), file);
       if (isMap(entry.vars)) {
         params = { ...params, ...entry.vars };
         for (const vk of Object.keys(entry.vars)) paramsPos[vk] = this.sm.pos(entry.vars, vk) ?? pos;
