@@ -74,8 +74,9 @@ describe('CLI start-up loads only what the command needs', function () {
     for (const p of HEAVY) expect(r.packages.has(p), p).to.equal(false);
     const modules = [...r.engine].filter((f) => f.startsWith('modules/')).sort();
     // lib/file-mode.js: the one `mode:` parser, which the loader applies to every task (no imports);
-    // lib/file-diff.js: the reporters print diffs with it (the diff library itself loads on the first diff)
-    expect(modules).to.deep.equal(['modules/builtin/debug.js', 'modules/lib/aliases.js', 'modules/lib/file-diff.js', 'modules/lib/file-mode.js', 'modules/registry.js', 'modules/site-modules.js']);
+    // lib/file-diff.js: the reporters print diffs with it (the diff library itself loads on the first diff);
+    // lib/predictions.js: the executor records what each task will have changed, for the tasks after it
+    expect(modules).to.deep.equal(['modules/builtin/debug.js', 'modules/lib/aliases.js', 'modules/lib/file-diff.js', 'modules/lib/file-mode.js', 'modules/lib/predictions.js', 'modules/registry.js', 'modules/site-modules.js']);
     expect([...r.engine].filter((f) => f.startsWith('pki/'))).to.deep.equal([]);
   });
 
