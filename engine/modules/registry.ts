@@ -22,6 +22,7 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   set_fact: async () => (await import('./builtin/set_fact.js')).set_fact,
   assert: async () => (await import('./builtin/assert.js')).assert,
   fail: async () => (await import('./builtin/fail.js')).fail,
+  ping: async () => (await import('./builtin/ping.js')).pingModule,
   // host state
   apt: async () => (await import('./builtin/apt.js')).aptModule,
   package: async () => (await import('./builtin/package.js')).packageModule,
