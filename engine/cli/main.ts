@@ -15,7 +15,7 @@ import { addRoleCommand } from './role-command.js';
 const HELP_FOOTER = `
 Exit codes (as ansible-playbook): 0 ok, 1 error (also a --limit that leaves no host, another
 run of the inventory in progress), 2 a host failed, 4 a host unreachable or invalid input
-(playbook, inventory, template), 5 bad usage (a bad number, a --start-at-task naming no task),
+(playbook, inventory, template), 5 bad usage (a bad number, a --start-at-task naming no task, no inventory),
 99 interrupted. With --check --detailed-exitcode: 10 when changes are pending, 0 when converged.`;
 
 /** an error quotes file names, patterns and values: on a terminal their control characters must not act */

@@ -8,7 +8,7 @@ import { JsonReporter } from '../report/json.js';
 import { RunLogReporter } from '../report/run-log.js';
 import { cliSecrets } from './secret-inputs.js';
 import { wantColor } from '../report/terminal-text.js';
-import { TsplayError } from '../errors.js';
+import { TsplayError, UsageError } from '../errors.js';
 import type { Reporter } from '../report/types.js';
 import type { Node } from '../playbook/model.js';
 import { parseExtraVars } from './extra-vars.js';
@@ -18,6 +18,7 @@ import type { RunOptions } from '../runner/options.js';
 import { acquireRunLock } from './run-lock.js';
 import { checkAnsibleFlags, connectionFromFlags, stepper, vaultFromFlags } from './ansible-flags.js';
 import { terminalAnswerer } from './prompt.js';
+import { inventorySources, readAnsibleCfg, type AnsibleCfg } from './ansible-cfg.js';
 
 /** the options commander parsed for `run` (see run-command.ts) */
 export interface RunCliOptions {
@@ -28,7 +29,7 @@ export interface RunCliOptions {
   tags?: string[];
   skipTags?: string[];
   extraVars?: string[];
-  forks: number;
+  forks?: number;
   json?: boolean;
   syntaxCheck?: boolean;
   listHosts?: boolean;
@@ -59,7 +60,9 @@ export interface RunCliOptions {
   lock?: boolean;
 }
 
-export async function runAction(playbook: string, o: RunCliOptions, exit: { code: number }): Promise<void> {
+export async function runAction(playbook: string, given: RunCliOptions, exit: { code: number }): Promise<void> {
+  // ansible.cfg and ANSIBLE_INVENTORY fill in what the command line left out
+  const o = withAnsibleCfg(given, readAnsibleCfg(process.env, process.cwd(), (msg) => process.stderr.write(`[WARNING]: ${msg}\n`)));
   // a real run changes hosts: one at a time per inventory (run-lock.ts), refused before anything is loaded
   const lock =
     o.lock !== false && !o.check && !o.syntaxCheck && !o.listHosts && !o.listTasks && !o.listTags
@@ -143,7 +146,7 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
     tags: o.tags,
     skipTags: o.skipTags,
     extraVars: await parseExtraVars(o.extraVars ?? [], { password, redactor }),
-    forks: o.forks,
+    forks: o.forks ?? 25,
     verbosity,
     connectionDefaults: connection.vars,
     ...(o.step ? { step: stepper(terminalAnswerer, () => process.emit('SIGINT')) } : {}),
@@ -180,6 +183,33 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
     await view.flush?.();
     await new Promise<void>((res) => out.end(res));
   }
+}
+
+/**
+ * The command line's options, completed as ansible-playbook completes them: ANSIBLE_INVENTORY then
+ * ansible.cfg's inventory when there is no -i; the config's remote_user, forks, become…, roles_path
+ * and vault_password_file below the flags. No inventory from anywhere is an error (exit 5):
+ * a run against no host at all is never what was meant.
+ */
+export function withAnsibleCfg(given: RunCliOptions, cfg: AnsibleCfg | undefined, env: NodeJS.ProcessEnv = process.env): RunCliOptions {
+  const o = { ...given };
+  const fromEnv = env.ANSIBLE_INVENTORY?.trim() ? inventorySources(env.ANSIBLE_INVENTORY) : undefined;
+  o.inventory = o.inventory?.length ? o.inventory : fromEnv?.length ? fromEnv : cfg?.inventory;
+  if (!o.inventory?.length && !o.syntaxCheck) {
+    throw new UsageError(
+      `no inventory: give -i INVENTORY (a file, a directory, or a host list such as \`localhost,\`), set ANSIBLE_INVENTORY, or set inventory in the [defaults] of an ansible.cfg (${cfg ? `${cfg.file} has none` : 'none was found: ANSIBLE_CONFIG, ./ansible.cfg, ~/.ansible.cfg'})`,
+    );
+  }
+  if (!cfg) return o;
+  o.forks ??= cfg.forks;
+  o.user ??= cfg.remoteUser;
+  o.become ||= cfg.become;
+  o.becomeUser ??= cfg.becomeUser;
+  o.becomeMethod ??= cfg.becomeMethod;
+  if (cfg.rolesPath) o.rolesPath = [...(o.rolesPath ?? []), ...cfg.rolesPath];
+  const vaultGiven = o.vaultPasswordFile !== undefined || o.vaultId?.length || o.askVaultPass || env.TSPLAY_VAULT_PASSWORD_FILE || env.TSPLAY_VAULT_PASSWORD;
+  if (!vaultGiven && cfg.vaultPasswordFile) o.vaultPasswordFile = cfg.vaultPasswordFile;
+  return o;
 }
 
 /** --syntax-check / --list-hosts / --list-tasks, or the run itself */

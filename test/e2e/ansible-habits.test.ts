@@ -2,7 +2,7 @@
 // task paths, connection details), debug printed as Ansible prints it. Real runs of the CLI on
 // this machine, output piped (the plain view).
 import { expect } from 'chai';
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsplay } from './run-tsplay.js';
@@ -192,6 +192,96 @@ describe('e2e: habits from ansible-playbook', function () {
       const r = await plain('tagged.yml', 'hosts.yml', '--list-tags');
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.include('play #1 (all): tagged play\tTAGS: [p]\n      TASK TAGS: [a, b, blk, p]\n');
+    });
+  });
+
+  describe('ansible.cfg, ANSIBLE_CONFIG, ANSIBLE_INVENTORY', () => {
+    let proj: string;
+    let home: string;
+    // nothing from the machine running the tests: a HOME of its own, no ANSIBLE_* of the environment
+    const env = (extra: Record<string, string> = {}) => ({ HOME: home, ANSIBLE_CONFIG: '', ANSIBLE_INVENTORY: '', TSPLAY_VAULT_PASSWORD: '', TSPLAY_VAULT_PASSWORD_FILE: '', ...extra });
+    const inProj = (args: string[], extra: Record<string, string> = {}, cwd = proj) => tsplay(['run', ...args], { cwd, env: env(extra) });
+    before(async () => {
+      proj = join(dir, 'proj');
+      home = join(dir, 'home');
+      await mkdir(join(proj, 'inv'), { recursive: true });
+      await mkdir(join(proj, 'site-roles', 'greet', 'tasks'), { recursive: true });
+      await mkdir(home);
+      await writeFile(join(proj, 'inv', 'hosts.yml'), 'all:\n  hosts:\n    localhost: { ansible_connection: local }\n    far: { ansible_host: 127.0.0.1, ansible_port: 1 }\n');
+      await writeFile(join(proj, 'site-roles', 'greet', 'tasks', 'main.yml'), '- name: greet\n  debug: { msg: "role from roles_path, vaulted {{ vaulted }}" }\n');
+      await writeFile(join(proj, 'pw'), 'cfg-vault-pass\n');
+      await writeFile(join(proj, 'vaulted.yml'), 'vaulted: seven-and-more\n');
+      const enc = await tsplay(['vault', 'encrypt', '--vault-password-file', join(proj, 'pw'), join(proj, 'vaulted.yml')]);
+      expect(enc.code, enc.stderr).to.equal(0);
+      await writeFile(join(proj, 'site.yml'), `- hosts: all\n  gather_facts: false\n  vars_files: [${join(proj, 'vaulted.yml')}]\n  roles: [greet]\n`);
+      await writeFile(join(proj, 'plain.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: hello\n      command: "true"\n');
+    });
+
+    it('no -i, no ANSIBLE_INVENTORY, no ansible.cfg: exit 5 saying where an inventory comes from, nothing run', async () => {
+      const r = await inProj([join(proj, 'plain.yml')]);
+      expect(r.code, r.stdout + r.stderr).to.equal(5);
+      expect(r.stderr).to.match(/^ERROR! no inventory: give -i INVENTORY .*ANSIBLE_INVENTORY.*ansible\.cfg/m);
+      expect(r.stdout).to.not.include('PLAY');
+    });
+
+    it('./ansible.cfg: inventory, roles_path and vault_password_file (relative to the file), remote_user, forks; one warning for the keys it does not use, one for host_key_checking', async () => {
+      await writeFile(
+        join(proj, 'ansible.cfg'),
+        '# a comment\n[defaults]\ninventory = inv/hosts.yml\nroles_path = site-roles\nvault_password_file = pw\nremote_user = cfg-user ; a comment after the value\nforks = 1\nhost_key_checking = False\nstdout_callback = yaml\nretry_files_enabled = False\n\n[ssh_connection]\npipelining = True\n',
+      );
+      const r = await inProj([join(proj, 'site.yml'), '-vvv']);
+      expect(r.code, r.stdout + r.stderr).to.equal(4); // far is unreachable
+      expect(r.stdout).to.include('"msg": "role from roles_path, vaulted ********"');
+      expect(r.stdout).to.match(/^<far> ESTABLISH SSH CONNECTION FOR USER: cfg-user \(ssh cfg-user@127\.0\.0\.1:1\)$/m);
+      const warnings = r.stderr.split('\n').filter((l) => l.startsWith('[WARNING]:'));
+      expect(warnings.filter((w) => w.includes('does not use')), r.stderr).to.have.length(1);
+      expect(r.stderr).to.include('does not use [defaults] stdout_callback, [defaults] retry_files_enabled, [ssh_connection] pipelining');
+      expect(r.stderr).to.match(/host_key_checking = False is not followed: tsplay always verifies host keys/);
+      // the command line wins over the file
+      const u = await inProj([join(proj, 'site.yml'), '-vvv', '-u', 'flag-user', '-l', 'far']);
+      expect(u.stdout).to.match(/^<far> ESTABLISH SSH CONNECTION FOR USER: flag-user /m);
+    });
+
+    it('ANSIBLE_INVENTORY wins over the file\'s inventory, -i over both', async () => {
+      await writeFile(join(proj, 'only-local.yml'), 'all:\n  hosts:\n    localhost: { ansible_connection: local }\n');
+      const e = await inProj([join(proj, 'plain.yml'), '--list-hosts'], { ANSIBLE_INVENTORY: join(proj, 'only-local.yml') });
+      expect(e.stdout).to.include('hosts (1):\n    localhost\n');
+      const list = await inProj([join(proj, 'plain.yml'), '--list-hosts'], { ANSIBLE_INVENTORY: 'hostlisted,' });
+      expect(list.stdout).to.include('hosts (1):\n    hostlisted\n');
+      const i = await inProj([join(proj, 'plain.yml'), '--list-hosts', '-i', 'given,'], { ANSIBLE_INVENTORY: join(proj, 'only-local.yml') });
+      expect(i.stdout).to.include('hosts (1):\n    given\n');
+    });
+
+    it('ANSIBLE_CONFIG before ./ansible.cfg, ~/.ansible.cfg after it; a world-writable directory\'s ansible.cfg is ignored with a warning', async () => {
+      const other = join(dir, 'other.cfg');
+      await writeFile(other, `[defaults]\ninventory = ${join(proj, 'only-local.yml')}\n`);
+      const byEnv = await inProj([join(proj, 'plain.yml'), '--list-hosts'], { ANSIBLE_CONFIG: other });
+      expect(byEnv.stdout).to.include('hosts (1):\n    localhost\n');
+      await writeFile(join(home, '.ansible.cfg'), '[defaults]\ninventory = from-home,\n');
+      const fromHome = await inProj([join(proj, 'plain.yml'), '--list-hosts'], {}, dir);
+      expect(fromHome.code, fromHome.stderr).to.equal(0);
+      expect(fromHome.stdout).to.include('hosts (1):\n    from-home\n');
+      const open = join(dir, 'open');
+      await mkdir(open);
+      await chmod(open, 0o777);
+      await writeFile(join(open, 'ansible.cfg'), '[defaults]\ninventory = planted,\n');
+      const planted = await inProj([join(proj, 'plain.yml'), '--list-hosts'], {}, open);
+      expect(planted.stderr).to.include(`world writable directory (${open}), ignoring it as an ansible.cfg source`);
+      expect(planted.stdout).to.include('    from-home\n');
+      expect(planted.stdout).to.not.include('planted');
+      await rm(join(home, '.ansible.cfg'));
+    });
+
+    it('[privilege_escalation] become, become_user, become_method act as -b, --become-user, --become-method; a method tsplay lacks is refused', async () => {
+      const cfg = join(dir, 'become.cfg');
+      await writeFile(cfg, `[defaults]\ninventory = ${join(proj, 'inv', 'hosts.yml')}\n[privilege_escalation]\nbecome = True\nbecome_user = nobody\nbecome_method = su\n`);
+      const r = await inProj([join(proj, 'plain.yml'), '-l', 'localhost', '-vvv'], { ANSIBLE_CONFIG: cfg });
+      // the command is named as it is sent (whether nobody's shell then lets it run or not)
+      expect(r.stdout, r.stderr).to.match(/^<localhost> EXEC \(become nobody via su\) /m);
+      await writeFile(cfg, `[defaults]\ninventory = ${join(proj, 'inv', 'hosts.yml')}\n[privilege_escalation]\nbecome = True\nbecome_method = doas\n`);
+      const bad = await inProj([join(proj, 'plain.yml')], { ANSIBLE_CONFIG: cfg });
+      expect(bad.code).to.equal(5);
+      expect(bad.stderr).to.match(/doas: tsplay becomes another user with sudo or su only/);
     });
   });
 });
