@@ -13,6 +13,7 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   copy: async () => (await import('./builtin/copy.js')).copy,
   template: async () => (await import('./builtin/template.js')).template,
   lineinfile: async () => (await import('./builtin/lineinfile.js')).lineinfile,
+  replace: async () => (await import('./builtin/replace.js')).replaceModule,
   blockinfile: async () => (await import('./builtin/blockinfile.js')).blockinfile,
   command: async () => (await import('./builtin/command.js')).command,
   shell: async () => (await import('./builtin/shell.js')).shell,

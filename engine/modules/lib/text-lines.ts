@@ -13,8 +13,8 @@ export function stripEol(line: string): string {
 export class RegexSyntaxError extends Error {}
 
 /**
- * A Python regular expression as a JavaScript RegExp: named groups (?P<n>...) and (?P=n), and
- * leading inline flags such as (?i). Lines are matched without their line ending.
+ * A Python regular expression as a JavaScript RegExp: named groups (?P<n>...) and (?P=n), \A and
+ * \Z, and leading inline flags such as (?i). Lines are matched without their line ending.
  */
 export function pyRegex(source: string, what: string): RegExp {
   let flags = '';
@@ -25,6 +25,8 @@ export function pyRegex(source: string, what: string): RegExp {
     for (const f of inline[1]) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
   }
   src = src.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  // \A and \Z (start and end of the text) would be the letters A and Z in JavaScript
+  src = src.replace(/\\([\s\S])/g, (esc, c: string) => (c === 'A' ? '(?<![\\s\\S])' : c === 'Z' ? '(?![\\s\\S])' : esc));
   try {
     return new RegExp(src, flags);
   } catch (e) {
