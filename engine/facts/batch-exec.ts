@@ -19,10 +19,11 @@ const MAX_COMMANDS = 64;
 export class BatchExec {
   private queue: Pending[] = [];
   private scheduled = false;
-  /** execs sent and commands they carried, for tests and --profile style counters */
-  readonly stats = { execs: 0, commands: 0 };
-
-  constructor(private transport: Transport) {}
+  constructor(
+    private transport: Transport,
+    /** execs sent and the commands they carried: the run's counters for the host (run-metrics.ts) */
+    readonly stats: { execs: number; commands: number } = { execs: 0, commands: 0 },
+  ) {}
 
   exec(cmd: ShellCommand, become?: Become): Promise<ExecResult> {
     return new Promise((resolve, reject) => {

@@ -40,8 +40,10 @@ export class FactCache {
   constructor(
     private transport: Transport,
     private clock: WriteClock = { writes: 0 },
+    /** where the batch counts its round trips (the run's counters for the host) */
+    reads?: { execs: number; commands: number },
   ) {
-    this.batch = new BatchExec(transport);
+    this.batch = new BatchExec(transport, reads);
   }
 
   predict(p: Prediction): void {

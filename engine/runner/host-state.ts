@@ -3,7 +3,8 @@
 // way of reaching it is an Endpoint, opened on first use and kept for the run.
 import type { Transport } from '../transport/types.js';
 import { FactCache, type WriteClock } from '../facts/cache.js';
-import { emptyStats, type HostStats } from '../report/types.js';
+import type { HostStats } from '../report/types.js';
+import type { ReadCounts, RunMetrics } from './run-metrics.js';
 import { HostReadAhead } from './host-read-ahead.js';
 
 /** one way of reaching a host (its transport) with what was read through it */
@@ -13,11 +14,13 @@ export class Endpoint {
 
   constructor(
     readonly transport: Transport,
-    private clock?: WriteClock,
+    private clock: WriteClock,
+    /** the host's read counters, shared by all its endpoints */
+    private reads: ReadCounts,
   ) {}
 
   get factsCache(): FactCache {
-    return (this.factCache ??= new FactCache(this.transport, this.clock));
+    return (this.factCache ??= new FactCache(this.transport, this.clock, this.reads));
   }
 
   /** connect once; later calls share the same connection */
@@ -38,7 +41,8 @@ export class HostState {
   factVars: Record<string, unknown> = {};
   /** set_fact and register results: they outlive plays, like Ansible's host facts */
   hostFacts: Record<string, unknown> = {};
-  stats: HostStats = emptyStats();
+  /** the recap's counts: the run's (run-metrics.ts), counted here */
+  readonly stats: HostStats;
   failed = false;
   unreachable = false;
   /** handler names notified and not yet run */
@@ -50,15 +54,19 @@ export class HostState {
   /** by the key of the resolved connection options (factory.ts connectionSpec) */
   private readonly endpoints = new Map<string, Endpoint>();
 
+  private readonly reads: ReadCounts;
+
   constructor(
     readonly name: string,
-    private clock?: WriteClock,
-  ) {}
+    private metrics: RunMetrics,
+  ) {
+    ({ recap: this.stats, reads: this.reads } = metrics.host(name));
+  }
 
   /** the endpoint for these connection options, its transport made by `open` the first time */
   endpoint(key: string, open: () => Transport): Endpoint {
     let e = this.endpoints.get(key);
-    if (!e) this.endpoints.set(key, (e = new Endpoint(open(), this.clock)));
+    if (!e) this.endpoints.set(key, (e = new Endpoint(open(), this.metrics, this.reads)));
     return e;
   }
 
@@ -79,19 +87,6 @@ export class HostState {
   /** the host changed: whichever way it is reached, what was read of it is stale */
   invalidate(): void {
     for (const e of this.endpoints.values()) e.existingCache?.invalidate();
-  }
-
-  /** fact reads sent to the host and the commands they carried, over all its endpoints */
-  get readStats(): { execs: number; commands: number } {
-    const s = { execs: 0, commands: 0 };
-    for (const e of this.endpoints.values()) {
-      const b = e.existingCache?.batch.stats;
-      if (b) {
-        s.execs += b.execs;
-        s.commands += b.commands;
-      }
-    }
-    return s;
   }
 
   get alive(): boolean {

@@ -3,6 +3,7 @@ import type { Reporter } from '../report/types.js';
 import type { Module } from '../modules/types.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { RunHooks } from './run-hooks.js';
+import type { RunMetrics } from './run-metrics.js';
 
 export interface RunOptions {
   playbook: string;
@@ -50,6 +51,6 @@ export interface RunResult {
   stats: Record<string, import('../report/types.js').HostStats>;
   /** in check mode: a change was predicted */
   changesPending: boolean;
-  /** per host: round trips the fact reads took, and how many reads they carried */
-  reads: Record<string, { execs: number; commands: number }>;
+  /** the run's counters (run-metrics.ts): per host, the recap and the round trips its fact reads took */
+  metrics: RunMetrics;
 }

@@ -84,7 +84,7 @@ async function readTaskAhead(run: RunContext, pc: PlayContext, h: HostState, u: 
   for (const [i, item] of items.entries()) {
     const ivars = loop === undefined ? vars : prep.loopVars(task, scope, h, item, i, items.length);
     if (conditions.length && !run.templater.evalCondition(conditions, ivars, where)) continue;
-    const writes = run.clock.writes;
+    const writes = run.metrics.writes;
     const rt = prep.resolve(task, scope, h, ivars);
     if (rt.delegated) continue;
     const p = await prep.prepare(rt);
@@ -132,7 +132,7 @@ export function takeReadAhead(run: RunContext, rt: ResolvedTask, item: number, n
   const h = rt.host;
   const e = h.readAhead.take(rt.task, item);
   if (!e) return undefined;
-  if (e.writes !== run.clock.writes || e.generation !== h.generation || e.check !== rt.check || e.connection !== rt.connection.key) return undefined;
+  if (e.writes !== run.metrics.writes || e.generation !== h.generation || e.check !== rt.check || e.connection !== rt.connection.key) return undefined;
   if (!samePlainData(e.become, rt.become) || !samePlainData(e.environment, rt.environment) || !samePlainData(e.args, now.args)) return undefined;
   return e.result;
 }

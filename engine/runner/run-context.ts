@@ -14,7 +14,7 @@ import { localConnection, openTransport, type ConnectionSpec } from '../transpor
 import { tracedTransport } from '../transport/traced.js';
 import { HostState, type Endpoint } from './host-state.js';
 import { plainLayer } from './lazy-vars.js';
-import type { WriteClock } from '../facts/cache.js';
+import { RunMetrics } from './run-metrics.js';
 import type { RunOptions } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
 import type { SecretVars } from './secret-vars.js';
@@ -32,10 +32,8 @@ export class RunContext {
   readonly renderSchemas = new Validators('render', false);
   /** SSH handshakes in progress at once, over all hosts (each costs the controller a key exchange) */
   readonly handshakes = new ChannelLimit(32);
-  /** a change was predicted (check mode) or made */
-  anyChange = false;
-  /** counts every write to any host (apply) and check-mode prediction: reads made before one are stale */
-  readonly clock: WriteClock = { writes: 0 };
+  /** the run's counters: its write clock, whether anything changed, each host's recap and reads */
+  readonly metrics = new RunMetrics();
   /** the names listed in tsplay_secret_vars, whose values are learned as hosts' variables resolve */
   secretVars?: SecretVars;
   /** the caller's hooks (run-hooks.ts) */
@@ -86,7 +84,7 @@ export class RunContext {
   hostState(name: string): HostState {
     let h = this.hosts.get(name);
     if (!h) {
-      h = new HostState(name, this.clock);
+      h = new HostState(name, this.metrics);
       this.hosts.set(name, h);
     }
     return h;

@@ -148,18 +148,12 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   } finally {
     await run.closeAll();
   }
-  const stats: Record<string, HostStats> = {};
-  for (const [name, h] of run.hosts) if (Object.values(h.stats).some((n) => n > 0)) stats[name] = h.stats;
+  const stats = run.metrics.recap();
   run.reporter.onRecap(stats);
   const exitCode = interrupted ? new InterruptedError('interrupted').exitCode : exitCodeFor(stats);
-  const changesPending = run.anyChange;
+  const changesPending = run.metrics.anyChange;
   run.reporter.onRunEnd({ exitCode, stats, changesPending });
   await run.reporter.flush();
-  const reads: RunResult['reads'] = {};
-  for (const [name, h] of run.hosts) {
-    const r = h.readStats;
-    if (r.commands) reads[name] = r;
-  }
-  return { exitCode, stats, changesPending, reads };
+  return { exitCode, stats, changesPending, metrics: run.metrics };
 }
 

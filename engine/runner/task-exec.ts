@@ -168,7 +168,7 @@ function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: 
     case 'changed':
       s.ok++;
       s.changed++;
-      run.anyChange = true;
+      run.metrics.anyChange = true;
       break;
     case 'skipped':
       s.skipped++;
@@ -184,7 +184,7 @@ function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: 
       s.ignored++;
       if (o.result.changed) {
         s.changed++;
-        run.anyChange = true;
+        run.metrics.anyChange = true;
       }
       break;
     case 'unreachable':
@@ -387,17 +387,17 @@ async function runModule(run: RunContext, mod: Module, ctx: ModuleContext, args:
   if (rt.check) {
     recordPredictions(mod, args, plan, rt.endpoint.factsCache, run.controllerEndpoint.factsCache);
     if (plan.unknowable) return { ...skippedResult(`not knowable in check mode: ${plan.summary}`), check_unknowable: true };
-    run.clock.writes++;
+    run.metrics.writes++;
     return { changed: true, msg: plan.summary, ...(plan.fileDiffs ? { diff: plan.fileDiffs } : {}), ...plan.result };
   }
   // counted before and after: what was read ahead of a write (anywhere, the controller's files
   // included) is read again
-  run.clock.writes++;
+  run.metrics.writes++;
   let r: TaskResult;
   try {
     r = await mod.apply(ctx, args, plan);
   } finally {
-    run.clock.writes++;
+    run.metrics.writes++;
   }
   if (r.changed) rt.target.invalidate();
   if (plan.fileDiffs && !r.diff) r.diff = plan.fileDiffs;

@@ -203,8 +203,9 @@ describe('playbook language cases (test/cases/playbook)', function () {
             expectSubset(ev?.result, substitute(keys, tmp), `result of "${task}" on ${host}`);
           }
         }
+        const reads = result.metrics.reads();
         for (const [host, r] of Object.entries(want.reads ?? {})) {
-          const got = result.reads[host] ?? { execs: 0, commands: 0 };
+          const got = reads[host] ?? { execs: 0, commands: 0 };
           if (r.max_execs !== undefined) expect(got.execs, `round trips for reads on ${host}`).to.be.at.most(r.max_execs);
           if (r.min_commands !== undefined) expect(got.commands, `reads on ${host}`).to.be.at.least(r.min_commands);
         }
