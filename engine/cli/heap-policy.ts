@@ -7,7 +7,7 @@
 // applies it as a run hook (engine/runner/run-hooks.ts), not the API.
 import { setFlagsFromString } from 'node:v8';
 import type { RunHooks } from '../runner/run-hooks.js';
-import { HOSTS_AT_MIN_WINDOW } from '../runner/read-ahead.js';
+import { HOSTS_AT_MIN_WINDOW } from '../runner/read-ahead/read-ahead.js';
 
 /** from this many hosts in one play on (256): where the read-ahead can no longer cut its window to save memory */
 export const MANY_HOSTS = HOSTS_AT_MIN_WINDOW;

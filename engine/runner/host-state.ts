@@ -5,7 +5,6 @@ import type { Transport } from '../transport/types.js';
 import { FactCache, type WriteClock } from '../facts/cache.js';
 import type { HostStats } from '../report/types.js';
 import type { ReadCounts, RunMetrics } from './run-metrics.js';
-import { HostReadAhead } from './host-read-ahead.js';
 
 /** one way of reaching a host (its transport) with what was read through it */
 export class Endpoint {
@@ -49,8 +48,6 @@ export class HostState {
   notified = new Set<string>();
   /** the last failed task, for rescue (ansible_failed_task / ansible_failed_result) */
   lastFailure?: { task: string; result: Record<string, unknown> };
-  /** reads started ahead of their task (read-ahead.ts) */
-  readonly readAhead = new HostReadAhead();
   /** by the key of the resolved connection options (factory.ts connectionSpec) */
   private readonly endpoints = new Map<string, Endpoint>();
 

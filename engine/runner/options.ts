@@ -34,6 +34,8 @@ export interface RunOptions {
   step?: (task: import('../report/types.js').TaskInfo) => Promise<boolean>;
   /** -v count: 3 and up, the reporters get each host's connection and commands (onHostDetail) */
   verbosity?: number;
+  /** false: each task reads the host at its own turn, none ahead (same results, more round trips) */
+  readAhead?: boolean;
   /** act on the process around the run (the CLI's heap policy); reporters only show it */
   hooks?: RunHooks[];
   /** decrypts vault files */

@@ -14,7 +14,7 @@ import { truthy } from './truthy.js';
 import { mapLimit } from './pool.js';
 import { serialBatches } from './serial.js';
 import { orderHosts } from './host-order.js';
-import { lookahead, NOTHING_AFTER, type Continuation } from './lookahead.js';
+import { lookahead, NOTHING_AFTER, type Continuation } from './read-ahead/lookahead.js';
 import { startsHere, unmatchedPatternWarning } from './cli-names.js';
 import type { PlaybookLoader } from '../playbook/loader.js';
 import { TsplayError } from '../errors.js';

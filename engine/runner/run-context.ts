@@ -15,6 +15,8 @@ import { tracedTransport } from '../transport/traced.js';
 import { HostState, type Endpoint } from './host-state.js';
 import { plainLayer } from './lazy-vars.js';
 import { RunMetrics } from './run-metrics.js';
+import { ReadAhead } from './read-ahead/read-ahead.js';
+import { noReadAhead, type ReadStrategy } from './read-ahead/strategy.js';
 import type { RunOptions } from './options.js';
 import type { TemplateEngine } from './template-engine.js';
 import type { SecretVars } from './secret-vars.js';
@@ -34,6 +36,8 @@ export class RunContext {
   readonly handshakes = new ChannelLimit(32);
   /** the run's counters: its write clock, whether anything changed, each host's recap and reads */
   readonly metrics = new RunMetrics();
+  /** how tasks' reads are made: ahead of their turn (the default), or each at its turn */
+  readonly reads: ReadStrategy;
   /** the names listed in tsplay_secret_vars, whose values are learned as hosts' variables resolve */
   secretVars?: SecretVars;
   /** the caller's hooks (run-hooks.ts) */
@@ -53,6 +57,7 @@ export class RunContext {
     // values as typed (a password may hold "{{"): never rendered
     this.connectionDefaults = opts.connectionDefaults ? plainLayer({ ...opts.connectionDefaults }) : undefined;
     this.hooks = allHooks(opts.hooks);
+    this.reads = opts.readAhead === false ? noReadAhead : new ReadAhead();
   }
 
   /** ansible_user, ansible_become… from the command line (-u, -b…), below every other layer */

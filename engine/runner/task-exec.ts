@@ -14,7 +14,7 @@ import { taskVars, dropOmitted } from './host-vars.js';
 import { mapLimit } from './pool.js';
 import { censor } from './redact.js';
 import { truthy } from './truthy.js';
-import { takeReadAhead, startReadAhead, type ItemPreparer, type Upcoming } from './read-ahead.js';
+import type { ItemPreparer, Upcoming } from './read-ahead/strategy.js';
 import { modeParamError } from '../modules/lib/file-mode.js';
 import { recordPredictions } from '../modules/lib/predictions.js';
 import { delegatedWriteKey, delegatedWrites, hostsAtOnce, isTimedOut, stoppableTransport, taskTimeout, timeoutMessage } from './task-limits.js';
@@ -69,7 +69,7 @@ export async function runTask(
   const prep = itemPreparer(run, aheadPc);
   const limit = targets.length ? hostsAtOnce(scope, task, run.forks, (v) => run.templater.renderDeep(v, taskVars(run, pc, targets[0], task, scope), { ...task.pos, task: info.name }), { ...task.pos, task: info.name }) : run.forks;
   const outcomes = await mapLimit(targets, limit, (h) => {
-    if (!runOnce) startReadAhead(run, aheadPc, h, { task, scope }, upcoming, prep);
+    if (!runOnce) run.reads.start(run, aheadPc, h, { task, scope }, upcoming, prep);
     return runOnHost(run, pc, task, scope, h, info);
   });
   if (runOnce && outcomes.length) {
@@ -111,7 +111,6 @@ async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope
       outcome = { host: h, status: 'failed', result: { changed: false, failed: true, msg } };
     }
   }
-  h.readAhead.done(task);
   let notify: string[] = [];
   if (outcome.status === 'changed') {
     try {
@@ -195,7 +194,8 @@ function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: 
   if (typeof reg === 'string') h.hostFacts[reg] = o.result;
   if (o.result.ansible_facts && status !== 'failed') Object.assign(h.hostFacts, o.result.ansible_facts);
   if (status === 'changed') for (const name of notify) h.notified.add(name);
-  h.readAhead.after(status);
+  // what was read ahead for the task's items that did not run goes; the window follows the status
+  run.reads.finished(h, task, status);
   emit({ status, result: o.result, ignored: status === 'ignored' });
   return { ...o, status };
 }
@@ -332,7 +332,7 @@ async function executeItemUntil(run: RunContext, pc: PlayContext, rt: ResolvedTa
   if (truthy(effective(scope, task, 'no_log'))) run.opts.redactor?.add(noLogSecrets(args));
   if (prep.invalid) return { host: h, status: 'failed', result: { changed: false, failed: true, msg: `${prep.invalid} (after rendering)` } };
   // what the read-ahead observed for this item, if it still holds
-  let ahead = rt.delegated ? undefined : takeReadAhead(run, rt, item, prep);
+  let ahead = rt.delegated ? undefined : run.reads.take(run, rt, item, prep);
 
   const reg = task.keywords.register as string | undefined;
   const until = task.keywords.until;

@@ -40,6 +40,8 @@ export interface PlaybookCase {
     extra_vars?: Record<string, unknown>;
     roles_path?: string[];
     forks?: number;
+    /** false: the run reads each task at its turn (RunOptions.readAhead) */
+    read_ahead?: boolean;
   };
   expect: {
     exit_code?: number;
@@ -149,6 +151,7 @@ export async function runCase(c: PlaybookCase, tmp: string) {
     forceHandlers: o.force_handlers,
     extraVars: substitute(o.extra_vars, tmp),
     rolesPath: o.roles_path?.map((p) => join(tmp, p)),
+    readAhead: o.read_ahead,
     // one host at a time: the event order is deterministic
     forks: o.forks ?? 1,
     reporters: [collector, new PlainReporter(plain, { verbose: true }), new JsonReporter(json)],
@@ -216,6 +219,30 @@ describe('playbook language cases (test/cases/playbook)', function () {
         }
       } finally {
         await rm(tmp, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+// The read strategy is a seam (engine/runner/read-ahead/strategy.ts): the read-ahead cases, run
+// with it and with every read at its task's turn, give the same events, recap and exit code; the
+// read-ahead's only difference is fewer round trips on a converged host, as the run's metrics count them.
+describe('read strategies: the read-ahead cases give the same results with and without it', function () {
+  this.timeout(60_000);
+  const cases = loadCases().filter((c) => c.name.startsWith('read-ahead.yml: ') && c.expect.error === undefined);
+  it('there are such cases', () => expect(cases.length).to.be.at.least(5));
+  for (const c of cases) {
+    it(c.name, async () => {
+      const dirs = [await mkdtemp(join(tmpdir(), 'tsplay-ahead-')), await mkdtemp(join(tmpdir(), 'tsplay-noahead-'))];
+      try {
+        const [ahead, none] = [await runCase(c, dirs[0]), await runCase({ ...c, options: { ...c.options, read_ahead: false } }, dirs[1])];
+        const outcome = (r: typeof ahead) => ({ events: r.events.map(eventLine), exitCode: r.result.exitCode, recap: r.result.stats });
+        expect(outcome(none), 'without read-ahead').to.deep.equal(outcome(ahead));
+        const execs = (r: typeof ahead) => Object.values(r.result.metrics.reads()).reduce((n, x) => n + x.execs, 0);
+        // where a write makes a read made ahead stale it is made again: only converged cases save
+        if (c.expect.reads) expect(execs(ahead), 'round trips with read-ahead').to.be.below(execs(none));
+      } finally {
+        for (const d of dirs) await rm(d, { recursive: true, force: true });
       }
     });
   }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { windowFor } from '../../../engine/runner/read-ahead.js';
+import { windowFor } from '../../../engine/runner/read-ahead/read-ahead.js';
 
 describe('read-ahead window', () => {
   it('is the host\'s own window on a small play', () => {

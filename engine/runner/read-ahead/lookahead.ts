@@ -1,9 +1,9 @@
 // The tasks that come after a point of a play, as the linear strategy will reach them: the rest
 // of the list, into blocks' task lists, then what follows the enclosing block. Rescue and
 // always sections are not looked into: they run only on failure or after the block.
-import type { Node } from '../playbook/model.js';
-import { childScope, type Scope } from './scope.js';
-import type { Upcoming } from './read-ahead.js';
+import type { Node } from '../../playbook/model.js';
+import { childScope, type Scope } from '../scope.js';
+import type { Upcoming } from './strategy.js';
 
 export type Continuation = () => Upcoming[];
 export const NOTHING_AFTER: Continuation = () => [];

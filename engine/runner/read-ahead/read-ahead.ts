@@ -3,25 +3,21 @@
 // What a read-ahead observed is used at the task's turn only if nothing was written anywhere
 // since it started and the task, rendered again then, asks for the very same thing; otherwise it
 // only warmed the fact cache, whose entries are dropped by every change as before.
-import type { TaskNode } from '../playbook/model.js';
-import type { ModuleContext } from '../modules/types.js';
-import type { FactCache } from '../facts/cache.js';
-import type { RunContext } from './run-context.js';
-import type { PlayContext } from './play-context.js';
-import type { HostState } from './host-state.js';
-import { allConditions, allTags, effective, type Scope } from './scope.js';
-import { selectedByTags } from './tags.js';
-import { truthy } from './truthy.js';
-import { taskVars } from './host-vars.js';
-import { samePlainData } from './same-plain-data.js';
-import type { ResolvedTask } from './resolved-task.js';
-
-/** a task still to come, with the keywords it inherits */
-export interface Upcoming {
-  task: TaskNode;
-  scope: Scope;
-}
-
+import type { TaskNode } from '../../playbook/model.js';
+import type { ModuleContext } from '../../modules/types.js';
+import type { FactCache } from '../../facts/cache.js';
+import type { HostStatus } from '../../report/types.js';
+import type { RunContext } from '../run-context.js';
+import type { PlayContext } from '../play-context.js';
+import type { HostState } from '../host-state.js';
+import { allConditions, allTags, effective } from '../scope.js';
+import { selectedByTags } from '../tags.js';
+import { truthy } from '../truthy.js';
+import { taskVars } from '../host-vars.js';
+import { samePlainData } from '../same-plain-data.js';
+import type { ResolvedTask } from '../resolved-task.js';
+import { HostReadAhead } from './host-read-ahead.js';
+import type { ItemPreparer, ReadStrategy, Upcoming } from './strategy.js';
 
 // A read in flight holds its task's variables and module context until its round trip ends. With
 // many hosts the window is cut so that a play holds about READS_IN_FLIGHT of them at once: a full
@@ -37,16 +33,30 @@ export function windowFor(own: number, hosts: number): number {
   return Math.min(own, Math.max(MIN_WINDOW, Math.floor(READS_IN_FLIGHT / Math.max(1, hosts))));
 }
 
-/** The functions of task-exec that a read-ahead shares with the real run (passed in: no cycle). */
-export interface ItemPreparer {
-  resolve(task: TaskNode, scope: Scope, h: HostState, vars: Record<string, unknown>): ResolvedTask;
-  prepare(rt: ResolvedTask): Promise<{
-    mod: { readAhead?: boolean; read(ctx: ModuleContext, p: Record<string, unknown>): Promise<unknown> };
-    ctx: ModuleContext;
-    args: Record<string, unknown>;
-    invalid?: string;
-  }>;
-  loopVars(task: TaskNode, scope: Scope, h: HostState, item: unknown, index: number, length: number): Record<string, unknown>;
+/** The read-ahead as the executor's read strategy; each host's state is its own (host-read-ahead.ts). */
+export class ReadAhead implements ReadStrategy {
+  private readonly hosts = new WeakMap<HostState, HostReadAhead>();
+
+  private of(h: HostState): HostReadAhead {
+    let ra = this.hosts.get(h);
+    if (!ra) this.hosts.set(h, (ra = new HostReadAhead()));
+    return ra;
+  }
+
+  start(run: RunContext, pc: PlayContext, h: HostState, current: Upcoming, upcoming: readonly Upcoming[], prep: ItemPreparer): void {
+    startReadAhead(run, pc, h, this.of(h), current, upcoming, prep);
+  }
+
+  take(run: RunContext, rt: ResolvedTask, item: number, now: { args: Record<string, unknown> }): Promise<unknown> | undefined {
+    const ra = this.hosts.get(rt.host);
+    return ra && takeReadAhead(run, rt, ra, item, now);
+  }
+
+  finished(h: HostState, task: TaskNode, status: HostStatus): void {
+    const ra = this.of(h);
+    ra.done(task);
+    ra.after(status);
+  }
 }
 
 /**
@@ -54,8 +64,7 @@ export interface ItemPreparer {
  * ahead since the host last changed, of the next `window` tasks. Never throws; what fails here
  * fails again, reported, at the task's turn.
  */
-export function startReadAhead(run: RunContext, pc: PlayContext, h: HostState, current: Upcoming, upcoming: readonly Upcoming[], prep: ItemPreparer): void {
-  const ra = h.readAhead;
+function startReadAhead(run: RunContext, pc: PlayContext, h: HostState, ra: HostReadAhead, current: Upcoming, upcoming: readonly Upcoming[], prep: ItemPreparer): void {
   const generation = h.generation;
   const todo: Upcoming[] = [];
   if (current.task.keywords.loop !== undefined && !ra.isCovered(current.task, generation)) todo.push(current);
@@ -65,11 +74,11 @@ export function startReadAhead(run: RunContext, pc: PlayContext, h: HostState, c
   }
   for (const u of todo) {
     ra.cover(u.task, generation);
-    readTaskAhead(run, pc, h, u, generation, prep).catch(() => undefined);
+    readTaskAhead(run, pc, h, ra, u, generation, prep).catch(() => undefined);
   }
 }
 
-async function readTaskAhead(run: RunContext, pc: PlayContext, h: HostState, u: Upcoming, generation: number, prep: ItemPreparer): Promise<void> {
+async function readTaskAhead(run: RunContext, pc: PlayContext, h: HostState, ra: HostReadAhead, u: Upcoming, generation: number, prep: ItemPreparer): Promise<void> {
   const { task, scope } = u;
   if (task.module === 'meta' || !selectedByTags(allTags(scope, task), run.opts.tags, run.opts.skipTags)) return;
   if (effective(scope, task, 'delegate_to') !== undefined || truthy(effective(scope, task, 'run_once'))) return;
@@ -96,7 +105,7 @@ async function readTaskAhead(run: RunContext, pc: PlayContext, h: HostState, u: 
       return v;
     });
     result.catch(() => undefined);
-    h.readAhead.put(task, i, { args: p.args, become: rt.become, check: rt.check, connection: rt.connection.key, environment: rt.environment, writes, generation, result });
+    ra.put(task, i, { args: p.args, become: rt.become, check: rt.check, connection: rt.connection.key, environment: rt.environment, writes, generation, result });
   }
 }
 
@@ -128,9 +137,9 @@ function aheadView(cache: FactCache): FactCache {
 }
 
 /** What was read ahead for this item, if it still tells the truth: else undefined (read again). */
-export function takeReadAhead(run: RunContext, rt: ResolvedTask, item: number, now: { args: Record<string, unknown> }): Promise<unknown> | undefined {
+function takeReadAhead(run: RunContext, rt: ResolvedTask, ra: HostReadAhead, item: number, now: { args: Record<string, unknown> }): Promise<unknown> | undefined {
   const h = rt.host;
-  const e = h.readAhead.take(rt.task, item);
+  const e = ra.take(rt.task, item);
   if (!e) return undefined;
   if (e.writes !== run.metrics.writes || e.generation !== h.generation || e.check !== rt.check || e.connection !== rt.connection.key) return undefined;
   if (!samePlainData(e.become, rt.become) || !samePlainData(e.environment, rt.environment) || !samePlainData(e.args, now.args)) return undefined;

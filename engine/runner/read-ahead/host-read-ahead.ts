@@ -1,8 +1,8 @@
 // One host's read-ahead state: how far ahead to read, which tasks were read ahead under which
 // fact-cache generation, and what those reads observed (see read-ahead.ts).
-import type { TaskNode } from '../playbook/model.js';
-import type { Become } from '../transport/types.js';
-import type { HostStatus } from '../report/types.js';
+import type { TaskNode } from '../../playbook/model.js';
+import type { Become } from '../../transport/types.js';
+import type { HostStatus } from '../../report/types.js';
 
 export interface ReadAheadEntry {
   args: Record<string, unknown>;
