@@ -3,10 +3,13 @@
 // inventory's and the play's own settings win over them, as in Ansible.
 import { expect } from 'chai';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsplay } from './run-tsplay.js';
 import { LAB, labSsh } from './lab-ssh.js';
+import { Terminal } from './terminal.js';
 
 const W2 = '10.77.0.22';
 
@@ -66,5 +69,33 @@ describe('e2e: ansible-playbook\'s user and become flags on the lab (worker2)', 
     expect(r.stdout).to.match(new RegExp(`^<w2> ESTABLISH SSH CONNECTION FOR USER: deploy \\(ssh deploy@${W2.replace(/\./g, '\\.')}:22\\)$`, 'm'));
     expect(r.stdout).to.match(/^<w2> EXEC \(become root via sudo\) .*id -un/m);
     expect(r.stdout).to.match(/^changed: \[w2\] => .*"stdout": "root"/m);
+  });
+
+  it('-K on a terminal: the password typed (not echoed) is the one sudo gets; -u deploy -b then runs as root, and the password is never shown', async function () {
+    try {
+      await promisify(execFile)('tmux', ['-V']);
+    } catch {
+      this.skip();
+    }
+    const term = new Terminal(dir);
+    await term.start();
+    try {
+      const run = (password: string) =>
+        term.tsplay(['run', join(dir, 'who.yml'), '-i', join(dir, 'w2.yml'), '-l', 'w2', '-u', 'deploy', '-b', '-K', '-v'], {
+          cols: 200,
+          rows: 40,
+          answers: [{ after: 'BECOME password:', keys: [password, 'Enter'] }],
+        });
+      const right = await run('deploy');
+      expect(right.code, right.joined).to.equal(0);
+      expect(right.joined).to.match(/✔ changed: \[w2\] .*"stdout": "root"/);
+      expect(right.joined).to.match(/^BECOME password: *$/m);
+      // a wrong one: sudo refuses it, the task fails (and the typed text shows nowhere)
+      const wrong = await run('not-the-password-31337');
+      expect(wrong.code, wrong.joined).to.equal(2);
+      expect(wrong.joined).to.not.include('not-the-password-31337');
+    } finally {
+      await term.stop();
+    }
   });
 });
