@@ -31,6 +31,8 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   systemd: async () => (await import('./builtin/systemd.js')).systemdModule,
   sysctl: async () => (await import('./builtin/sysctl.js')).sysctlModule,
   modprobe: async () => (await import('./builtin/modprobe.js')).modprobeModule,
+  user: async () => (await import('./builtin/user.js')).userModule,
+  group: async () => (await import('./builtin/group.js')).groupModule,
   get_url: async () => (await import('./builtin/get_url.js')).getUrlModule,
   uri: async () => (await import('./builtin/uri.js')).uriModule,
   wait_for: async () => (await import('./builtin/wait_for.js')).waitForModule,
