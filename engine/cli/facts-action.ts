@@ -4,6 +4,8 @@ import { transportFor } from '../transport/factory.js';
 import { gatherFacts } from '../facts/gather.js';
 import { mapLimit } from '../runner/pool.js';
 import { learnSecretVars } from '../runner/secret-vars.js';
+import { mergeVars } from '../runner/lazy-vars.js';
+import { Templater } from '../template/index.js';
 import { cliSecrets, redactingErrors } from './secret-inputs.js';
 
 export async function factsAction(o: { inventory?: string[]; limit: string; forks: number; vaultPasswordFile?: string }, exit: { code: number }): Promise<void> {
@@ -13,8 +15,10 @@ export async function factsAction(o: { inventory?: string[]; limit: string; fork
     const inv = await loadInventory(o.inventory ?? [], secrets);
     learnSecretVars(inv, secrets.redactor);
     const hosts = selectHosts(inv, o.limit);
+    const templater = new Templater();
     await mapLimit(hosts, o.forks, async (h) => {
-      const t = transportFor(h, inv.hostVars(h));
+      // connection variables rendered as a run renders them (ansible_host: "{{ ip }}")
+      const t = transportFor(h, mergeVars([inv.hostVars(h)], templater, { host: h }));
       try {
         await t.connect();
         out[h] = { ansible_facts: gatherFacts.parse(await t.exec(gatherFacts.command())) };

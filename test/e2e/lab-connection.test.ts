@@ -127,6 +127,13 @@ describe('e2e: connection, environment and remote_user on the lab (worker2)', fu
     expect(result(j, 'ansible_user wins').stdout).to.equal('root');
   });
 
+  it('tsplay facts reaches a host through rendered connection variables too', async () => {
+    const r = await tsplay(['facts', '-i', join(dir, 'inventory'), '--limit', 'w2']);
+    expect(r.code, r.stderr + r.stdout).to.equal(0);
+    const facts = JSON.parse(r.stdout) as Record<string, { ansible_facts: Record<string, unknown> }>;
+    expect(facts.w2.ansible_facts.hostname).to.equal('worker2');
+  });
+
   it('connection: local on a play and on a task runs on the controller and opens no SSH connection (facts gathered there too)', async () => {
     const pb = await playbook(
       'local.yml',
