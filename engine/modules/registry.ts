@@ -17,6 +17,7 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   blockinfile: async () => (await import('./builtin/blockinfile.js')).blockinfile,
   command: async () => (await import('./builtin/command.js')).command,
   shell: async () => (await import('./builtin/shell.js')).shell,
+  raw: async () => (await import('./builtin/raw.js')).rawModule,
   stat: async () => (await import('./builtin/stat.js')).stat,
   slurp: async () => (await import('./builtin/slurp.js')).slurp,
   debug: async () => (await import('./builtin/debug.js')).debug,
@@ -24,6 +25,7 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   assert: async () => (await import('./builtin/assert.js')).assert,
   fail: async () => (await import('./builtin/fail.js')).fail,
   ping: async () => (await import('./builtin/ping.js')).pingModule,
+  pause: async () => (await import('./builtin/pause.js')).pauseModule,
   // host state
   apt: async () => (await import('./builtin/apt.js')).aptModule,
   package: async () => (await import('./builtin/package.js')).packageModule,

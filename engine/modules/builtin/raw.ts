@@ -1,0 +1,42 @@
+// ansible.builtin.raw: the command string as it is, run by the host's login shell (the shell
+// sshd starts for a command) with nothing around it: for hosts where nothing else works yet.
+// What it does cannot be known in advance: check mode skips it, as it does command and shell.
+import { ShellCommand, sh } from '../../transport/quote.js';
+import type { Module, Plan } from '../types.js';
+import { runCommand } from '../lib/run-command.js';
+
+export interface RawParams {
+  cmd: string;
+  executable?: string;
+}
+
+export const rawModule: Module<RawParams, null> = {
+  name: 'raw',
+  readAhead: true,
+  freeForm: 'cmd',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['cmd'],
+    properties: {
+      cmd: { type: 'string', description: 'The command line, given to the login shell unchanged.' },
+      executable: { type: 'string', pattern: '^/', description: 'A shell to run cmd with (executable -c cmd) instead of the login shell.' },
+    },
+  },
+
+  async read() {
+    return null;
+  },
+
+  diff(p): Plan {
+    if (!p.cmd.trim()) return { kind: 'fail', msg: 'no command given' };
+    return { kind: 'change', summary: `run raw: ${p.cmd}`, unknowable: true };
+  },
+
+  apply(ctx, p) {
+    // the text crosses as written: the user's own shell program, on purpose (as shell's cmd);
+    // Ansible's raw keeps the output as it came, trailing newline included
+    const program = p.executable ? sh`exec ${p.executable} -c ${p.cmd}` : new ShellCommand(p.cmd);
+    return runCommand(ctx, { strip_empty_ends: false }, program, p.cmd);
+  },
+};
