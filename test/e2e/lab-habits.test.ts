@@ -71,7 +71,7 @@ describe('e2e: ansible-playbook\'s user and become flags on the lab (worker2)', 
     expect(r.stdout).to.match(/^changed: \[w2\] => .*"stdout": "root"/m);
   });
 
-  it('-K on a terminal: the password typed (not echoed) is the one sudo gets; -u deploy -b then runs as root, and the password is never shown', async function () {
+  it('-K / -k on a terminal: the password typed (not echoed) is the one sudo / sshd gets; -u deploy -b then runs as root, and a wrong password is never shown', async function () {
     try {
       await promisify(execFile)('tmux', ['-V']);
     } catch {
@@ -90,6 +90,19 @@ describe('e2e: ansible-playbook\'s user and become flags on the lab (worker2)', 
       expect(right.code, right.joined).to.equal(0);
       expect(right.joined).to.match(/✔ changed: \[w2\] .*"stdout": "root"/);
       expect(right.joined).to.match(/^BECOME password: *$/m);
+      // -k: the SSH password typed is the one sshd gets (no key offered: a HOME without keys, no agent)
+      await writeFile(join(dir, 'by-password.yml'), `all:\n  hosts:\n    w2: { ansible_host: ${W2}, ansible_ssh_known_hosts_file: ${LAB}/known_hosts }\n`);
+      // the user's number, not its name: its name is the password here, and so shown as ********
+      await writeFile(join(dir, 'uid.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: uid\n      command: id -u\n');
+      const byPassword = await term.tsplay(['run', join(dir, 'uid.yml'), '-i', join(dir, 'by-password.yml'), '-u', 'deploy', '-k', '-v'], {
+        cols: 200,
+        rows: 40,
+        env: { HOME: dir, SSH_AUTH_SOCK: '' },
+        answers: [{ after: 'SSH password:', keys: ['deploy', 'Enter'] }],
+      });
+      expect(byPassword.code, byPassword.joined).to.equal(0);
+      const uid = (await labSsh(W2, 'id -u deploy')).stdout.trim();
+      expect(byPassword.joined).to.match(new RegExp(`✔ changed: \\[w2\\] .*"stdout": "${uid}"`));
       // a wrong one: sudo refuses it, the task fails (and the typed text shows nowhere)
       const wrong = await run('not-the-password-31337');
       expect(wrong.code, wrong.joined).to.equal(2);
