@@ -357,6 +357,23 @@ describe('e2e: the terminal view', function () {
       expect(s.joined).to.not.include('TASK [one]');
       expect(s.joined).to.not.include('Perform task: TASK: four');
     });
+
+    it('--step, Ctrl-C at the question: the run is interrupted as by the signal (nothing more runs, recap, exit 99)', async () => {
+      await rm(join(d, 'out'), { recursive: true, force: true });
+      await mkdir(join(d, 'out'));
+      const s = await term.tsplay(['run', join(d, 'step.yml'), '-i', join(d, 'hosts.yml'), '--step'], {
+        cols: 120,
+        rows: 40,
+        answers: [
+          { after: 'Perform task: TASK: one (N)o/(y)es/(c)ontinue:', keys: ['y', 'Enter'] },
+          { after: 'Perform task: TASK: two (N)o/(y)es/(c)ontinue:', keys: ['C-c'] },
+        ],
+      });
+      expect(s.code, s.joined).to.equal(99);
+      expectInOrder(s.joined, [/^✔ TASK \[one\]$/, /^\[interrupted/, /^PLAY RECAP$/, /^localhost : ok=1 changed=1/]);
+      expect(s.joined).to.not.include('Perform task: TASK: three');
+      expect(await readFile(join(d, 'out', 'two'), 'utf8').catch(() => 'absent')).to.equal('absent');
+    });
   });
 
   describe('output written while a task is drawn', () => {
