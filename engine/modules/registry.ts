@@ -22,6 +22,7 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   slurp: async () => (await import('./builtin/slurp.js')).slurp,
   debug: async () => (await import('./builtin/debug.js')).debug,
   set_fact: async () => (await import('./builtin/set_fact.js')).set_fact,
+  include_vars: async () => (await import('./builtin/include_vars.js')).includeVarsModule,
   assert: async () => (await import('./builtin/assert.js')).assert,
   fail: async () => (await import('./builtin/fail.js')).fail,
   ping: async () => (await import('./builtin/ping.js')).pingModule,

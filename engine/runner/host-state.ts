@@ -40,6 +40,8 @@ export class HostState {
   factVars: Record<string, unknown> = {};
   /** set_fact and register results: they outlive plays, like Ansible's host facts */
   hostFacts: Record<string, unknown> = {};
+  /** include_vars: above task vars, below set_fact/register (Ansible's precedence); they outlive plays too */
+  includedVars: Record<string, unknown> = {};
   /** the recap's counts: the run's (run-metrics.ts), counted here */
   readonly stats: HostStats;
   failed = false;

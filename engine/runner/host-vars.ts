@@ -1,6 +1,6 @@
 // The variables a task sees on a host, layered by Ansible's precedence (lowest first):
 // role defaults < command-line connection flags < inventory (group_vars all < groups < host) < facts < play vars/vars_files
-// < role vars < block vars < task vars < set_fact/register < role params < extra vars.
+// < role vars < block vars < task vars < include_vars < set_fact/register < role params < extra vars.
 import type { TaskNode } from '../playbook/model.js';
 import { mergeVars, plainLayer } from './lazy-vars.js';
 import type { RunContext } from './run-context.js';
@@ -55,7 +55,7 @@ export function buildHostvars(run: RunContext, pc: PlayContext): Record<string, 
       configurable: true,
       get() {
         const h = run.hostState(name);
-        const v = mergeVars([...hostLayers(run, h), pc.vars, h.hostFacts, run.opts.extraVars, { inventory_hostname: name }], run.templater);
+        const v = mergeVars([...hostLayers(run, h), pc.vars, h.includedVars, h.hostFacts, run.opts.extraVars, { inventory_hostname: name }], run.templater);
         run.secretVars?.learn(v);
         Object.defineProperty(out, name, { value: v, enumerable: true });
         return v;
@@ -92,6 +92,7 @@ export function taskVars(run: RunContext, pc: PlayContext, h: HostState, task: T
       pc.vars,
       role?.vars,
       ...(task ? scopeVars(scope, task) : []),
+      h.includedVars,
       h.hostFacts,
       role?.params,
       run.opts.extraVars,

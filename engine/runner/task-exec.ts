@@ -80,11 +80,16 @@ export async function runTask(
     const facts = first.status !== 'failed' && !truthy(effective(scope, task, 'delegate_facts')) ? first.result.ansible_facts : undefined;
     for (const h of hosts.slice(1)) {
       if (typeof reg === 'string') h.hostFacts[reg] = first.result;
-      if (facts) Object.assign(h.hostFacts, facts);
+      if (facts) Object.assign(factsLayerOf(h, task), facts);
       if (first.status === 'failed') h.failed = true;
     }
   }
   return outcomes;
+}
+
+/** where a task's ansible_facts go: include_vars has its own precedence level, below set_fact */
+function factsLayerOf(h: HostState, task: TaskNode): Record<string, unknown> {
+  return task.module.replace(/^ansible\.(builtin|legacy)\./, '') === 'include_vars' ? h.includedVars : h.hostFacts;
 }
 
 async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, info: TaskInfo): Promise<HostOutcome> {
@@ -192,7 +197,7 @@ function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: 
   }
   const reg = task.keywords.register;
   if (typeof reg === 'string') h.hostFacts[reg] = o.result;
-  if (o.result.ansible_facts && status !== 'failed') Object.assign(h.hostFacts, o.result.ansible_facts);
+  if (o.result.ansible_facts && status !== 'failed') Object.assign(factsLayerOf(h, task), o.result.ansible_facts);
   if (status === 'changed') for (const name of notify) h.notified.add(name);
   // what was read ahead for the task's items that did not run goes; the window follows the status
   run.reads.finished(h, task, status);
