@@ -106,8 +106,10 @@ export class RunContext {
 
   /** the controller as the local host `localhost`: its fact cache holds the predictions of tasks run there */
   get controllerEndpoint(): Endpoint {
-    return this.endpoint(this.hostState('localhost'), localConnection('localhost'));
+    // asked for by every task item: made once
+    return (this.controllerEp ??= this.endpoint(this.hostState('localhost'), localConnection('localhost')));
   }
+  private controllerEp?: Endpoint;
 
   /** a controller-side file for `src:`: role dirs (site first), then the playbook's */
   findFile(kind: 'files' | 'templates', name: string, role: RoleContext | undefined, playDir: string, where: ErrorWhere): string {
