@@ -1,12 +1,26 @@
-// pause's prompt needs someone at a terminal: the real CLI with its input not a terminal fails
-// the task at once with a clear message (and does not hang waiting for an answer).
+// pause through the real CLI: a prompt needs someone at a terminal, so with its input not a
+// terminal the task fails at once with a clear message (and does not hang waiting for an answer);
+// a long pause is a sleep the run's stop signal ends, as any running command.
 import { expect } from 'chai';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdtemp, writeFile, rm, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tsplay, recapOf } from './run-tsplay.js';
+import { CLI, tsplay, recapOf } from './run-tsplay.js';
 
-describe('e2e: pause without a terminal', function () {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** whether a process with exactly this command line runs on this machine */
+async function running(argv: string[]): Promise<boolean> {
+  const want = argv.join('\0') + '\0';
+  for (const e of await readdir('/proc')) {
+    if (/^\d+$/.test(e) && (await readFile(`/proc/${e}/cmdline`, 'utf8').catch(() => '')) === want) return true;
+  }
+  return false;
+}
+
+describe('e2e: pause', function () {
   this.timeout(60_000);
   let dir = '';
   before(async () => {
@@ -28,4 +42,27 @@ describe('e2e: pause without a terminal', function () {
       expect(recapOf(r.stdout, 'localhost')).to.include({ failed: 1, ok: 0 });
     });
   }
+
+  it('a long pause ends on the second SIGINT (exit 99), not after the interrupt grace', async () => {
+    const secs = `300.${randomInt(100000, 999999)}`;
+    await writeFile(join(dir, 'long.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - pause: { seconds: ${secs} }\n    - debug: { msg: not reached }\n`);
+    const child = spawn(process.execPath, [CLI, 'run', join(dir, 'long.yml'), '-i', 'localhost,', '--no-lock', '--interrupt-grace', '120'], { env: { ...process.env, CI: 'true' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const closed = new Promise<number | null>((res) => child.on('close', res));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    try {
+      for (let i = 0; i < 400 && !(await running(['sleep', secs])); i++) await sleep(50);
+      expect(await running(['sleep', secs]), `the pause started\n${out}`).to.equal(true);
+      child.kill('SIGINT');
+      for (let i = 0; i < 200 && !out.includes('[interrupted:'); i++) await sleep(25);
+      child.kill('SIGINT');
+      expect(await closed, out).to.equal(99);
+      expect(out).to.not.contain('not reached');
+      expect(await running(['sleep', secs]), 'the sleep is gone').to.equal(false);
+    } finally {
+      clearTimeout(kill);
+    }
+  });
 });

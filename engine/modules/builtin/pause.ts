@@ -3,6 +3,7 @@
 // controller and changes nothing. Without a terminal nobody can answer: a prompt fails at once.
 import type { Module, Plan, TaskResult } from '../types.js';
 import { terminalAnswerer } from '../../cli/prompt.js';
+import { sh } from '../../transport/quote.js';
 
 export interface PauseParams {
   seconds?: number;
@@ -64,16 +65,16 @@ export const pauseModule: Module<PauseParams, PauseCurrent> = {
     return { kind: 'change', unknowable: true, summary: what };
   },
 
-  async apply(_ctx, p): Promise<TaskResult> {
+  async apply(ctx, p): Promise<TaskResult> {
     const ms = waitMs(p);
     const start = new Date();
     let userInput = '';
     if (ms === undefined) {
       userInput = await ask(`[pause]\n${p.prompt ?? 'Press enter to continue, Ctrl+C to interrupt'}:\n`, p.echo ?? true);
     } else {
-      // a prompt with a time limit is shown, but the time decides (Ansible reads no answer then
-      // either unless enter is pressed; here the wait is the pause)
-      await new Promise((resolve) => setTimeout(resolve, ms));
+      // a sleep on the controller, not a timer: Ctrl+C (the run's stop signal) ends it at once
+      const r = await ctx.controller.exec(sh`sleep ${String(ms / 1000)}`);
+      if (r.exitCode !== 0) return { changed: false, failed: true, rc: r.exitCode, msg: `pause: sleep failed: ${r.stderr.trim()}` };
     }
     const stop = new Date();
     const delta = Math.round((stop.getTime() - start.getTime()) / 1000);
