@@ -1,7 +1,7 @@
-// ansible.builtin.raw: the command string as it is, run by the host's login shell (the shell
-// sshd starts for a command) with nothing around it: for hosts where nothing else works yet.
+// ansible.builtin.raw: the command string as it is, run by the login shell ($SHELL, which sshd
+// sets for the session) with nothing around it: for hosts where nothing else works yet.
 // What it does cannot be known in advance: check mode skips it, as it does command and shell.
-import { ShellCommand, sh } from '../../transport/quote.js';
+import { sh, raw } from '../../transport/quote.js';
 import type { Module, Plan } from '../types.js';
 import { runCommand } from '../lib/run-command.js';
 
@@ -34,9 +34,10 @@ export const rawModule: Module<RawParams, null> = {
   },
 
   apply(ctx, p) {
-    // the text crosses as written: the user's own shell program, on purpose (as shell's cmd);
-    // Ansible's raw keeps the output as it came, trailing newline included
-    const program = p.executable ? sh`exec ${p.executable} -c ${p.cmd}` : new ShellCommand(p.cmd);
+    // The text crosses as written: the user's own shell program, on purpose (as shell's cmd).
+    // Every command arrives wrapped in /bin/sh -c; $SHELL is the login shell sshd set for the
+    // session, so the text runs there, as with Ansible's raw. Output is kept as it came.
+    const program = sh`exec ${p.executable ?? raw('"${SHELL:-/bin/sh}"')} -c ${p.cmd}`;
     return runCommand(ctx, { strip_empty_ends: false }, program, p.cmd);
   },
 };
