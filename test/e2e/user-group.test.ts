@@ -69,11 +69,12 @@ describe('e2e: user and group on worker2', function () {
     expect(second.code, second.stdout + second.stderr).to.equal(0);
     expect(recapOf(second.stdout, HOST)).to.include({ changed: 0, failed: 0 });
 
-    // a new group and a changed user: --check says so and changes nothing
+    // a new group and a changed user: --check says so and changes nothing; update_password:
+    // on_create leaves the existing account's password alone
     await writeFile(
       join(dir, 'changed.yml'),
       play(`    - group: { name: ${G2} }
-    - user: { name: ${U}, groups: [${G}, ${G2}], shell: /bin/bash }
+    - user: { name: ${U}, groups: [${G}, ${G2}], shell: /bin/bash, password: '$6$other$x', update_password: on_create }
 `),
     );
     const check = await run('changed.yml', '--check', '--diff');

@@ -18,6 +18,7 @@ export interface UserParams {
   create_home?: boolean;
   system?: boolean;
   password?: string;
+  update_password?: 'always' | 'on_create';
   remove?: boolean;
 }
 
@@ -60,6 +61,7 @@ export const userModule: Module<UserParams, UserState> = {
       create_home: { type: 'boolean', default: true, aliases: ['createhome'], description: 'Create the home directory with a new account.' },
       system: { type: 'boolean', default: false, description: 'Make a system account (a uid below UID_MIN); only when the account is created.' },
       password: { type: 'string', pattern: '^[^:\\n]*$', description: 'The crypt(3) hash of the password (e.g. from mkpasswd), never the clear text; a secret.' },
+      update_password: { enum: ['always', 'on_create'], default: 'always', description: 'on_create: set password only when the account is created, never change it later.' },
       remove: { type: 'boolean', default: false, description: 'With state=absent: also remove the home directory and mail spool (userdel -r).' },
     },
   },
@@ -118,7 +120,7 @@ export const userModule: Module<UserParams, UserState> = {
         what.push(`${key} ${JSON.stringify(cur[key])} -> ${JSON.stringify(v)}`);
       }
     }
-    const setPassword = p.password !== undefined && p.password !== cur.passwordHash;
+    const setPassword = p.password !== undefined && p.update_password !== 'on_create' && p.password !== cur.passwordHash;
     if (setPassword) what.push('password changed');
     if (!what.length) return { kind: 'noop', reason: `user ${p.name} exists as wanted`, result: { ...result, uid: cur.uid } };
     const data: UserPlanData = { argv: args.length ? ['usermod', ...args, p.name] : undefined, setPassword };
