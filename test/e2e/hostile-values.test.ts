@@ -223,7 +223,14 @@ describe('e2e: hostile values on a lab host', function () {
     expect(recapOf(again.stdout, HOST)?.changed, again.stdout.slice(-3000)).to.equal(0);
     const check = await tsplay(['run', join(dir, 'site.yml'), '-i', INV, '-e', `@${join(dir, 'vars.json')}`, '--check']);
     expect(check.code, check.stdout.slice(-3000)).to.equal(0);
-    expect(recapOf(check.stdout, HOST)?.changed).to.equal(0);
+    // --check cannot know that nothing installs a unit or a kernel module before its turn, so for
+    // the values that are valid names ("-rf", "--help") it predicts "would start/load" where the
+    // real run fails (ignored, as every item of those loops must fail); an ignored failure that
+    // holds a change counts as changed, as in Ansible. Nothing else may be predicted to change.
+    const changed = check.stdout.split('\n').filter((l) => l.startsWith('changed:'));
+    const unknowable = /^changed: \[[^\]]+\] => \(item=\{"v":"(-rf|--help)"/;
+    expect(changed.filter((l) => !unknowable.test(l)), check.stdout.slice(-3000)).to.deep.equal([]);
+    expect(recapOf(check.stdout, HOST)?.changed, check.stdout.slice(-3000)).to.be.at.most(2);
     expect(await canaries()).to.deep.equal([]);
   });
 });

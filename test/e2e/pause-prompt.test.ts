@@ -44,7 +44,8 @@ describe('e2e: pause', function () {
   }
 
   it('a long pause ends on the second SIGINT (exit 99), not after the interrupt grace', async () => {
-    const secs = `300.${randomInt(100000, 999999)}`;
+    // a unique sleep to find among the machine's processes (whole milliseconds, as pause runs it)
+    const secs = String(Number(`300.${randomInt(100, 999)}`));
     await writeFile(join(dir, 'long.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - pause: { seconds: ${secs} }\n    - debug: { msg: not reached }\n`);
     const child = spawn(process.execPath, [CLI, 'run', join(dir, 'long.yml'), '-i', 'localhost,', '--no-lock', '--interrupt-grace', '120'], { env: { ...process.env, CI: 'true' } });
     let out = '';

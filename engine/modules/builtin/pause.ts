@@ -73,7 +73,8 @@ export const pauseModule: Module<PauseParams, PauseCurrent> = {
       userInput = await ask(`[pause]\n${p.prompt ?? 'Press enter to continue, Ctrl+C to interrupt'}:\n`, p.echo ?? true);
     } else {
       // a sleep on the controller, not a timer: Ctrl+C (the run's stop signal) ends it at once
-      const r = await ctx.controller.exec(sh`sleep ${String(ms / 1000)}`);
+      // whole milliseconds, so the seconds are written as given (300.123, not 300.12300000000002)
+      const r = await ctx.controller.exec(sh`sleep ${String(Math.round(ms) / 1000)}`);
       if (r.exitCode !== 0) return { changed: false, failed: true, rc: r.exitCode, msg: `pause: sleep failed: ${r.stderr.trim()}` };
     }
     const stop = new Date();
