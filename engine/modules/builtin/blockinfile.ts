@@ -5,7 +5,7 @@ import { attrSchema, type AttrParams } from '../lib/file-attrs.js';
 import { applyWrite, planWrite, type WriteData } from '../lib/write-file.js';
 import { asText } from '../lib/file-diff.js';
 import { splitLines, stripEol, pyRegex, RegexSyntaxError } from '../lib/text-lines.js';
-import { readTextFile, parentDir, notYetThere, type TextFileCurrent } from '../lib/text-file.js';
+import { readTextFile, parentDir, notYetThere, notARegularFile, type TextFileCurrent } from '../lib/text-file.js';
 import { predictWrite } from '../lib/predictions.js';
 
 export interface BlockinfileParams extends AttrParams {
@@ -102,8 +102,8 @@ export const blockinfile: Module<BlockinfileParams, TextFileCurrent> = {
   diff(p, cur): Plan {
     if (p.insertafter !== undefined && p.insertbefore !== undefined) return { kind: 'fail', msg: 'parameters are mutually exclusive: insertbefore|insertafter' };
     const { stat } = cur;
-    if (stat.exists && stat.type === 'directory') return { kind: 'fail', msg: `Path ${p.path} is a directory !`, result: { rc: 256 } };
-    if (stat.exists && stat.type !== 'file') return { kind: 'fail', msg: `Path ${p.path} is not a regular file` };
+    const notFile = notARegularFile(p.path, stat);
+    if (notFile) return notFile;
     if (!stat.exists && !p.create) return cur.unseen ? notYetThere(p.path) : { kind: 'fail', msg: `Path ${p.path} does not exist !`, result: { rc: 257 } };
     if (!stat.exists && p.state === 'absent') return { kind: 'noop', reason: `${p.path} does not exist: no block to remove`, result: { msg: `File ${p.path} not present` } };
     const text = cur.content ? asText(cur.content) : '';

@@ -5,7 +5,7 @@ import { attrSchema, type AttrParams } from '../lib/file-attrs.js';
 import { applyWrite, planWrite, type WriteData } from '../lib/write-file.js';
 import { asText } from '../lib/file-diff.js';
 import { splitLines, stripEol, pyRegex, expandMatch, RegexSyntaxError } from '../lib/text-lines.js';
-import { readTextFile, parentDir, notYetThere, type TextFileCurrent } from '../lib/text-file.js';
+import { readTextFile, parentDir, notYetThere, notARegularFile, type TextFileCurrent } from '../lib/text-file.js';
 import { predictWrite } from '../lib/predictions.js';
 
 export interface LineinfileParams extends AttrParams {
@@ -154,8 +154,8 @@ export const lineinfile: Module<LineinfileParams, TextFileCurrent> = {
     if (bad) return { kind: 'fail', msg: bad };
     const { stat } = cur;
     const state = p.state ?? 'present';
-    if (stat.exists && stat.type === 'directory') return { kind: 'fail', msg: `Path ${p.path} is a directory !`, result: { rc: 256 } };
-    if (stat.exists && stat.type !== 'file') return { kind: 'fail', msg: `Path ${p.path} is not a regular file` };
+    const notFile = notARegularFile(p.path, stat);
+    if (notFile) return notFile;
     if (!stat.exists) {
       if (state === 'absent') return { kind: 'noop', reason: `${p.path} does not exist: no line to remove`, result: { msg: 'file not present', found: 0 } };
       if (!p.create) return cur.unseen ? notYetThere(p.path) : { kind: 'fail', msg: `Destination ${p.path} does not exist !`, result: { rc: 257 } };

@@ -6,7 +6,7 @@ import { attrSchema, type AttrParams } from '../lib/file-attrs.js';
 import { applyWrite, planWrite, type WriteData } from '../lib/write-file.js';
 import { asText } from '../lib/file-diff.js';
 import { pyRegex, expandMatch, RegexSyntaxError } from '../lib/text-lines.js';
-import { readTextFile, notYetThere, type TextFileCurrent } from '../lib/text-file.js';
+import { readTextFile, notYetThere, notARegularFile, type TextFileCurrent } from '../lib/text-file.js';
 import { predictWrite } from '../lib/predictions.js';
 
 export interface ReplaceParams extends AttrParams {
@@ -78,8 +78,8 @@ export const replaceModule: Module<ReplaceParams, TextFileCurrent> = {
 
   diff(p, cur): Plan {
     const { stat } = cur;
-    if (stat.exists && stat.type === 'directory') return { kind: 'fail', msg: `Path ${p.path} is a directory !`, result: { rc: 256 } };
-    if (stat.exists && stat.type !== 'file') return { kind: 'fail', msg: `Path ${p.path} is not a regular file` };
+    const notFile = notARegularFile(p.path, stat);
+    if (notFile) return notFile;
     if (!stat.exists) return cur.unseen ? notYetThere(p.path) : { kind: 'fail', msg: `Path ${p.path} does not exist !`, result: { rc: 257 } };
     const text = asText(cur.content ?? Buffer.alloc(0));
     if (text === undefined) return { kind: 'fail', msg: `${p.path} is not a UTF-8 text file` };

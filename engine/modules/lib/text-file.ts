@@ -1,7 +1,7 @@
-// What lineinfile/blockinfile read: the file's stat (links followed) and its bytes.
+// What lineinfile, blockinfile and replace read: the file's stat (links followed) and its bytes.
 import { fileStat, type FileStat } from '../../facts/file-stat.js';
 import { fileContent } from '../../facts/file-content.js';
-import type { ModuleContext } from '../types.js';
+import type { ModuleContext, Plan } from '../types.js';
 import { mayExistUnseen } from './predictions.js';
 
 export interface TextFileCurrent {
@@ -26,4 +26,10 @@ export function parentDir(path: string): string | undefined {
 /** Check mode, file missing: what an earlier unpredicted change (a command) may create cannot be edited yet. */
 export function notYetThere(path: string) {
   return { kind: 'change' as const, summary: `${path} does not exist yet: only an earlier task that was not predicted can create it`, unknowable: true };
+}
+
+/** The failure Ansible gives for a path that exists but is not a regular file, or undefined. */
+export function notARegularFile(path: string, stat: FileStat): Extract<Plan, { kind: 'fail' }> | undefined {
+  if (!stat.exists || stat.type === 'file') return undefined;
+  return stat.type === 'directory' ? { kind: 'fail', msg: `Path ${path} is a directory !`, result: { rc: 256 } } : { kind: 'fail', msg: `Path ${path} is not a regular file` };
 }
