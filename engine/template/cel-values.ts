@@ -51,13 +51,18 @@ function view(obj: object): object {
 
 const roots = new WeakMap<object, Record<string, unknown>>();
 
-/** The variables as CEL sees them: own keys only (a variable named `constructor` is just undefined). */
+/** The variables as CEL sees them: own keys only (a variable named `constructor` is just undefined), and `vars`. */
 export function celContext(vars: Record<string, unknown>): Record<string, unknown> {
   let root = roots.get(vars);
   if (!root) {
     root = new Proxy(vars, {
-      get: (target, key) =>
-        typeof key === 'string' && Object.prototype.hasOwnProperty.call(target, key) ? convert(target[key]) : undefined,
+      get: (target, key) => {
+        if (typeof key !== 'string') return undefined;
+        if (Object.prototype.hasOwnProperty.call(target, key)) return convert(target[key]);
+        // Ansible's `vars`: every variable as one map, so `has(vars.x)` asks whether x is defined
+        // (CEL's has() needs a field of a map; a bare unknown name is an error)
+        return key === 'vars' ? view(target) : undefined;
+      },
       set: () => false,
       defineProperty: () => false,
       deleteProperty: () => false,

@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { quote } from '../transport/quote.js';
+import { ansibleBoolean } from '../ansible-bool.js';
 import { isPlainObject, kindOf, truthy } from './value-kind.js';
 
 export type Helper = (args: unknown[], hash: Record<string, unknown>) => unknown;
@@ -237,6 +238,8 @@ export const HELPERS: Record<string, Helper> = {
       return args.length === 3 ? get([v, args[2]], 'extract') : v;
     });
   },
+  // bool(value): Ansible's bool filter: yes/no, on/off, true/false, 1/0, y/n, t/f; anything else is false
+  bool: (args) => (arity('bool', args, 1), ansibleBoolean(args[0]) ?? false),
   keys(args) {
     arity('keys', args, 1);
     if (!isPlainObject(args[0])) throw new Error(`keys: argument must be a map, got ${kindOf(args[0])}`);
