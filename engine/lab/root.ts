@@ -1,9 +1,10 @@
 // The lab mounts, bridges and boots: only root may run it.
 import { chmod, mkdir } from 'node:fs/promises';
 import { LAB_STATE_DIR } from './paths.js';
+import { LabError } from './errors.js';
 
 export function requireRoot(uid: number | undefined = process.getuid?.()): void {
-  if (uid !== 0) throw new Error('tsplay lab needs root');
+  if (uid !== 0) throw new LabError('tsplay lab needs root');
 }
 
 /** /var/lib/tsplay-lab, root-only (it holds the lab's private key). */

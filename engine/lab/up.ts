@@ -16,6 +16,7 @@ import { bootHost } from './nspawn.js';
 import { killOrphans, releaseVeth } from './orphans.js';
 import { waitReady, type ReadyHost } from './reach.js';
 import { readLabStatus, type LabStatus } from './status.js';
+import { ensureLabTools } from './prereqs.js';
 
 export interface LabUpOptions {
   /** how many hosts, from the fixed table (default 5: master1-3, worker1-2; 6 adds worker3) */
@@ -26,9 +27,11 @@ export interface LabUpOptions {
 }
 
 export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
+  const log: Log = opts.log ?? (() => {});
+  // before anything else, so a controller without the tools is told which packages it lacks
+  await ensureLabTools({ log });
   requireRoot();
   const wanted = selectHosts(opts.hosts ?? DEFAULT_HOST_COUNT);
-  const log: Log = opts.log ?? (() => {});
   await ensureStateDir();
   return withLabLock(async () => {
     const started = Date.now();
