@@ -10,6 +10,7 @@ import { readInput, learnSecrets, type InputText, type SecretInputs } from '../s
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, type Node, type Document } from 'yaml';
 import { InputError, type SourcePos } from '../errors.js';
 import { PYYAML_PARSE_OPTIONS } from './pyyaml.js';
+import { caretLines, yamlSyntaxError } from './syntax-error.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_NODES = 2_000_000;
@@ -145,11 +146,8 @@ export function parseYamlText(text: string, file: string, positions = new Source
     const { line, col } = lc.linePos(offset);
     return { file, line, col };
   };
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new InputError(`invalid YAML: ${e.message.split('\n')[0]}`, at(e.pos[0]));
-  }
-  const conv = new Converter(doc, positions, at);
+  if (doc.errors.length) throw yamlSyntaxError(text, file, doc.errors[0], lc);
+  const conv = new Converter(doc, positions, at, text);
   const data = doc.contents ? conv.value(doc.contents as Node) : null;
   return { file, data, positions };
 }
@@ -169,6 +167,7 @@ class Converter {
     private doc: Document,
     private positions: SourceMap,
     private at: (offset: number | undefined) => SourcePos,
+    private text: string,
   ) {}
 
   value(node: Node | null | undefined, depth = 0): unknown {
@@ -211,6 +210,11 @@ class Converter {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
         if (keyNode && isAlias(keyNode) === false && isMap(keyNode)) {
+          // `msg: {{ x }}` unquoted is a map whose key is a map: the usual mistake is a missing quote
+          if (pair.value == null && node.flow) {
+            const p = this.at(node.range?.[0]);
+            throw new InputError(`a map cannot be a key: a value that starts with "{{" must be quoted, as in msg: "{{ x }}"${caretLines(this.text, p.line ?? 1, p.col ?? 1)}`, p);
+          }
           throw new InputError('a map cannot be a key', this.at(keyNode.range?.[0]));
         }
         const rawKey = keyNode == null ? null : isScalar(keyNode) ? keyNode.value : this.value(keyNode, depth + 1);

@@ -58,7 +58,7 @@ describe('inventory YAML format', () => {
   });
 
   const cases: [string, string, number, number, RegExp][] = [
-    ['a YAML syntax error', 'all:\n  hosts:\n    a: [1, 2\n', 4, 1, /invalid YAML/],
+    ['a YAML syntax error', 'all:\n  hosts:\n    a: [1, 2\n', 3, 8, /invalid YAML: this \[ is never closed/],
     ['a misspelled group key', 'all:\n  children:\n    web:\n      hsots:\n        a:\n', 4, 7, /unexpected key "hsots" in group "web"/],
     ['hosts given as a list', 'all:\n  hosts:\n    - a\n    - b\n', 3, 5, /hosts of group "all" must be object or string or null, found a list/],
     ['host vars that are not a mapping', 'all:\n  hosts:\n    a: 5\n', 3, 8, /host "a" in group "all" must be object or null/],
