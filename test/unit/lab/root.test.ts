@@ -1,6 +1,10 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../../engine/paths.js';
 import { requireRoot } from '../../../engine/lab/root.js';
 import { nspawnArgv } from '../../../engine/lab/nspawn.js';
 
@@ -12,14 +16,25 @@ describe('lab root-only and nspawn command', () => {
 
   it('labUp run by an unprivileged user fails with "tsplay lab needs root"', async function () {
     if (process.getuid?.() !== 0) this.skip(); // needs root to drop to another uid
-    const index = fileURLToPath(new URL('../../../engine/lab/index.js', import.meta.url));
-    const code = `import(${JSON.stringify(index)}).then(m => m.labUp()).then(() => console.log('UP'), e => console.log('ERR:' + e.message))`;
-    const child = spawn(process.execPath, ['-e', code], { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise((r) => child.once('close', r));
-    expect(out.trim()).to.equal('ERR:tsplay lab needs root');
+    // a checkout may sit where that user cannot read (/root is 0700): it runs a copy of the
+    // compiled engine (the lab's code imports no package) from a directory it can read
+    const copy = mkdtempSync(join(tmpdir(), 'tsplay-lab-root-'));
+    try {
+      chmodSync(copy, 0o755);
+      cpSync(fileURLToPath(new URL('../../../engine', import.meta.url)), join(copy, 'dist', 'engine'), { recursive: true });
+      cpSync(join(projectRoot(), 'package.json'), join(copy, 'package.json'));
+      execFileSync('chmod', ['-R', 'a+rX', copy]); // a checkout made under umask 077 keeps 0600 files in the copy
+      const index = join(copy, 'dist', 'engine', 'lab', 'index.js');
+      const code = `import(${JSON.stringify(index)}).then(m => m.labUp()).then(() => console.log('UP'), e => console.log('ERR:' + e.message))`;
+      const child = spawn(process.execPath, ['-e', code], { uid: 65534, gid: 65534, cwd: copy, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise((r) => child.once('close', r));
+      expect(out.trim()).to.equal('ERR:tsplay lab needs root');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('boots with the flags lab.md found necessary, on the lab bridge', () => {
