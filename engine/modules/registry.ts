@@ -20,6 +20,7 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   raw: async () => (await import('./builtin/raw.js')).rawModule,
   stat: async () => (await import('./builtin/stat.js')).stat,
   slurp: async () => (await import('./builtin/slurp.js')).slurp,
+  find: async () => (await import('./builtin/find.js')).findModule,
   debug: async () => (await import('./builtin/debug.js')).debug,
   set_fact: async () => (await import('./builtin/set_fact.js')).set_fact,
   include_vars: async () => (await import('./builtin/include_vars.js')).includeVarsModule,

@@ -64,7 +64,7 @@ function repoRoot(): string {
 function substitute<T>(value: T, tmp: string): T {
   if (typeof value === 'string') return value.replaceAll('$TMP', tmp) as T;
   if (Array.isArray(value)) return value.map((v) => substitute(v, tmp)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, tmp)])) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll('$TMP', tmp), substitute(v, tmp)])) as T;
   return value;
 }
 
@@ -72,6 +72,10 @@ function expectSubset(actual: unknown, wanted: unknown, path: string): void {
   if (wanted === null) {
     // null in a case: the key is absent (or null)
     expect(actual ?? null, path).to.equal(null);
+  } else if (Array.isArray(wanted) && wanted.some((w) => w && typeof w === 'object' && !Array.isArray(w))) {
+    // a list of objects: as many, each holding what its wanted object says (find's stat fields)
+    expect(actual, path).to.be.an('array').with.length(wanted.length);
+    wanted.forEach((w, i) => expectSubset((actual as unknown[])[i], w, `${path}[${i}]`));
   } else if (wanted && typeof wanted === 'object' && !Array.isArray(wanted)) {
     expect(actual, path).to.be.an('object');
     for (const [k, v] of Object.entries(wanted)) expectSubset((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
