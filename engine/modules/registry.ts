@@ -28,6 +28,7 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   fail: async () => (await import('./builtin/fail.js')).fail,
   ping: async () => (await import('./builtin/ping.js')).pingModule,
   pause: async () => (await import('./builtin/pause.js')).pauseModule,
+  cron: async () => (await import('./builtin/cron.js')).cronModule,
   // host state
   apt: async () => (await import('./builtin/apt.js')).aptModule,
   package: async () => (await import('./builtin/package.js')).packageModule,
