@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tsplay and its tests need on a fresh Debian machine with Node.js 20:
-# Debian packages (as root: lab tools, sshd for transport tests, ansible-core for benchmarks,
-# Chromium and a font for the browser tests of the HTML run report, cron for the crontab the
-# cron module edits)
+# Debian packages (as root: lab tools, sshd for transport tests, ansible-core for benchmarks and
+# the Ansible Vault format tests, Chromium and a font for the browser tests of the HTML run
+# report, cron for the crontab the cron module edits)
 # and the npm dependencies from the lock file, then builds. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,7 @@ if [ "$(id -u)" = 0 ]; then
   sh .ci/lab-deps.sh
   export DEBIAN_FRONTEND=noninteractive
   need=""
-  for p in openssh-server openssl tmux chromium fonts-dejavu-core cron; do
+  for p in openssh-server openssl tmux chromium fonts-dejavu-core cron ansible-core; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
   done
   if [ -n "$need" ]; then apt-get -qq update; apt-get -qq -y install --no-install-recommends $need >/dev/null; fi

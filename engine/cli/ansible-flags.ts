@@ -1,9 +1,11 @@
 // The ansible-playbook flags people type from habit, turned into what tsplay does with them:
 // -u/-b/--become-user/--become-method/-c/-k/-K become the connection variables they stand for
 // (ansible_user, ansible_become…), below the inventory's as in Ansible; --vault-id and
-// --ask-vault-pass give the vault password. Passwords are asked on the terminal, never echoed.
+// --ask-vault-pass give vault passwords (../vault/sources.ts). Passwords are asked on the
+// terminal, never echoed.
 import { UsageError } from '../errors.js';
 import { needTerminal, type Answerer } from './prompt.js';
+import { vaultIdSpecs } from '../vault/sources.js';
 
 export interface AnsibleFlags {
   user?: string;
@@ -31,14 +33,11 @@ export function checkAnsibleFlags(o: AnsibleFlags): void {
   if (o.connection !== undefined && !CONNECTIONS.includes(o.connection)) {
     throw new UsageError(`--connection ${o.connection}: tsplay connects with ssh or local only (-c ssh|local)`);
   }
-  const vaultSources = (o.vaultId?.length ?? 0) + (o.askVaultPass ? 1 : 0) + (o.vaultPasswordFile !== undefined ? 1 : 0);
-  if (vaultSources > 1) {
-    throw new UsageError('tsplay decrypts with one vault password: give one of --vault-id, --vault-password-file, --ask-vault-pass (vault ids are not matched by label)');
-  }
   const asked: string[] = [];
   if (o.askPass) asked.push('-k/--ask-pass');
   if (o.askBecomePass) asked.push('-K/--ask-become-pass');
-  if (o.askVaultPass || o.vaultId?.some((v) => vaultIdSource(v) === 'prompt')) asked.push('the vault password prompt');
+  // a bad label is refused here too, before anything is asked
+  if (vaultIdSpecs(o).some((v) => v.source === 'prompt')) asked.push('the vault password prompt');
   if (o.step) asked.push('--step');
   for (const what of asked) {
     needTerminal(
@@ -50,23 +49,6 @@ export function checkAnsibleFlags(o: AnsibleFlags): void {
           : `set ${what.startsWith('-k') ? 'ansible_password' : 'ansible_become_password'} in a vault-encrypted vars file instead`,
     );
   }
-}
-
-/** Ansible's `[label@]source`: the source is a file or `prompt`; the label is not used */
-export function vaultIdSource(id: string): string {
-  const at = id.indexOf('@');
-  return at < 0 ? id : id.slice(at + 1);
-}
-
-/** the vault password file, or the password asked for */
-export async function vaultFromFlags(o: AnsibleFlags, ask: Answerer): Promise<{ file?: string; password?: string }> {
-  const id = o.vaultId?.[0];
-  if (o.askVaultPass || (id !== undefined && vaultIdSource(id) === 'prompt')) {
-    const label = id !== undefined && id.includes('@') && id.slice(0, id.indexOf('@')) ? ` (${id.slice(0, id.indexOf('@'))})` : '';
-    return { password: await ask.ask(`Vault password${label}: `, { echo: false }) };
-  }
-  if (id !== undefined) return { file: vaultIdSource(id) };
-  return { file: o.vaultPasswordFile };
 }
 
 /** the connection variables the flags stand for, and the passwords among them (secrets) */

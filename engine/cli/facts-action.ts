@@ -7,9 +7,10 @@ import { learnSecretVars } from '../runner/secret-vars.js';
 import { mergeVars } from '../runner/lazy-vars.js';
 import { Templater } from '../template/index.js';
 import { cliSecrets, redactingErrors } from './secret-inputs.js';
+import type { VaultSourceFlags } from '../vault/sources.js';
 
-export async function factsAction(o: { inventory?: string[]; limit: string; forks: number; vaultPasswordFile?: string }, exit: { code: number }): Promise<void> {
-  const secrets = cliSecrets(o.vaultPasswordFile);
+export async function factsAction(o: { inventory?: string[]; limit: string; forks: number } & VaultSourceFlags, exit: { code: number }): Promise<void> {
+  const secrets = await cliSecrets(o);
   const out: Record<string, unknown> = {};
   const hosts = await redactingErrors(secrets.redactor, async () => {
     const inv = await loadInventory(o.inventory ?? [], secrets);

@@ -3,14 +3,15 @@ import { loadInventory, inventoryList, inventoryGraph, inventoryHost } from '../
 import { UsageError } from '../errors.js';
 import { learnSecretVars } from '../runner/secret-vars.js';
 import { cliSecrets, redactingErrors } from './secret-inputs.js';
+import type { VaultSourceFlags } from '../vault/sources.js';
 
 export async function inventoryAction(
-  o: { inventory?: string[]; list?: boolean; graph?: string | boolean; host?: string; vaultPasswordFile?: string },
+  o: { inventory?: string[]; list?: boolean; graph?: string | boolean; host?: string } & VaultSourceFlags,
   exit: { code: number },
 ): Promise<void> {
   const modes = [o.list, o.graph, o.host].filter((x) => x !== undefined);
   if (modes.length !== 1) throw new UsageError('give exactly one of --list, --graph or --host');
-  const secrets = cliSecrets(o.vaultPasswordFile);
+  const secrets = await cliSecrets(o);
   await redactingErrors(secrets.redactor, async () => {
     const inv = await loadInventory(o.inventory ?? [], secrets);
     learnSecretVars(inv, secrets.redactor);

@@ -16,7 +16,7 @@ import { heapPolicy } from './heap-policy.js';
 import { loadSiteModules } from '../modules/site-modules.js';
 import type { RunOptions } from '../runner/options.js';
 import { acquireRunLock } from './run-lock.js';
-import { checkAnsibleFlags, connectionFromFlags, stepper, vaultFromFlags } from './ansible-flags.js';
+import { checkAnsibleFlags, connectionFromFlags, stepper } from './ansible-flags.js';
 import { terminalAnswerer } from './prompt.js';
 import { inventorySources, readAnsibleCfg, type AnsibleCfg } from './ansible-cfg.js';
 
@@ -81,9 +81,8 @@ export async function runAction(playbook: string, given: RunCliOptions, exit: { 
 async function runLocked(playbook: string, o: RunCliOptions, exit: { code: number }): Promise<void> {
   // flags it cannot honour, and questions nobody can answer, are refused before anything is asked
   checkAnsibleFlags(o);
-  const vault = await vaultFromFlags(o, terminalAnswerer);
   // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
-  const { password, redactor } = cliSecrets(vault.file, { warnings: 'run', password: vault.password });
+  const { keys, redactor } = await cliSecrets(o, { warnings: 'run' });
   const connection = await connectionFromFlags(o, terminalAnswerer);
   for (const [secret, what] of connection.secrets) redactor.add(secret, what);
   const out = redactor.wrap(process.stdout);
@@ -145,7 +144,7 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
     limit: o.limit,
     tags: o.tags,
     skipTags: o.skipTags,
-    extraVars: await parseExtraVars(o.extraVars ?? [], { password, redactor }),
+    extraVars: await parseExtraVars(o.extraVars ?? [], { keys, redactor }),
     forks: o.forks ?? 25,
     verbosity,
     connectionDefaults: connection.vars,
@@ -160,7 +159,7 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
     hooks: [heapPolicy()],
     signal: ac.signal,
     stopCommands: stop.signal,
-    vaultPassword: password,
+    vaultKeys: keys,
     redactor,
   };
   try {

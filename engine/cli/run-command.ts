@@ -1,12 +1,13 @@
 // `tsplay run PLAYBOOK`: its options; run-action.ts turns them into RunOptions → runPlaybook → exit code.
 import type { Command } from 'commander';
+import { vaultOptions } from './vault-options.js';
 import { wholeNumber, seconds, MAX_FORKS, MAX_GRACE_SECONDS } from './numbers.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const csv = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function addRunCommand(program: Command, exit: { code: number }): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a playbook against an inventory')
     .argument('<playbook>', 'playbook file')
@@ -30,9 +31,6 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('--modules-path <dir>', 'directory of site modules (repeatable)', collect)
     .option('--detailed-exitcode', 'with --check: exit 10 when changes are pending, 0 when the hosts are converged')
     .option('-v, --verbose', 'as ansible-playbook: -v each task\'s result, -vv also each task\'s file:line, -vvv also each connection (ssh user@host) and the commands it runs (-vvvv: as -vvv)', (_v: string, n: number) => n + 1, 0)
-    .option('--vault-password-file <file>', 'password for vault-encrypted vars files (or TSPLAY_VAULT_PASSWORD_FILE / TSPLAY_VAULT_PASSWORD)')
-    .option('--vault-id <[label@]source>', 'as Ansible\'s: the vault password from a file, or `prompt` to ask for it; the label is ignored (one password decrypts everything)', collect)
-    .option('-J, --ask-vault-pass', 'ask for the vault password on the terminal')
     .option('-u, --user <user>', 'connect as this user (ansible_user; the inventory\'s own setting wins, as in Ansible)')
     .option('-c, --connection <type>', 'ssh or local (ansible_connection; the inventory\'s own setting wins)')
     .option('-k, --ask-pass', 'ask for the SSH password on the terminal (ansible_password)')
@@ -43,7 +41,8 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('--run-log <file>', 'append a JSON record of this run (or TSPLAY_RUN_LOG)')
     .option('--report <file>', 'write a self-contained HTML report of the run: summary, timeline per host, changes with diffs, failures, slowest tasks (or TSPLAY_REPORT)')
     .option('--interrupt-grace <seconds>', 'after SIGINT/SIGTERM, how long running tasks may take before their commands are stopped', seconds(MAX_GRACE_SECONDS), 10)
-    .option('--no-lock', 'run even while another run of the same inventory is in progress on this controller')
+    .option('--no-lock', 'run even while another run of the same inventory is in progress on this controller');
+  vaultOptions(cmd)
     // the action's imports load only when `run` is the command
     .action(async (playbook: string, o) => (await import('./run-action.js')).runAction(playbook, o, exit));
 }

@@ -1,27 +1,39 @@
-// The vault password and the redactor of every command that reads a site's inputs (`run`,
-// `inventory`, `facts`): the password comes from --vault-password-file, TSPLAY_VAULT_PASSWORD_FILE
-// or TSPLAY_VAULT_PASSWORD and is itself a secret; what they print, errors included, hides secrets
-// as everything else tsplay writes does.
+// The vault passwords and the redactor of every command that reads a site's inputs (`run`,
+// `inventory`, `facts`): the passwords come from --vault-id, --vault-password-file,
+// --ask-vault-pass, else TSPLAY_VAULT_PASSWORD_FILE or TSPLAY_VAULT_PASSWORD, and are themselves
+// secrets; with none, a vaulted file or `!vault` value met on a terminal asks for one. What these
+// commands print, errors included, hides secrets as everything else tsplay writes does.
 import { Redactor } from '../secrets/redactor.js';
-import { vaultPassword } from '../vault/password.js';
+import { VaultKeys } from '../vault/keys.js';
+import { vaultIdsFrom, type VaultSourceFlags } from '../vault/sources.js';
 import { TsplayError } from '../errors.js';
+import { terminalAnswerer, type Answerer } from './prompt.js';
 
 export interface CliSecrets {
-  password?: string;
+  keys: VaultKeys;
   redactor: Redactor;
 }
 
 /**
  * `warnings: 'stderr'` for `inventory`/`facts`, whose stdout holds the JSON they print; `run` leaves
- * them to the run, which hands them to its reporters.
+ * them to the run, which hands them to its reporters. `ask` answers the vault password prompts
+ * (the terminal's when stdin is one; none otherwise, and a vaulted input is then an error).
  */
-export function cliSecrets(vaultPasswordFile: string | undefined, o: { warnings: 'stderr' | 'run'; password?: string } = { warnings: 'stderr' }): CliSecrets {
-  // a password asked on the terminal (--ask-vault-pass, --vault-id @prompt) comes as it was typed
-  const password = o.password ?? vaultPassword(vaultPasswordFile);
+export async function cliSecrets(
+  flags: VaultSourceFlags,
+  o: { warnings: 'stderr' | 'run'; ask?: Answerer } = { warnings: 'stderr' },
+): Promise<CliSecrets> {
   const redactor = new Redactor();
   if (o.warnings === 'stderr') redactor.warnTo((msg) => process.stderr.write(`[WARNING]: ${msg}\n`));
-  if (password !== undefined) redactor.add(password, 'the vault password');
-  return { password, redactor };
+  const ask = o.ask ?? (process.stdin.isTTY ? terminalAnswerer : undefined);
+  const question = (q: string) => {
+    if (!ask) throw new TsplayError('unreachable: a vault password prompt without a terminal');
+    return ask.ask(q, { echo: false });
+  };
+  const ids = await vaultIdsFrom(flags, question);
+  // met on a terminal with no password given: asked once, as ansible-playbook would have been told to
+  const keys = new VaultKeys(ids, ask ? () => question('Vault password: ') : undefined, redactor);
+  return { keys, redactor };
 }
 
 /** runs `fn`; an error it throws has its secrets replaced before the CLI prints it */

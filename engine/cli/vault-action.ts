@@ -1,19 +1,61 @@
-// The `tsplay vault` actions, loaded only when a vault subcommand runs (crypto, an editor).
+// The `tsplay vault` actions, loaded only when a vault subcommand runs (crypto, an editor). Files
+// are tsplay's format or Ansible's (`$ANSIBLE_VAULT;1.1;AES256`, 1.2 with a label); each is read in
+// the format it has and written back in it (edit, rekey), and `convert` changes the format.
 import { readFile, open, rename, mkdtemp, rm, stat, realpath, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { encryptText, decryptBytes, isVaultText } from '../vault/format.js';
-import { vaultPassword, childEnv } from '../vault/password.js';
+import { encryptText } from '../vault/format.js';
+import { encryptAnsible, inlineVault, isAnsibleVaultText } from '../vault/ansible.js';
+import { isVaulted, VaultKeys, type VaultId } from '../vault/keys.js';
+import { vaultIdsFrom, type VaultSourceFlags } from '../vault/sources.js';
+import { childEnv } from '../vault/password.js';
 import { UsageError, InputError } from '../errors.js';
+import { needTerminal, terminalAnswerer } from './prompt.js';
 
-type VaultOptions = { vaultPasswordFile?: string };
+export type VaultFormat = 'tsplay' | 'ansible';
+type VaultOptions = VaultSourceFlags & {
+  format?: VaultFormat;
+  encryptVaultId?: string;
+  newVaultId?: string;
+  newVaultPasswordFile?: string;
+  to?: VaultFormat;
+  name?: string;
+};
 
-function password(file: string | undefined): string {
-  const p = vaultPassword(file);
-  if (!p) throw new UsageError('no vault password: give --vault-password-file FILE or set TSPLAY_VAULT_PASSWORD_FILE');
-  return p;
+async function ids(o: VaultSourceFlags): Promise<VaultId[]> {
+  return vaultIdsFrom(o, (q) => {
+    needTerminal('the vault password prompt', 'give --vault-password-file FILE or --vault-id LABEL@FILE');
+    return terminalAnswerer.ask(q, { echo: false });
+  });
+}
+
+async function keys(o: VaultSourceFlags): Promise<VaultKeys> {
+  const k = new VaultKeys(await ids(o));
+  if (k.empty) throw new UsageError('no vault password: give --vault-password-file FILE, --vault-id [LABEL@]FILE or --ask-vault-pass, or set TSPLAY_VAULT_PASSWORD_FILE');
+  return k;
+}
+
+/** the id to encrypt with: --encrypt-vault-id's label, else the first given */
+function encryptingId(k: VaultKeys, label: string | undefined): VaultId {
+  const id = k.forEncrypt(label);
+  if (!id) throw new UsageError(`--encrypt-vault-id ${label}: no --vault-id has that label (given: ${k.labels.join(', ')})`);
+  return id;
+}
+
+function sealed(plain: Buffer, id: VaultId, format: VaultFormat): string {
+  return format === 'ansible' ? encryptAnsible(plain, id.password, id.label) : encryptText(plain, id.password);
+}
+
+function formatOf(text: string): VaultFormat {
+  return isAnsibleVaultText(text) ? 'ansible' : 'tsplay';
+}
+
+async function opened(f: string, k: VaultKeys): Promise<{ text: string; plain: Buffer; id: VaultId }> {
+  const text = await readFile(f, 'utf8');
+  if (!isVaulted(text)) throw new InputError('not a vault file (neither tsplay\'s nor Ansible\'s)', { file: f, line: 1, col: 1 });
+  return { text, ...k.open(text, { file: f, line: 1, col: 1 }, 'this file') };
 }
 
 /**
@@ -46,39 +88,79 @@ async function replace(file: string, data: string | Buffer): Promise<void> {
 }
 
 export async function encrypt(files: string[], o: VaultOptions): Promise<void> {
-  const pw = password(o.vaultPasswordFile);
+  const id = encryptingId(await keys(o), o.encryptVaultId);
   for (const f of files) {
     const bytes = await readFile(f);
-    if (isVaultText(bytes.toString('latin1'))) throw new InputError('already encrypted', { file: f });
-    await replace(f, encryptText(bytes, pw));
+    if (isVaulted(bytes.toString('latin1'))) throw new InputError('already encrypted', { file: f });
+    await replace(f, sealed(bytes, id, o.format ?? 'tsplay'));
   }
 }
 
 export async function decrypt(files: string[], o: VaultOptions): Promise<void> {
-  const pw = password(o.vaultPasswordFile);
-  for (const f of files) await replace(f, decryptBytes(await readFile(f, 'utf8'), pw, f));
+  const k = await keys(o);
+  for (const f of files) await replace(f, (await opened(f, k)).plain);
 }
 
 export async function view(f: string, o: VaultOptions): Promise<void> {
-  process.stdout.write(decryptBytes(await readFile(f, 'utf8'), password(o.vaultPasswordFile), f));
+  process.stdout.write((await opened(f, await keys(o))).plain);
+}
+
+/** new password (--new-vault-id / --new-vault-password-file), same format; a 1.2 file gets the new id's label */
+export async function rekey(files: string[], o: VaultOptions): Promise<void> {
+  if ((o.newVaultId === undefined) === (o.newVaultPasswordFile === undefined)) {
+    throw new UsageError('rekey: give the new password with one of --new-vault-id [LABEL@]SOURCE or --new-vault-password-file FILE');
+  }
+  const k = await keys(o);
+  const [fresh] = await ids({ vaultId: o.newVaultId !== undefined ? [o.newVaultId] : undefined, vaultPasswordFile: o.newVaultPasswordFile });
+  for (const f of files) {
+    const { text, plain } = await opened(f, k);
+    await replace(f, sealed(plain, fresh, formatOf(text)));
+  }
+}
+
+/** the other format, with the password (and label) that decrypted the file */
+export async function convert(files: string[], o: VaultOptions): Promise<void> {
+  const k = await keys(o);
+  const to = o.to!;
+  for (const f of files) {
+    const { text, plain, id } = await opened(f, k);
+    if (formatOf(text) === to) throw new InputError(`already in ${to === 'ansible' ? 'Ansible Vault' : 'tsplay vault'} format`, { file: f, line: 1, col: 1 });
+    await replace(f, sealed(plain, o.encryptVaultId !== undefined ? encryptingId(k, o.encryptVaultId) : id, to));
+  }
+}
+
+/** an inline `!vault` value for a YAML file, as ansible-vault encrypt_string prints it */
+export async function encryptString(value: string | undefined, o: VaultOptions): Promise<void> {
+  const id = encryptingId(await keys(o), o.encryptVaultId);
+  let plain = value;
+  if (plain === undefined) {
+    // from stdin, so that the value shows neither in ps nor in the shell's history
+    if (process.stdin.isTTY) throw new UsageError('encrypt-string: give the value as an argument or on stdin (stdin keeps it out of ps and the shell history)');
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    plain = Buffer.concat(chunks).toString('utf8');
+  }
+  process.stdout.write(inlineVault(encryptAnsible(plain, id.password, id.label), o.name));
 }
 
 export async function edit(f: string, o: VaultOptions): Promise<void> {
-  const pw = password(o.vaultPasswordFile);
+  const k = await keys(o);
+  const { text, plain, id } = await opened(f, k);
   // the plaintext lives only in a fresh directory of mode 0700, removed afterwards
   const dir = await mkdtemp(join(tmpdir(), 'tsplay-vault-'));
   const tmp = join(dir, basename(f));
   try {
     const fh = await open(tmp, 'wx', 0o600);
     try {
-      await fh.writeFile(decryptBytes(await readFile(f, 'utf8'), pw, f));
+      await fh.writeFile(plain);
     } finally {
       await fh.close();
     }
     const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
     const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'editor', tmp], { stdio: 'inherit', env: childEnv() });
     if (r.status !== 0) throw new UsageError(`${editor} exited with ${r.status}; ${f} left unchanged`);
-    await replace(f, encryptText(await readFile(tmp), pw));
+    // written back in its own format, with the password (and label) that opened it
+    await replace(f, sealed(await readFile(tmp), id, formatOf(text)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

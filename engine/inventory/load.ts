@@ -14,8 +14,9 @@ import { Inventory, LOCALHOST_NAMES } from './inventory.js';
 import type { VarsDir } from './types.js';
 import { loadVarsDir } from './vars-files.js';
 import { parseYamlInventory } from './yaml-parser.js';
-import { parseYamlText, refuseAnsibleVault, type LoadedYaml } from '../yaml/source.js';
+import { parseYamlInput, type LoadedYaml } from '../yaml/source.js';
 import type { SecretInputs } from '../secrets/inputs.js';
+import { isVaulted } from '../vault/keys.js';
 import { utf8Text } from '../utf8.js';
 
 // Ansible's directory rules: hidden files, group_vars/host_vars and these endings are skipped.
@@ -33,43 +34,50 @@ async function statOrUndefined(path: string) {
   }
 }
 
-/** The format is chosen by extension; without one, a file that reads as a YAML mapping is YAML, else INI. */
-async function loadFile(file: string, inv: InventoryBuilder): Promise<void> {
+/**
+ * The format is chosen by extension; without one, a file that reads as a YAML mapping is YAML, else
+ * INI. Secrets go in vaulted group_vars/host_vars files or inline `!vault` values (YAML), which are
+ * decrypted as they are read; the hosts and groups themselves are not secret.
+ */
+async function loadFile(file: string, inv: InventoryBuilder, secrets?: SecretInputs): Promise<void> {
   const text = utf8Text(await readFile(file), file);
   inv.currentFile = file;
   const ext = extname(file).toLowerCase();
-  refuseAnsibleVault(text, file);
+  if (isVaulted(text)) {
+    throw new InputError('an inventory file cannot be vault-encrypted (its host and group names would all be secrets): keep the secrets in a vault-encrypted group_vars/host_vars file or in !vault values', { file, line: 1, col: 1 });
+  }
   if (YAML_EXTENSIONS.includes(ext)) {
-    parseYamlInventory(parseYamlText(text, file), inv);
+    parseYamlInventory(await parseYamlInput(text, file, undefined, secrets), inv);
     return;
   }
-  const yaml = ext === '.ini' ? undefined : asYamlMapping(file, text);
+  const yaml = ext === '.ini' ? undefined : await asYamlMapping(file, text, secrets);
   if (yaml) parseYamlInventory(yaml, inv);
   else parseIniInventory(text, file, inv);
 }
 
 /** the file as YAML when it reads as a mapping; else (an INI file) undefined */
-function asYamlMapping(file: string, text: string): LoadedYaml | undefined {
+async function asYamlMapping(file: string, text: string, secrets?: SecretInputs): Promise<LoadedYaml | undefined> {
   let loaded: LoadedYaml;
   try {
-    loaded = parseYamlText(text, file);
+    loaded = await parseYamlInput(text, file, undefined, secrets);
   } catch (e) {
-    // a mapping that breaks a rule every YAML input keeps (a key written twice) is YAML, and wrong
-    if (e instanceof InputError && /^duplicate key /.test(e.message)) throw e;
+    // a mapping that breaks a rule every YAML input keeps (a key written twice), or whose !vault
+    // value cannot be decrypted, is YAML, and wrong
+    if (e instanceof InputError && /^duplicate key |!vault value|HMAC mismatch|Ansible Vault/.test(e.message)) throw e;
     return undefined;
   }
   const v = loaded.data;
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? loaded : undefined;
 }
 
-async function loadDirectory(dir: string, inv: InventoryBuilder): Promise<void> {
+async function loadDirectory(dir: string, inv: InventoryBuilder, secrets?: SecretInputs): Promise<void> {
   const names = (await readdir(dir)).sort();
   for (const name of names) {
     if (IGNORED_NAMES.test(name) || IGNORED_ENDINGS.some((e) => name.endsWith(e))) continue;
     const full = join(dir, name);
     const st = await stat(full);
-    if (st.isDirectory()) await loadDirectory(full, inv);
-    else if (st.isFile()) await loadFile(full, inv);
+    if (st.isDirectory()) await loadDirectory(full, inv, secrets);
+    else if (st.isFile()) await loadFile(full, inv, secrets);
   }
 }
 
@@ -107,8 +115,8 @@ export async function loadInventory(sources: string[], secrets?: SecretInputs, o
     }
     const path = resolve(source);
     try {
-      if (st.isDirectory()) await loadDirectory(path, inv);
-      else await loadFile(path, inv);
+      if (st.isDirectory()) await loadDirectory(path, inv, secrets);
+      else await loadFile(path, inv, secrets);
     } catch (e) {
       // `-i lab` in a checkout whose lab/ holds code, not hosts: say which one was read
       const other = source === given ? inventoryCandidates(given, opts).slice(1).find((p) => existsSync(p)) : undefined;

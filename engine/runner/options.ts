@@ -40,6 +40,8 @@ export interface RunOptions {
   hooks?: RunHooks[];
   /** decrypts vault files */
   vaultPassword?: string;
+  /** the vault passwords by vault id label (and the terminal to ask when there is none); before vaultPassword */
+  vaultKeys?: import('../vault/keys.js').VaultKeys;
   /** learns secrets (vault values, tsplay_secret_vars, no_log arguments) and hides them in output */
   redactor?: Redactor;
   /** abort the run (SIGINT): the running tasks finish, nothing new starts */

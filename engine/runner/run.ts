@@ -53,7 +53,7 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
   if (opts.forks !== undefined && !(Number.isSafeInteger(opts.forks) && opts.forks >= 1)) throw new UsageError(`forks must be a whole number, 1 or more; got ${opts.forks}`);
   const schemas = new Validators('load');
   const findModule = moduleLookup(opts.modules);
-  const secrets = { password: opts.vaultPassword, redactor: opts.redactor };
+  const secrets = { password: opts.vaultPassword, keys: opts.vaultKeys, redactor: opts.redactor };
   const inventory = await loadInventory(opts.inventory, secrets, { playbook: opts.playbook });
   // the names listed so far (inventory, -e) are secret before the playbook is even read
   const secretVars = opts.redactor ? learnListedVars(new SecretVars(opts.redactor), inventory, [opts.extraVars ?? {}]) : undefined;

@@ -5,9 +5,13 @@
 // for every kind of file: a key written twice in one mapping is an error naming both places (PyYAML
 // keeps the last silently, and a repeated `ansible_connection:` then changes a host unseen), one
 // bound on aliases, UTF-8 only (a BOM is dropped), no key that would reach Object.prototype.
+// Ansible's inline `!vault` values are decrypted as they are read (and become secrets); without a
+// vault password one is an error at its line, never its ciphertext taken as the value.
 import { stat } from 'node:fs/promises';
-import { readInput, learnSecrets, type InputText, type SecretInputs } from '../secrets/inputs.js';
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, type Node, type Document } from 'yaml';
+import { readInput, learnSecrets, vaultKeys, type InputText, type SecretInputs } from '../secrets/inputs.js';
+import { parseDocument, visit, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, isNode, type Node, type Document } from 'yaml';
+import { utf8Text } from '../utf8.js';
+import { NO_PASSWORD_HINT } from '../vault/keys.js';
 import { InputError, type SourcePos } from '../errors.js';
 import { PYYAML_PARSE_OPTIONS } from './pyyaml.js';
 import { caretLines, yamlSyntaxError } from './syntax-error.js';
@@ -107,12 +111,8 @@ export interface LoadedYaml {
   positions: SourceMap;
 }
 
-/** An Ansible Vault file would read as one long string: say what it is instead. */
-export function refuseAnsibleVault(text: string, file: string): void {
-  if (text.startsWith('$ANSIBLE_VAULT;')) {
-    throw new InputError('Ansible Vault files are not supported: decrypt it with ansible-vault, then encrypt it with tsplay vault', { file, line: 1, col: 1 });
-  }
-}
+/** decrypts the text of an inline `!vault` value written at `at` */
+export type InlineVault = (vaulted: string, at: SourcePos) => string;
 
 /** where the value (or with `key`, the last key) at a path of keys was written; the file's start when unknown */
 export function posAt(loaded: LoadedYaml, path: readonly string[], key = false): SourcePos {
@@ -130,13 +130,63 @@ export async function loadYamlFile(file: string, positions = new SourceMap(), se
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file: ${(e as Error).message}`, { file });
   }
-  if (!input.encrypted) refuseAnsibleVault(input.text, file);
-  const loaded = parseYamlText(input.text, file, positions);
+  const loaded = await parseYamlInput(input.text, file, positions, secrets);
   learnSecrets(input, loaded.data, secrets);
   return loaded;
 }
 
-export function parseYamlText(text: string, file: string, positions = new SourceMap()): LoadedYaml {
+/**
+ * A YAML text read from `file` whose `!vault` values are decrypted with the vault keys of `secrets`
+ * (asked for on a terminal, once, when there are none and the text has one); each becomes a secret.
+ */
+export async function parseYamlInput(text: string, file: string, positions = new SourceMap(), secrets?: SecretInputs): Promise<LoadedYaml> {
+  const parsed = parseDoc(text, file);
+  let first: Node | undefined;
+  visit(parsed.doc, (_k, n) => {
+    if (isNode(n) && n.tag === VAULT_TAG) {
+      first = n;
+      return visit.BREAK;
+    }
+  });
+  if (!first) return convert(parsed, positions);
+  const keys = vaultKeys(secrets);
+  await keys.ensure(vaultAt(parsed, first), 'this !vault value');
+  const inline: InlineVault = (vaulted, at) => {
+    const plain = utf8Text(keys.decrypt(vaulted, at, 'this !vault value'), where(at));
+    secrets?.redactor?.add(plain, `the !vault value at ${where(at)}`);
+    return plain;
+  };
+  return convert(parsed, positions, inline);
+}
+
+const VAULT_TAG = '!vault';
+
+interface ParsedDoc {
+  text: string;
+  file: string;
+  doc: Document;
+  at: (offset: number | undefined) => SourcePos;
+}
+
+/** where a `!vault` value's text starts (its header line, below a `|`), else the node */
+function vaultAt(p: ParsedDoc, node: Node): SourcePos {
+  const [start, end] = node.range ?? [];
+  const header = start === undefined ? -1 : p.text.indexOf('$ANSIBLE_VAULT;', start);
+  return p.at(header >= 0 && end !== undefined && header < end ? header : start);
+}
+
+/** `vault` decrypts inline `!vault` values; without it one is an error naming its line */
+export function parseYamlText(text: string, file: string, positions = new SourceMap(), vault?: InlineVault): LoadedYaml {
+  return convert(parseDoc(text, file), positions, vault);
+}
+
+function convert(p: ParsedDoc, positions: SourceMap, vault?: InlineVault): LoadedYaml {
+  const conv = new Converter(p, positions, vault);
+  const data = p.doc.contents ? conv.value(p.doc.contents as Node) : null;
+  return { file: p.file, data, positions };
+}
+
+function parseDoc(text: string, file: string): ParsedDoc {
   const lc = new LineCounter();
   // YAML as PyYAML reads it (Ansible habits: `gather_facts: no`); duplicate keys are found while
   // converting, where both places are known.
@@ -147,9 +197,7 @@ export function parseYamlText(text: string, file: string, positions = new Source
     return { file, line, col };
   };
   if (doc.errors.length) throw yamlSyntaxError(text, file, doc.errors[0], lc);
-  const conv = new Converter(doc, positions, at, text);
-  const data = doc.contents ? conv.value(doc.contents as Node) : null;
-  return { file, data, positions };
+  return { text, file, doc, at };
 }
 
 function where(p: SourcePos): string {
@@ -163,12 +211,26 @@ class Converter {
   /** nodes each converted collection stands for, aliases counted as copies */
   private sizes = new Map<Node, number>();
   private expanded = 0;
+  private doc: Document;
+  private at: (offset: number | undefined) => SourcePos;
+  private text: string;
   constructor(
-    private doc: Document,
+    private parsed: ParsedDoc,
     private positions: SourceMap,
-    private at: (offset: number | undefined) => SourcePos,
-    private text: string,
-  ) {}
+    private vault?: InlineVault,
+  ) {
+    this.doc = parsed.doc;
+    this.at = parsed.at;
+    this.text = parsed.text;
+  }
+
+  /** an inline `!vault` value: its plaintext, or an error at its line (never the ciphertext as a value) */
+  private vaulted(node: Node): string {
+    const at = vaultAt(this.parsed, node);
+    if (!isScalar(node) || typeof node.value !== 'string') throw new InputError('a !vault value must be the text ansible-vault encrypt_string printed (a string)', at);
+    if (!this.vault) throw new InputError(`this !vault value needs the vault password, and none can be asked for here: ${NO_PASSWORD_HINT}`, at);
+    return this.vault(node.value, at);
+  }
 
   value(node: Node | null | undefined, depth = 0): unknown {
     if (node == null) return null;
@@ -186,6 +248,7 @@ class Converter {
       }
       return this.value(target, depth + 1);
     }
+    if (node.tag === VAULT_TAG) return this.vaulted(node);
     if (isScalar(node)) {
       const v = node.value;
       return typeof v === 'bigint' ? Number(v) : v;

@@ -3,12 +3,13 @@
 // holds for all of them. Each case writes real files in a temporary directory and loads them the
 // way `tsplay run` does (loadRun, parseExtraVars).
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InputError } from '../../../engine/errors.js';
 import { loadRun } from '../../../engine/runner/run.js';
 import { parseExtraVars } from '../../../engine/cli/extra-vars.js';
+import { ansibleVault } from '../vault/ansible-vault-bin.js';
 
 const BASE: Record<string, string> = {
   'inv/hosts.yml': 'all:\n  hosts:\n    h1:\n      ansible_connection: local\n',
@@ -27,13 +28,13 @@ interface Kind {
   head: string;
   indent: number;
   /** where the variable `answer` ends up once loaded (checks that a file with a BOM was read) */
-  answer?: (dir: string) => Promise<unknown>;
+  answer?: (dir: string, vaultPassword?: string) => Promise<unknown>;
 }
 
-const viaRun = async (dir: string) => loadRun({ playbook: join(dir, 'site.yml'), inventory: [join(dir, 'inv')] });
-const hostAnswer = async (dir: string) => (await viaRun(dir)).run.inventory.hostVars('h1').answer;
-const playAnswer = async (dir: string) => (await viaRun(dir)).playVars.get(0)!.answer;
-const extraVars = async (dir: string) => parseExtraVars([`@${join(dir, 'ev.yml')}`]);
+const viaRun = async (dir: string, vaultPassword?: string) => loadRun({ playbook: join(dir, 'site.yml'), inventory: [join(dir, 'inv')], vaultPassword });
+const hostAnswer = async (dir: string, pw?: string) => (await viaRun(dir, pw)).run.inventory.hostVars('h1').answer;
+const playAnswer = async (dir: string, pw?: string) => (await viaRun(dir, pw)).playVars.get(0)!.answer;
+const extraVars = async (dir: string, pw?: string) => parseExtraVars([`@${join(dir, 'ev.yml')}`], { password: pw });
 
 const KINDS: Kind[] = [
   { name: 'playbook', file: 'site.yml', head: BASE['site.yml'] + '  vars:\n', indent: 4, answer: playAnswer },
@@ -47,11 +48,11 @@ const KINDS: Kind[] = [
   { name: 'role vars', file: 'roles/r/vars/main.yml', head: '', indent: 0 },
   { name: 'role tasks', file: 'roles/r/tasks/main.yml', head: '- debug: { msg: hi }\n  vars:\n', indent: 4 },
   { name: 'role handlers', file: 'roles/r/handlers/main.yml', head: '- name: h\n  debug: { msg: hi }\n  vars:\n', indent: 4 },
-  { name: '-e @file', file: 'ev.yml', head: '', indent: 0, answer: async (dir) => (await extraVars(dir)).answer },
+  { name: '-e @file', file: 'ev.yml', head: '', indent: 0, answer: async (dir, pw) => (await extraVars(dir, pw)).answer },
 ];
 
-function load(kind: Kind, dir: string): Promise<unknown> {
-  return kind.file === 'ev.yml' ? extraVars(dir) : viaRun(dir);
+function load(kind: Kind, dir: string, vaultPassword?: string): Promise<unknown> {
+  return kind.file === 'ev.yml' ? extraVars(dir, vaultPassword) : viaRun(dir, vaultPassword);
 }
 
 /** the base project with the kind's file holding `vars` (YAML lines at top level, indented into place) */
@@ -89,8 +90,31 @@ function aliasBomb(): string {
   return lines.join('\n') + '\n';
 }
 
-describe('one YAML input layer: the same rules for every kind of input file', () => {
+const PASSWORD = 'input layer password';
+/** made by the real ansible-vault in before() */
+let inlineAnswer = '';
+const vaultedFiles = new Map<string, string>();
+/** the kind's file with `answer: 42`, encrypted by ansible-vault */
+function vaultedFile(kind: Kind): string {
+  return vaultedFiles.get(kind.name)!;
+}
+
+describe('one YAML input layer: the same rules for every kind of input file', function () {
+  // ansible-vault is a Python program: about a second a call
+  this.timeout(120_000);
   const dirs: string[] = [];
+  before(() => {
+    const d = mkdtempSync(join(tmpdir(), 'tsplay-input-vault-'));
+    dirs.push(d);
+    writeFileSync(join(d, 'pw'), `${PASSWORD}\n`);
+    inlineAnswer = ansibleVault(['encrypt_string', '--vault-password-file', join(d, 'pw'), 'forty-two', '--name', 'answer']).trimEnd() + '\n';
+    for (const kind of KINDS) {
+      const f = join(d, kind.name.replace(/\W/g, '_'));
+      writeFileSync(f, kind.head + 'answer: 42\n'.replace(/^/, ' '.repeat(kind.indent)));
+      ansibleVault(['encrypt', '--vault-password-file', join(d, 'pw'), f]);
+      vaultedFiles.set(kind.name, readFileSync(f, 'utf8'));
+    }
+  });
   const make = (...a: Parameters<typeof project>) => {
     const p = project(...a);
     dirs.push(p.dir);
@@ -127,11 +151,31 @@ describe('one YAML input layer: the same rules for every kind of input file', ()
         expect(e.message).to.equal(`not UTF-8: byte 0xE9 at line ${p.line1 + 1}, column ${col}; save the file as UTF-8`);
       });
 
-      it('an Ansible Vault file is refused as such, not read as one long string', async () => {
-        const p = make(kind, '$ANSIBLE_VAULT;1.1;AES256\n61626364656667686970\n', { whole: true });
+      it('a file ansible-vault encrypted is read with the vault password; without it, an error at its first line, never one long string', async () => {
+        const p = make(kind, '', { whole: true, bytes: Buffer.from(vaultedFile(kind)) });
         const e = await refusal(load(kind, p.dir));
         expect(e.where).to.deep.equal({ file: p.file, line: 1, col: 1 });
-        expect(e.message).to.match(/^Ansible Vault files are not supported/);
+        if (kind.file === 'inv/hosts.yml') {
+          // hosts and groups are not secrets: an inventory keeps its secrets in vars files and !vault values
+          expect(e.message).to.match(/^an inventory file cannot be vault-encrypted/);
+          return;
+        }
+        expect(e.message).to.match(/^this file is vault-encrypted: give --vault-password-file/);
+        if (kind.answer) expect(await kind.answer(p.dir, PASSWORD)).to.equal(42);
+        else await load(kind, p.dir, PASSWORD);
+      });
+
+      it('an inline !vault value (ansible-vault encrypt_string) is its plaintext; without the password, an error at its line, never the ciphertext', async () => {
+        const p = make(kind, `other: 1\n${inlineAnswer}`);
+        const e = await refusal(load(kind, p.dir));
+        // the vaulted text starts on the line below `answer: !vault |`, indented 10 more
+        expect(e.where).to.deep.equal({ file: p.file, line: p.line1 + 2, col: p.col1 + 10 });
+        expect(e.message).to.match(/^this !vault value is vault-encrypted: give --vault-password-file/);
+        if (kind.answer) expect(await kind.answer(p.dir, PASSWORD)).to.equal('forty-two');
+        else await load(kind, p.dir, PASSWORD);
+        const wrong = await refusal(load(kind, p.dir, 'not the password'));
+        expect(wrong.where).to.deep.equal({ file: p.file, line: p.line1 + 2, col: p.col1 + 10 });
+        expect(wrong.message).to.equal('cannot decrypt this !vault value: HMAC mismatch, the vault password is wrong or the text was changed');
       });
 
       it('an alias bomb is refused at the alias that crosses the bound', async () => {
