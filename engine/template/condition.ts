@@ -8,6 +8,7 @@ import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { TemplateError, type ErrorWhere } from '../errors.js';
 import { celContext } from './cel-values.js';
 import { kindOf } from './value-kind.js';
+import { translateCondition } from './jinja.js';
 
 export type Condition = string | boolean | ReadonlyArray<string | boolean>;
 
@@ -34,14 +35,23 @@ function compile(expr: string, where: ErrorWhere | undefined): ParseResult {
     throw fail(`condition is ${expr.length} characters long; the limit is ${MAX_CONDITION_LENGTH}`, where);
   }
   if (/\{\{[\s\S]*\}\}/.test(expr)) {
-    throw fail(`condition ${JSON.stringify(expr)} contains {{ }}: conditions are bare CEL expressions, write e.g. \`result.rc == 0\`, not \`{{ result.rc }} == 0\``, where);
+    const t = translateCondition(expr);
+    const instead = 'cel' in t ? `write \`${t.cel}\`` : 'write e.g. `result.rc == 0`, not `{{ result.rc }} == 0`';
+    throw fail(`condition ${JSON.stringify(expr)} contains {{ }}: conditions are bare CEL expressions; ${instead}`, where);
   }
   if (expr.trim() === '') throw fail('condition is empty', where);
   try {
     return celEnv().parse(expr);
   } catch (e) {
-    throw fail(`invalid condition: ${(e as Error).message}`, where, e);
+    throw fail(jinjaMessage(expr) ?? `invalid condition: ${(e as Error).message}`, where, e);
   }
+}
+
+/** A condition CEL cannot read may be Jinja (`x is defined`, `a and not b`, `x | bool`): its CEL form. */
+function jinjaMessage(expr: string): string | undefined {
+  const t = translateCondition(expr);
+  if ('cel' in t) return `condition ${JSON.stringify(expr)} is Jinja; conditions are CEL: write \`${t.cel}\``;
+  return t.why === 'not a Jinja expression either' ? undefined : `condition ${JSON.stringify(expr)} is Jinja; conditions are CEL, and ${t.why}`;
 }
 
 /**

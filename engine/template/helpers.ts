@@ -240,6 +240,12 @@ export const HELPERS: Record<string, Helper> = {
   },
   // bool(value): Ansible's bool filter: yes/no, on/off, true/false, 1/0, y/n, t/f; anything else is false
   bool: (args) => (arity('bool', args, 1), ansibleBoolean(args[0]) ?? false),
+  // dict2items(map): Ansible's filter, [{key, value}, ...] in the map's order (for loop:)
+  dict2items(args) {
+    arity('dict2items', args, 1);
+    if (!isPlainObject(args[0])) throw new Error(`dict2items: argument must be a map, got ${kindOf(args[0])}`);
+    return Object.entries(args[0]).map(([key, value]) => ({ key, value }));
+  },
   keys(args) {
     arity('keys', args, 1);
     if (!isPlainObject(args[0])) throw new Error(`keys: argument must be a map, got ${kindOf(args[0])}`);

@@ -16,12 +16,19 @@ import { captureProgram, rewriteProgram, type RewriteContext } from './strict-as
 import { ConditionEvaluator, type Condition } from './condition.js';
 import { isPlainObject } from './value-kind.js';
 import { directTemplate, runDirect, NOT_DIRECT, type DirectTemplate } from './direct.js';
+import { findJinja, type JinjaFinding } from './jinja.js';
+import { findMisuse } from './misuse.js';
 
 /** `direct`: the template renders without Handlebars when its variables are all there (direct.ts) */
 type Compiled = { mode: 'value' | 'text'; run: HandlebarsTemplateDelegate; direct?: DirectTemplate };
 
 /** Where a value inside renderDeep comes from: one place for all, or one per key path. */
 export type DeepWhere = ErrorWhere | ((path: ReadonlyArray<string | number>) => ErrorWhere | undefined);
+
+/** Text that may hold a template: Handlebars' `{{`, or Jinja's `{%`/`{#` (an error naming its equivalent). */
+function mayTemplate(text: string): boolean {
+  return text.includes('{{') || text.includes('{%') || text.includes('{#');
+}
 
 const RUNTIME = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 const MAX_CACHE = 20_000;
@@ -45,13 +52,13 @@ export class Templater {
 
   /** A task string: typed when it is exactly one `{{ expr }}`, else a string. */
   renderString(text: string, vars: Record<string, unknown>, where?: ErrorWhere): unknown {
-    if (!text.includes('{{')) return text;
+    if (!mayTemplate(text)) return text;
     return this.run(this.compile(text, 'value', where), text, vars, where);
   }
 
   /** A template file (or any text that must stay text). */
   renderText(text: string, vars: Record<string, unknown>, where?: ErrorWhere): string {
-    if (!text.includes('{{')) return text;
+    if (!mayTemplate(text)) return text;
     return this.run(this.compile(text, 'text', where), text, vars, where) as string;
   }
 
@@ -67,7 +74,7 @@ export class Templater {
   /** Syntax only, before any host: every template string inside `value` compiles (and is cached). */
   checkTemplates(value: unknown, where?: DeepWhere, path: Array<string | number> = [], depth = 0): void {
     if (typeof value === 'string') {
-      if (!value.includes('{{')) return;
+      if (!mayTemplate(value)) return;
       try {
         this.compile(value, 'value', typeof where === 'function' ? where(path) : where);
       } catch (e) {
@@ -83,7 +90,7 @@ export class Templater {
    * An error names the file and the line and column in it.
    */
   checkText(text: string, where: ErrorWhere & { file: string }): void {
-    if (!text.includes('{{')) return;
+    if (!mayTemplate(text)) return;
     try {
       this.compile(text, 'text', where);
     } catch (e) {
@@ -100,7 +107,7 @@ export class Templater {
 
   private deep(value: unknown, vars: Record<string, unknown>, where: DeepWhere | undefined, path: Array<string | number>): unknown {
     if (typeof value === 'string') {
-      if (!value.includes('{{')) return value;
+      if (!mayTemplate(value)) return value;
       const at = typeof where === 'function' ? where(path) : where;
       try {
         return this.renderString(value, vars, at);
@@ -125,11 +132,19 @@ export class Templater {
     const cache = mode === 'value' ? this.valueCache : this.textCache;
     const hit = cache.get(text);
     if (hit) return hit;
+    // Jinja first: `{% if %}` is plain text to Handlebars, and `{{ x | f }}` a puzzling parse error
+    const jinja = findJinja(text, (m) => this.isHandlebars(m));
+    if (jinja) throw this.jinjaError(jinja, text, where);
     let program: hbs.AST.Program;
     try {
       program = this.hb.parse(text);
     } catch (e) {
       throw this.error(parseMessage(e, text), text, parsePos(e, text), where, e);
+    }
+    const misuse = findMisuse(program, this.rewrite);
+    if (misuse) {
+      const cause = Object.assign(new Error(misuse.message), { lineNumber: misuse.pos?.line, column: misuse.pos ? misuse.pos.col - 1 : undefined });
+      throw this.error(`template error: ${misuse.message}`, text, misuse.pos, where, cause);
     }
     // before the rewrite below, which changes the program in place
     const direct = this.opts.direct === false ? undefined : directTemplate(program, this.rewrite);
@@ -140,6 +155,22 @@ export class Templater {
     if (cache.size >= MAX_CACHE) cache.clear(); // bound memory on runs with endless distinct strings
     cache.set(text, compiled);
     return compiled;
+  }
+
+  /** One `{{ … }}` that Handlebars reads and can run: not Jinja, whatever Jinja would make of it. */
+  private isHandlebars(mustache: string): boolean {
+    try {
+      return findMisuse(this.hb.parse(mustache), this.rewrite) === undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  private jinjaError(j: JinjaFinding, text: string, where: ErrorWhere | undefined): TemplateError {
+    const pos = { line: j.line, col: j.col };
+    const message = `Jinja syntax ${JSON.stringify(clip(j.jinja, 100))}: ${j.hint} (tsplay's templates are Handlebars; \`tsplay migrate\` rewrites a role or playbook written for Ansible)`;
+    const cause = Object.assign(new Error(message), { lineNumber: pos.line, column: pos.col - 1 });
+    return this.error(message, text, pos, where, cause);
   }
 
   private run(compiled: Compiled, text: string, vars: Record<string, unknown>, where: ErrorWhere | undefined): unknown {
@@ -154,7 +185,7 @@ export class Templater {
       return capture.value;
     } catch (e) {
       if (e instanceof TemplateFault) throw this.error(e.message, text, e.pos, where, e);
-      throw this.error((e as Error).message ?? String(e), text, exceptionPos(e), where, e);
+      throw this.error(runtimeMessage(e), text, exceptionPos(e), where, e);
     }
   }
 
@@ -206,6 +237,16 @@ function parsePos(e: unknown, text: string): TemplatePos | undefined {
     if (read.length >= past.length ? read.endsWith(past) : past.endsWith(read)) col = c + 1;
   }
   return { line, col: col ?? 1 };
+}
+
+/**
+ * A Handlebars run-time failure in words: its own messages are fine, but a TypeError from its
+ * compiled code quotes that code (`((stack1 && lookupProperty(…)) || alias2).call is not a function`).
+ */
+function runtimeMessage(e: unknown): string {
+  const msg = (e as Error).message ?? String(e);
+  if (!/lookupProperty|stack\d|alias\d|depth\d|container\.|helpers\./.test(msg)) return msg;
+  return 'template error: a value was used as a helper or block it cannot be (a helper comes first: {{default x "a"}}; `tsplay doc` lists them)';
 }
 
 function parseMessage(e: unknown, text: string): string {
