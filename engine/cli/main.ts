@@ -11,6 +11,7 @@ import { addFactsCommand } from './facts-command.js';
 import { addLabCommand } from './lab-command.js';
 import { addVaultCommand } from './vault-command.js';
 import { addRoleCommand } from './role-command.js';
+import { addConfigCommand } from './config-command.js';
 
 const HELP_FOOTER = `
 Exit codes (as ansible-playbook): 0 ok, 1 error (also a --limit that leaves no host, another
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   addLabCommand(program, exit);
   addVaultCommand(program, exit);
   addRoleCommand(program, exit);
+  addConfigCommand(program, exit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit.code;

@@ -18,7 +18,7 @@ import type { RunOptions } from '../runner/options.js';
 import { acquireRunLock } from './run-lock.js';
 import { checkAnsibleFlags, connectionFromFlags, stepper } from './ansible-flags.js';
 import { terminalAnswerer } from './prompt.js';
-import { inventorySources, readAnsibleCfg, type AnsibleCfg } from './ansible-cfg.js';
+import { readAnsibleCfg, resolveSettings, type AnsibleCfg } from './ansible-cfg.js';
 
 /** the options commander parsed for `run` (see run-command.ts) */
 export interface RunCliOptions {
@@ -58,10 +58,14 @@ export interface RunCliOptions {
   interruptGrace: number;
   /** false with --no-lock */
   lock?: boolean;
+  /** from ANSIBLE_SSH_ARGS or ansible.cfg's ssh_args: every host's ansible_ssh_args unless its own */
+  sshArgs?: string;
+  /** from ANSIBLE_HOST_KEY_CHECKING or ansible.cfg: every host's ansible_host_key_checking unless its own */
+  hostKeyChecking?: boolean;
 }
 
 export async function runAction(playbook: string, given: RunCliOptions, exit: { code: number }): Promise<void> {
-  // ansible.cfg and ANSIBLE_INVENTORY fill in what the command line left out
+  // the ANSIBLE_* variables, then ansible.cfg, fill in what the command line left out
   const o = withAnsibleCfg(given, readAnsibleCfg(process.env, process.cwd(), (msg) => process.stderr.write(`[WARNING]: ${msg}\n`)));
   // a real run changes hosts: one at a time per inventory (run-lock.ts), refused before anything is loaded
   const lock =
@@ -84,6 +88,9 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
   // everything written passes the redactor: secrets never reach a terminal, a pipe or a log
   const { keys, redactor } = await cliSecrets(o, { warnings: 'run' });
   const connection = await connectionFromFlags(o, terminalAnswerer);
+  // settings of the environment or ansible.cfg: defaults of the variables they stand for, below the inventory's (as in Ansible)
+  if (o.sshArgs !== undefined) connection.vars.ansible_ssh_args = o.sshArgs;
+  if (o.hostKeyChecking !== undefined) connection.vars.ansible_host_key_checking = o.hostKeyChecking;
   for (const [secret, what] of connection.secrets) redactor.add(secret, what);
   const out = redactor.wrap(process.stdout);
   // the views also redact each text before they lay it out (a line wrapped or cut to the terminal's
@@ -185,29 +192,31 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
 }
 
 /**
- * The command line's options, completed as ansible-playbook completes them: ANSIBLE_INVENTORY then
- * ansible.cfg's inventory when there is no -i; the config's remote_user, forks, become…, roles_path
- * and vault_password_file below the flags. No inventory from anywhere is an error (exit 5):
- * a run against no host at all is never what was meant.
+ * The command line's options, completed as ansible-playbook completes them: each setting the
+ * command line left out from its ANSIBLE_* variable, else from ansible.cfg (inventory,
+ * remote_user, forks, become…, roles_path, vault_password_file, host_key_checking, ssh_args).
+ * No inventory from anywhere is an error (exit 5): a run against no host at all is never what
+ * was meant.
  */
-export function withAnsibleCfg(given: RunCliOptions, cfg: AnsibleCfg | undefined, env: NodeJS.ProcessEnv = process.env): RunCliOptions {
+export function withAnsibleCfg(given: RunCliOptions, cfg: AnsibleCfg | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): RunCliOptions {
   const o = { ...given };
-  const fromEnv = env.ANSIBLE_INVENTORY?.trim() ? inventorySources(env.ANSIBLE_INVENTORY) : undefined;
-  o.inventory = o.inventory?.length ? o.inventory : fromEnv?.length ? fromEnv : cfg?.inventory;
+  const { values: v } = resolveSettings(env, cwd, cfg);
+  o.inventory = o.inventory?.length ? o.inventory : v.inventory;
   if (!o.inventory?.length && !o.syntaxCheck) {
     throw new UsageError(
       `no inventory: give -i INVENTORY (a file, a directory, or a host list such as \`localhost,\`), set ANSIBLE_INVENTORY, or set inventory in the [defaults] of an ansible.cfg (${cfg ? `${cfg.file} has none` : 'none was found: ANSIBLE_CONFIG, ./ansible.cfg, ~/.ansible.cfg'})`,
     );
   }
-  if (!cfg) return o;
-  o.forks ??= cfg.forks;
-  o.user ??= cfg.remoteUser;
-  o.become ||= cfg.become;
-  o.becomeUser ??= cfg.becomeUser;
-  o.becomeMethod ??= cfg.becomeMethod;
-  if (cfg.rolesPath) o.rolesPath = [...(o.rolesPath ?? []), ...cfg.rolesPath];
+  o.forks ??= v.forks;
+  o.user ??= v.remoteUser;
+  o.become ||= v.become;
+  o.becomeUser ??= v.becomeUser;
+  o.becomeMethod ??= v.becomeMethod;
+  if (v.rolesPath) o.rolesPath = [...(o.rolesPath ?? []), ...v.rolesPath];
   const vaultGiven = o.vaultPasswordFile !== undefined || o.vaultId?.length || o.askVaultPass || env.TSPLAY_VAULT_PASSWORD_FILE || env.TSPLAY_VAULT_PASSWORD;
-  if (!vaultGiven && cfg.vaultPasswordFile) o.vaultPasswordFile = cfg.vaultPasswordFile;
+  if (!vaultGiven && v.vaultPasswordFile) o.vaultPasswordFile = v.vaultPasswordFile;
+  o.sshArgs = v.sshArgs;
+  o.hostKeyChecking = v.hostKeyChecking;
   return o;
 }
 

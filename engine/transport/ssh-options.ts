@@ -175,9 +175,10 @@ export function sshOptionsFromVars(host: string, vars: Vars, ctx: SshOptionsCont
 
   const strict = (o.stricthostkeychecking ?? cfg.strictHostKeyChecking)?.toLowerCase();
   // accept-new would write an unknown key to known_hosts and trust it: we never accept silently, so it counts as "yes".
+  // the variable wins over the environment (ANSIBLE_HOST_KEY_CHECKING, or ansible.cfg's
+  // host_key_checking, which `tsplay run` hands down as the variable's default), as in Ansible
   const hostKeyChecking =
-    ansibleBoolean(vars.ansible_host_key_checking) !== false &&
-    ansibleBoolean(env.ANSIBLE_HOST_KEY_CHECKING) !== false &&
+    (ansibleBoolean(vars.ansible_host_key_checking) ?? ansibleBoolean(env.ANSIBLE_HOST_KEY_CHECKING)) !== false &&
     strict !== 'no' &&
     strict !== 'off';
 

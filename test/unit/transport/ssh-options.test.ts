@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../../engine/errors.js';
 import { sshOptionsFromVars } from '../../../engine/transport/ssh-options.js';
-import { parseSshArgs } from '../../../engine/transport/ssh-args.js';
+import { checkSshArgs, parseSshArgs } from '../../../engine/transport/ssh-args.js';
 import { parseProxyJump, proxyCommandToJump } from '../../../engine/transport/proxy-jump.js';
 
 describe('ssh options from inventory variables', () => {
@@ -101,8 +101,23 @@ describe('ssh options from inventory variables', () => {
     expect(sshOptionsFromVars('h', { ansible_host_key_checking: true }, ctx()).hostKeyChecking).to.equal(true);
     expect(sshOptionsFromVars('h', { ansible_ssh_common_args: '-o StrictHostKeyChecking=accept-new' }, ctx()).hostKeyChecking).to.equal(true);
     expect(sshOptionsFromVars('h', {}, { ...ctx(), env: { ANSIBLE_HOST_KEY_CHECKING: 'False' } }).hostKeyChecking).to.equal(false);
+    // the host's variable wins over the environment, as in Ansible
+    expect(sshOptionsFromVars('h', { ansible_host_key_checking: true }, { ...ctx(), env: { ANSIBLE_HOST_KEY_CHECKING: 'False' } }).hostKeyChecking).to.equal(true);
+    expect(sshOptionsFromVars('h', { ansible_host_key_checking: 'no' }, { ...ctx(), env: { ANSIBLE_HOST_KEY_CHECKING: 'True' } }).hostKeyChecking).to.equal(false);
     sshConfig('Host h\n  StrictHostKeyChecking no\n');
     expect(sshOptionsFromVars('h', {}, ctx()).hostKeyChecking).to.equal(false);
+  });
+
+  it('ssh arguments for every host (ssh_args): the options it acts on and the performance ones pass, any other is named', () => {
+    expect(checkSshArgs('-C -o ControlMaster=auto -o ControlPersist=60s -o ControlPath=/tmp/%C')).to.equal(undefined);
+    expect(checkSshArgs('-o ConnectTimeout=5 -o ServerAliveInterval=30 -o ServerAliveCountMax=3 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null')).to.equal(undefined);
+    expect(checkSshArgs('-o IdentityFile=~/.ssh/k -o Port=2222 -o User=ops -J ops@bastion -p 22 -i k -l u -F cfg')).to.equal(undefined);
+    expect(checkSshArgs('-o ProxyCommand="ssh -W %h:%p bastion"')).to.equal(undefined);
+    expect(checkSshArgs('-o ForwardAgent=yes')).to.match(/^-o ForwardAgent=yes: tsplay's SSH connection .* cannot act on this;/);
+    expect(checkSshArgs('-A -4 -o PasswordAuthentication=no')).to.match(/^-A, -4, -o PasswordAuthentication=no: .* cannot act on these;/);
+    expect(checkSshArgs('-o ProxyCommand="nc -X 5 -x proxy:1080 %h %p"')).to.match(/ProxyCommand .* is not supported/);
+    expect(checkSshArgs('-o')).to.match(/needs a value/);
+    expect(checkSshArgs('somehost')).to.match(/^somehost: /);
   });
 
   it('turns an "ssh -W %h:%p bastion" ProxyCommand into a jump, refuses other ProxyCommands', () => {
