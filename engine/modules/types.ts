@@ -69,6 +69,8 @@ export interface ModuleContext {
   vars: Record<string, unknown>;
   /** how many -v the run was given (debug's `verbosity:`) */
   verbosity?: number;
+  /** the run's vault keys and redactor, for vaulted controller files a module reads (include_vars) */
+  secrets?: import('../secrets/inputs.js').SecretInputs;
 }
 
 export interface Module<P = Record<string, unknown>, C = unknown> {

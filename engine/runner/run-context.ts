@@ -40,6 +40,8 @@ export class RunContext {
   readonly reads: ReadStrategy;
   /** the names listed in tsplay_secret_vars, whose values are learned as hosts' variables resolve */
   secretVars?: SecretVars;
+  /** the vault keys and redactor the inputs were read with, for files read during the run (include_vars) */
+  secrets?: import('../secrets/inputs.js').SecretInputs;
   /** the caller's hooks (run-hooks.ts) */
   readonly hooks: Required<RunHooks>;
 

@@ -64,6 +64,7 @@ export async function loadRun(opts: RunOptions): Promise<LoadedRun> {
   const templater = new Templater() as unknown as TemplateEngine;
   const reporter = fanout(opts.reporters ?? []);
   const run = new RunContext(opts, inventory, templater, findModule, opts.redactor ? redactedEvents(reporter, opts.redactor) : reporter, schemas);
+  run.secrets = secrets;
   // secrets too short to hide are reported to the reporters: those found so far, and later ones
   opts.redactor?.warnTo((msg) => run.reporter.onWarning(msg));
   const playVars = new Map<number, Record<string, unknown>>();

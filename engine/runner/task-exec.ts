@@ -294,6 +294,7 @@ export async function prepareItem(run: RunContext, pc: PlayContext, rt: Resolved
     controllerFacts: run.controllerEndpoint.factsCache,
     vars,
     verbosity: run.opts.verbosity ?? 0,
+    secrets: run.secrets,
     findFile: async (kind, name) => run.findFile(kind, name, scope.role, pc.play.dir, where),
     renderTemplate: (text, src) => run.templater.renderText(text, vars, { file: src, host: rt.host.name, task: where.task }),
     evalCondition: (expr) => run.templater.evalCondition(expr, vars, where),

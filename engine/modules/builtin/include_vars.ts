@@ -89,7 +89,8 @@ export const includeVarsModule: Module<IncludeVarsParams, IncludeVarsCurrent> = 
     const vars: Record<string, unknown> = {};
     for (const f of files) {
       try {
-        const loaded = await loadVarsFile(f);
+        // vaulted files and !vault values decrypt with the run's passwords, and become secrets
+        const loaded = await loadVarsFile(f, undefined, ctx.secrets);
         for (const k of Object.keys(loaded)) if (!VAR_NAME.test(k)) return { error: `${f}: "${k}" is not a valid variable name` };
         Object.assign(vars, loaded);
       } catch (e) {
