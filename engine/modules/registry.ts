@@ -18,6 +18,7 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   command: async () => (await import('./builtin/command.js')).command,
   shell: async () => (await import('./builtin/shell.js')).shell,
   raw: async () => (await import('./builtin/raw.js')).rawModule,
+  script: async () => (await import('./builtin/script.js')).scriptModule,
   stat: async () => (await import('./builtin/stat.js')).stat,
   slurp: async () => (await import('./builtin/slurp.js')).slurp,
   find: async () => (await import('./builtin/find.js')).findModule,
