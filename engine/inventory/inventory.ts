@@ -218,6 +218,89 @@ export class Inventory {
     return undefined;
   }
 
+  /**
+   * add_host: the host (created in `all` when new) joins these groups (created under `all` when
+   * new) and gets these variables on top of its own, as Ansible's add_dynamic_host. Whether the
+   * inventory changed.
+   */
+  addDynamicHost(name: string, groups: string[], vars: Vars): boolean {
+    let changed = false;
+    let h = this.hostData.get(name);
+    if (!h) {
+      h = { name, vars: Object.freeze(newDict()), groups: [], inventoryFile: '' };
+      this.hostData.set(name, h);
+      changed = true;
+    }
+    const merged = Object.assign(newDict(), h.vars, vars);
+    if (JSON.stringify(merged) !== JSON.stringify(h.vars)) {
+      deepFreeze(merged);
+      h.vars = merged;
+      changed = true;
+    }
+    for (const g of groups) if (this.joinGroup(h, this.dynamicGroup(g))) changed = true;
+    if (changed) this.reconcile();
+    return changed;
+  }
+
+  /** group_by: the host joins the group, which becomes a child of each parent (groups created when new). Whether the inventory changed. */
+  addDynamicGroup(host: string, group: string, parents: string[]): boolean {
+    const h = this.hostData.get(host);
+    if (!h) throw new InputError(`group_by: no host named "${host}" in the inventory`);
+    const had = this.groupData.has(group);
+    const g = this.dynamicGroup(group, parents.length ? [] : ['all']);
+    let changed = !had;
+    for (const name of parents) {
+      const p = this.dynamicGroup(name);
+      if (!p.children.includes(g.name) && g.name !== p.name) {
+        p.children.push(g.name);
+        g.parents.push(p.name);
+        changed = true;
+      }
+    }
+    if (this.joinGroup(h, g)) changed = true;
+    if (changed) this.reconcile();
+    return changed;
+  }
+
+  private dynamicGroup(name: string, parents = ['all']): GroupData {
+    let g = this.groupData.get(name);
+    if (!g) {
+      g = { name, hosts: [], children: [], parents: [], vars: Object.freeze(newDict()), priority: 1 };
+      this.groupData.set(name, g);
+      for (const p of parents) {
+        this.groupData.get(p)!.children.push(name);
+        g.parents.push(p);
+      }
+    }
+    return g;
+  }
+
+  private joinGroup(h: HostData, g: GroupData): boolean {
+    if (g.name === 'all' || g.hosts.includes(h.name)) return false;
+    g.hosts.push(h.name);
+    h.groups.push(g.name);
+    return true;
+  }
+
+  /** Ansible's reconcile_inventory after a change: a host in no group is in ungrouped, and only then; caches go */
+  private reconcile(): void {
+    const ungrouped = this.groupData.get('ungrouped')!;
+    for (const h of this.hostData.values()) {
+      const grouped = h.groups.some((g) => g !== 'all' && g !== 'ungrouped');
+      if (grouped && h.groups.includes('ungrouped')) {
+        h.groups = h.groups.filter((g) => g !== 'ungrouped');
+        ungrouped.hosts = ungrouped.hosts.filter((n) => n !== h.name);
+      } else if (!grouped && !h.groups.includes('ungrouped')) {
+        h.groups.push('ungrouped');
+        ungrouped.hosts.push(h.name);
+      }
+    }
+    this.depth.clear();
+    this.groupHostsCache.clear();
+    this.sortedGroupsCache.clear();
+    this.groupsMapCache = undefined;
+  }
+
   /** A host's own variables: inventory-file vars, then host_vars/ files (what --export shows). */
   hostOwnVars(host: string): Vars {
     const h = this.hostOrImplicit(host);

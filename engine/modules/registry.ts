@@ -25,9 +25,12 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   debug: async () => (await import('./builtin/debug.js')).debug,
   set_fact: async () => (await import('./builtin/set_fact.js')).set_fact,
   include_vars: async () => (await import('./builtin/include_vars.js')).includeVarsModule,
+  add_host: async () => (await import('./builtin/add_host.js')).addHostModule,
+  group_by: async () => (await import('./builtin/group_by.js')).groupByModule,
   assert: async () => (await import('./builtin/assert.js')).assert,
   fail: async () => (await import('./builtin/fail.js')).fail,
   ping: async () => (await import('./builtin/ping.js')).pingModule,
+  setup: async () => (await import('./builtin/setup.js')).setupModule,
   pause: async () => (await import('./builtin/pause.js')).pauseModule,
   cron: async () => (await import('./builtin/cron.js')).cronModule,
   // host state

@@ -87,6 +87,11 @@ export class RunContext {
     return v;
   }
 
+  /** add_host/group_by changed the inventory: every host's inventory variables are read again (group_names, groups) */
+  inventoryChanged(): void {
+    this.invVars.clear();
+  }
+
   /** the host of that name; it reads no variable (how it is reached is each task's: endpoint()) */
   hostState(name: string): HostState {
     let h = this.hosts.get(name);

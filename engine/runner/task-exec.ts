@@ -21,6 +21,8 @@ import { delegatedWriteKey, delegatedWrites, hostsAtOnce, isTimedOut, stoppableT
 import { noLogSecrets } from '../secrets/no-log-args.js';
 import { withEnvironment } from '../transport/with-env.js';
 import { resolveTask, type ResolvedTask } from './resolved-task.js';
+import { factsToVars } from '../facts/gather.js';
+import { applyInventoryResult, bypassesHostLoop } from './inventory-results.js';
 
 export function taskLabel(task: TaskNode): string {
   return task.name ?? task.module;
@@ -55,7 +57,7 @@ export async function runTask(
   upcoming: readonly Upcoming[] = [],
 ): Promise<HostOutcome[]> {
   const info = taskInfo(task, scope, handler);
-  const runOnce = truthy(effective(scope, task, 'run_once'));
+  const runOnce = truthy(effective(scope, task, 'run_once')) || bypassesHostLoop(task);
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   if (run.opts.step && targets.length) {
     // the question comes after everything before it is on screen, not in the middle of a drawing
@@ -80,16 +82,23 @@ export async function runTask(
     const facts = first.status !== 'failed' && !truthy(effective(scope, task, 'delegate_facts')) ? first.result.ansible_facts : undefined;
     for (const h of hosts.slice(1)) {
       if (typeof reg === 'string') h.hostFacts[reg] = first.result;
-      if (facts) Object.assign(factsLayerOf(h, task), facts);
+      if (facts) storeFacts(h, task, facts);
       if (first.status === 'failed') h.failed = true;
     }
   }
   return outcomes;
 }
 
-/** where a task's ansible_facts go: include_vars has its own precedence level, below set_fact */
-function factsLayerOf(h: HostState, task: TaskNode): Record<string, unknown> {
-  return task.module.replace(/^ansible\.(builtin|legacy)\./, '') === 'include_vars' ? h.includedVars : h.hostFacts;
+/**
+ * where a task's ansible_facts go: setup's are the host's facts, as a play's gathering (Ansible's
+ * ansible_ prefix off); include_vars has its own precedence level, below set_fact
+ */
+function storeFacts(h: HostState, task: TaskNode, facts: Record<string, unknown>): void {
+  const mod = task.module.replace(/^ansible\.(builtin|legacy)\./, '');
+  if (mod === 'setup') {
+    h.facts = { ...h.facts, ...Object.fromEntries(Object.entries(facts).map(([k, v]) => [k.replace(/^ansible_/, ''), v])) };
+    h.factVars = factsToVars(h.facts);
+  } else Object.assign(mod === 'include_vars' ? h.includedVars : h.hostFacts, facts);
 }
 
 async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope: Scope, h: HostState, info: TaskInfo): Promise<HostOutcome> {
@@ -197,7 +206,7 @@ function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: 
   }
   const reg = task.keywords.register;
   if (typeof reg === 'string') h.hostFacts[reg] = o.result;
-  if (o.result.ansible_facts && status !== 'failed') Object.assign(factsLayerOf(h, task), o.result.ansible_facts);
+  if (o.result.ansible_facts && status !== 'failed') storeFacts(h, task, o.result.ansible_facts);
   if (status === 'changed') for (const name of notify) h.notified.add(name);
   // what was read ahead for the task's items that did not run goes; the window follows the status
   run.reads.finished(h, task, status);
@@ -216,7 +225,8 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
     if (conditions.length && !run.templater.evalCondition(conditions, vars, where)) {
       return { host: h, status: 'skipped', result: skippedResult('Conditional result was False') };
     }
-    return executeItem(run, pc, resolveTask(run, pc, task, scope, h, vars, where), 0);
+    const o = await executeItem(run, pc, resolveTask(run, pc, task, scope, h, vars, where), 0);
+    return { ...o, status: applyInventoryResult(run, h, task, o.result, o.status) };
   }
   const items = run.templater.renderDeep(loopSpec, vars, where);
   if (!Array.isArray(items)) throw new TsplayError(`loop must be a list, got ${typeof items}`, where);
@@ -234,6 +244,7 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
       o = { host: h, status: 'skipped', result: skippedResult('Conditional result was False') };
     } else {
       o = await executeItem(run, pc, resolveTask(run, pc, task, scope, h, ivars, where), i);
+      o = { ...o, status: applyInventoryResult(run, h, task, o.result, o.status) };
     }
     const r = { ...o.result, [loopVar]: item, ansible_loop_var: loopVar };
     results.push(r);

@@ -1,6 +1,6 @@
-// find and cron against real Ansible on this machine: the same playbook run by ansible-playbook
+// find, cron, add_host and group_by against real Ansible on this machine: the same playbook run by ansible-playbook
 // (connection local) and by tsplay gives the same files found and byte-identical crontabs, and
-// each converges (changed=0) on what the other wrote. Skips when ansible-playbook or crontab is
+// each converges (changed=0) on what the other wrote; add_host/group_by give the same recap. Skips when ansible-playbook or crontab is
 // not installed (scripts/setup.sh installs both).
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -40,7 +40,7 @@ async function tsplayJson(playbook: string, ...args: string[]): Promise<{ code: 
   return { code: r.code, results: doc.plays.flatMap((p) => p.tasks.map((t) => t.hosts.localhost)), out: r.stdout + r.stderr };
 }
 
-describe('e2e: find and cron against ansible-playbook', function () {
+describe('e2e: find, cron, add_host and group_by against ansible-playbook', function () {
   this.timeout(300_000);
   let dir = '';
 
@@ -154,6 +154,43 @@ describe('e2e: find and cron against ansible-playbook', function () {
     expect(a2.results.every((r) => r.changed === false), a2.out).to.equal(true);
     const c = await tsplay(['run', join(dir, 'cron-swap-t.yml'), '-i', 'localhost,', '--check']);
     expect(recapOf(c.stdout, 'localhost'), c.stdout).to.include({ changed: 0, failed: 0 });
+  });
+
+  it('add_host and group_by: the same recap as ansible-playbook, and later plays on the same hosts', async () => {
+    await writeFile(join(dir, 'inv.yml'), 'all:\n  hosts: {h1: {role: web}, h2: {role: db}, h3: {role: web}}\n  vars: {ansible_connection: local}\n');
+    await writeFile(
+      join(dir, 'inv-pb.yml'),
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - group_by: {key: "role_{{ role }}", parents: [servers]}
+    - group_by: {key: "role_{{ role }}", parents: servers}
+    - add_host: {name: "{{ item }}", group: pool, ansible_connection: local}
+      loop: [h2, n2, "n3:2222"]
+    - add_host: {name: n2, groups: pool, ansible_connection: local}
+- hosts: role_web
+  gather_facts: false
+  tasks:
+    - ping:
+- hosts: pool:&servers
+  gather_facts: false
+  tasks:
+    - ping:
+- hosts: pool:!servers
+  gather_facts: false
+  tasks:
+    - ping:
+`,
+    );
+    const recaps = (out: string) =>
+      Object.fromEntries(
+        [...out.matchAll(/^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)/gm)].map((m) => [m[1], m.slice(2).map(Number)]),
+      );
+    const a = await run('ansible-playbook', ['-i', join(dir, 'inv.yml'), join(dir, 'inv-pb.yml')], { env: { ...process.env, ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: '' } });
+    const t = await tsplay(['run', join(dir, 'inv-pb.yml'), '-i', join(dir, 'inv.yml')]);
+    expect(t.code, t.stdout + t.stderr).to.equal(0);
+    expect(recaps(t.stdout)).to.deep.equal(recaps(a.stdout));
+    expect(Object.keys(recaps(t.stdout)).sort()).to.deep.equal(['h1', 'h2', 'h3', 'n2', 'n3']);
   });
 
   describe("a user's crontab (nobody's)", () => {
