@@ -14,6 +14,8 @@ if [ "$(id -u)" = 0 ]; then
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
   done
   if [ -n "$need" ]; then apt-get -qq update; apt-get -qq -y install --no-install-recommends $need >/dev/null; fi
+  # Debian's kubectl and etcd for the stand-in API tests (unpacked, not installed)
+  sh scripts/debian-tools.sh
 fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error

@@ -1,0 +1,70 @@
+// What tsplay's roles generate for a host, and the official schemas it is checked against:
+// API objects through kubernetes-models (the upstream OpenAPI), component configurations
+// through schemas/kubernetes/*.schema.json (the official Go types of v1.33.8, unknown fields
+// refused; the source is named in each file).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load, loadAll } from 'js-yaml';
+import { Ajv } from 'ajv';
+import { projectRoot } from '../../../engine/paths.js';
+import { Templater } from '../../../engine/template/templater.js';
+
+const templater = new Templater();
+const yml = (p: string) => (load(readFileSync(join(projectRoot(), p), 'utf8')) ?? {}) as Record<string, unknown>;
+
+/** The lab's master1 as the roles see it: role defaults < lab group_vars < host and inventory vars. */
+export function hostVars(role: string, host = 'master1', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const ips: Record<string, string> = { master1: '10.77.0.11', master2: '10.77.0.12', master3: '10.77.0.13', worker1: '10.77.0.21', worker2: '10.77.0.22' };
+  const groupVars = yml('inventories/lab/group_vars/all.yml');
+  return {
+    ...yml(`roles/${role}/defaults/main.yml`),
+    ...groupVars,
+    inventory_dir: join(projectRoot(), 'inventories/lab'),
+    inventory_hostname: host,
+    ansible_host: ips[host],
+    groups: { kube_control_plane: ['master1', 'master2', 'master3'], etcd: ['master1', 'master2', 'master3'], kube_node: ['worker1', 'worker2'],
+      k8s_cluster: Object.keys(ips), all: Object.keys(ips) },
+    hostvars: Object.fromEntries(Object.entries(ips).map(([h, ip]) => [h, { ansible_host: ip }])),
+    ...extra,
+  };
+}
+
+/** roles/<role>/templates/<name>.hbs rendered as the template module renders it. */
+export function render(role: string, name: string, vars: Record<string, unknown>): string {
+  const file = `roles/${role}/templates/${name}.hbs`;
+  return templater.renderText(readFileSync(join(projectRoot(), file), 'utf8'), vars, { file });
+}
+
+export const documents = (text: string) => loadAll(text).filter((d) => d !== null && d !== undefined) as Record<string, unknown>[];
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const schemaCache = new Map<string, ReturnType<Ajv['compile']>>();
+
+/** Errors of a component configuration against schemas/kubernetes/<kind>.schema.json; [] when valid. */
+export function componentConfigErrors(kind: string, doc: unknown): string[] {
+  let v = schemaCache.get(kind);
+  if (!v) {
+    v = ajv.compile(JSON.parse(readFileSync(join(projectRoot(), 'schemas/kubernetes', `${kind}.schema.json`), 'utf8')) as object);
+    schemaCache.set(kind, v);
+  }
+  return v(doc) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? `: ${String((e.params as { additionalProperty?: string }).additionalProperty)}` : ''}`);
+}
+
+/** Errors of an API object against the upstream OpenAPI (kubernetes-models); [] when valid. */
+export async function apiObjectErrors(obj: Record<string, unknown>): Promise<string[]> {
+  const [group, version] = String(obj.apiVersion).includes('/') ? String(obj.apiVersion).split('/') : ['', String(obj.apiVersion)];
+  const kind = String(obj.kind);
+  let model: { new (o: unknown): { validate(): void } };
+  try {
+    const mod = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`)) as Record<string, unknown>;
+    model = mod[kind] as typeof model;
+  } catch {
+    return [`${obj.apiVersion} ${kind}: not an upstream API kind (kubernetes-models has no such model)`];
+  }
+  try {
+    new model(obj).validate();
+    return [];
+  } catch (e) {
+    return [(e as Error).message];
+  }
+}
