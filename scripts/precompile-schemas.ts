@@ -64,6 +64,8 @@ async function main(): Promise<void> {
   for (const level of VALIDATED_LEVELS) jobs.push({ variant: 'load', schema: playbook, ref: levelRef(level), what: `${level} keywords` });
   const inventory = JSON.parse(readFileSync(join(schemasDir(), 'inventory.schema.json'), 'utf8')) as object;
   jobs.push({ variant: 'inventory', schema: inventory, ref: '', what: 'inventory' });
+  const plan = JSON.parse(readFileSync(join(schemasDir(), 'plan.schema.json'), 'utf8')) as object;
+  jobs.push({ variant: 'plan', schema: plan, ref: '', what: 'plan' });
   // module and role parameters: as written (load) and rendered (render)
   const seen = new Set<object>();
   for (const [name, mod] of [...(await builtinModules()), ['meta', metaModule] as const]) {

@@ -12,11 +12,14 @@ import { addLabCommand } from './lab-command.js';
 import { addVaultCommand } from './vault-command.js';
 import { addRoleCommand } from './role-command.js';
 import { addConfigCommand } from './config-command.js';
+import { addPlanCommands } from './plan-command.js';
 
 const HELP_FOOTER = `
 Exit codes (as ansible-playbook): 0 ok, 1 error (also a --limit that leaves no host, another
 run of the inventory in progress), 2 a host failed, 4 a host unreachable or invalid input
 (playbook, inventory, template), 5 bad usage (a bad number, a --start-at-task naming no task, no inventory),
+6 the plan does not hold (tsplay apply: a host drifted since the plan and stopped there, the changes made
+were not the planned ones, or the plan was refused: its inputs changed, --max-age, --plan-strict),
 99 interrupted. With --check --detailed-exitcode: 10 when changes are pending, 0 when converged.`;
 
 /** an error quotes file names, patterns and values: on a terminal their control characters must not act */
@@ -43,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   addVaultCommand(program, exit);
   addRoleCommand(program, exit);
   addConfigCommand(program, exit);
+  addPlanCommands(program, exit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit.code;

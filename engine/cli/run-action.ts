@@ -62,6 +62,10 @@ export interface RunCliOptions {
   sshArgs?: string;
   /** from ANSIBLE_HOST_KEY_CHECKING or ansible.cfg: every host's ansible_host_key_checking unless its own */
   hostKeyChecking?: boolean;
+  /** --check --plan-out FILE */
+  planOut?: string;
+  /** tsplay apply: the plan read (plan-command.ts) */
+  applyPlan?: { file: string; doc: import('../plan/types.js').PlanDoc };
 }
 
 export async function runAction(playbook: string, given: RunCliOptions, exit: { code: number }): Promise<void> {
@@ -106,13 +110,17 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
       ? new (await import('../report/listr.js')).ListrReporter(out, { redactor, color, verbosity })
       : new PlainReporter(out, { verbosity, redactor, terminal, color });
   const reporters: Reporter[] = [view];
+  // the plan's code loads only for --plan-out and apply (engine/plan/)
+  if (o.planOut !== undefined && !o.check) throw new UsageError('--plan-out needs --check: a plan is what a check run predicts');
+  const planOut = o.planOut !== undefined ? (await import('../report/html-report.js')).checkReportPath(o.planOut, '--plan-out') : undefined;
   // the HTML report's code loads only when one is asked for; its path is checked before any host is contacted
   const reportFile = o.report ?? process.env.TSPLAY_REPORT;
   let report: string | undefined;
   if (reportFile && !o.syntaxCheck && !o.listHosts && !o.listTasks) {
     const { HtmlReporter, checkReportPath } = await import('../report/html-report.js');
     report = checkReportPath(reportFile, o.report !== undefined ? '--report' : 'TSPLAY_REPORT');
-    reporters.push(new HtmlReporter(report, { redactor, inventory: o.inventory ?? [] }));
+    const planned = o.applyPlan && { source: o.applyPlan.file, changes: (await import('../plan/report.js')).plannedChanges(o.applyPlan.doc) };
+    reporters.push(new HtmlReporter(report, { redactor, inventory: o.inventory ?? [], ...(planned ? { planned } : {}) }));
   }
   const runLog = o.runLog ?? process.env.TSPLAY_RUN_LOG;
   if (runLog && !o.check) reporters.push(new RunLogReporter(runLog, o.inventory ?? [], redactor, report));
@@ -169,8 +177,12 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
     vaultKeys: keys,
     redactor,
   };
+  const plan = planOut || o.applyPlan ? await import('../plan/cli.js') : undefined;
+  const planSession = plan && (planOut ? plan.recorderFor(opts, o) : plan.applierFor(opts, o.applyPlan!.doc));
+  if (planSession) opts.plan = planSession;
   try {
     await runOrList(opts, o, playbook, exit, out);
+    if (plan && planSession) plan.afterRun(planSession, { planOut, out, exit });
   } catch (e) {
     if (e instanceof TsplayError) {
       e.message = redactor.redact(e.message);

@@ -29,6 +29,7 @@ export function addRunCommand(program: Command, exit: { code: number }): void {
     .option('--force-handlers', 'run notified handlers even on hosts that failed')
     .option('--roles-path <dir>', 'extra role directory, searched after the inventory\'s site/roles and the playbook\'s roles/, before the shipped roles (repeatable)', collect)
     .option('--modules-path <dir>', 'directory of site modules (repeatable)', collect)
+    .option('--plan-out <file>', 'with --check: write the plan (what each task would change on each host, what it read, the inputs\' digests) for review and `tsplay apply`')
     .option('--detailed-exitcode', 'with --check: exit 10 when changes are pending, 0 when the hosts are converged')
     .option('-v, --verbose', 'as ansible-playbook: -v each task\'s result, -vv also each task\'s file:line, -vvv also each connection (ssh user@host) and the commands it runs (-vvvv: as -vvv)', (_v: string, n: number) => n + 1, 0)
     .option('-u, --user <user>', 'connect as this user (ansible_user; the inventory\'s own setting wins, as in Ansible)')

@@ -46,8 +46,12 @@ export class FactCache {
     this.batch = new BatchExec(transport, reads);
   }
 
+  /** a plan being recorded: the task whose predictions come next (see predictedBy) */
+  origin?: string;
+
   predict(p: Prediction): void {
     this.generation++;
+    if (this.origin !== undefined) p = { ...p, origin: this.origin };
     const id = `${p.fact.name}\0${p.key}`;
     if (p.subtree) {
       // what was predicted under the path is gone with it
@@ -105,6 +109,14 @@ export class FactCache {
     let out: unknown = v;
     for (const p of l.patches) out = p.patch!(out, args);
     return out as T;
+  }
+
+  /** a plan being recorded: the task whose prediction this read sees, when one does (its newest layer) */
+  predictedBy<T, A>(fact: Fact<T, A>, args: A): string | undefined {
+    if (!fact.overlayKey) return undefined;
+    const l = this.layers(fact as Fact<unknown, never>, fact.overlayKey(args));
+    if (!l) return undefined;
+    return (l.patches.at(-1) ?? l.base)?.origin;
   }
 
   /**

@@ -46,4 +46,6 @@ export interface Prediction {
   subtree?: boolean;
   /** the path is on the controller, whichever host the task ran on (a fetch to the controller) */
   controller?: boolean;
+  /** a plan being recorded: the task whose change this is (engine/plan/) */
+  origin?: string;
 }

@@ -48,6 +48,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** stop the commands still running (the interrupted run's grace is over); a string reason says when, for the warning */
   stopCommands?: AbortSignal;
+  /** record a plan (--check --plan-out) or hold the run to one (tsplay apply): engine/plan/ */
+  plan?: import('../plan/seam.js').PlanSeam;
 }
 
 export interface RunResult {

@@ -59,7 +59,8 @@ export class RunContext {
     // values as typed (a password may hold "{{"): never rendered
     this.connectionDefaults = opts.connectionDefaults ? plainLayer({ ...opts.connectionDefaults }) : undefined;
     this.hooks = allHooks(opts.hooks);
-    this.reads = opts.readAhead === false ? noReadAhead : new ReadAhead();
+    // a plan records (and apply checks) each task's own reads, made at its turn
+    this.reads = opts.readAhead === false || opts.plan ? noReadAhead : new ReadAhead();
   }
 
   /** ansible_user, ansible_become… from the command line (-u, -b…), below every other layer */

@@ -125,7 +125,9 @@ export function exitCodeFor(stats: Record<string, HostStats>): number {
 }
 
 export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
-  const { playbook, loader, run, playVars } = await loadRun(opts);
+  const loaded = await loadRun(opts);
+  const { playbook, loader, run, playVars } = loaded;
+  await opts.plan?.onLoaded(loaded);
   run.reporter.onRunStart({ playbook: playbook.file, check: run.check, diff: run.diff });
   const runner = new PlayRunner(run, loader);
   let interrupted = false;
@@ -151,7 +153,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
   }
   const stats = run.metrics.recap();
   run.reporter.onRecap(stats);
-  const exitCode = interrupted ? new InterruptedError('interrupted').exitCode : exitCodeFor(stats);
+  const exitCode = interrupted ? new InterruptedError('interrupted').exitCode : (opts.plan?.exitCode(stats) ?? exitCodeFor(stats));
   const changesPending = run.metrics.anyChange;
   run.reporter.onRunEnd({ exitCode, stats, changesPending });
   await run.reporter.flush();

@@ -2,7 +2,7 @@
 // run: apply) → changed_when / failed_when / until → register / notify.
 import { relative } from 'node:path';
 import type { TaskNode } from '../playbook/model.js';
-import type { Module, ModuleContext, TaskResult } from '../modules/types.js';
+import type { Module, ModuleContext, Plan, TaskResult } from '../modules/types.js';
 import type { HostResultEvent, HostStatus, TaskInfo } from '../report/types.js';
 import { ConnectError, TsplayError, type ErrorWhere } from '../errors.js';
 import { relevantErrors, describeAjvError, isTemplated } from '../playbook/ajv.js';
@@ -65,6 +65,7 @@ export async function runTask(
     if (!(await run.opts.step(info))) return [];
   }
   run.reporter.onTaskStart({ ...info, hosts: targets.map((h) => h.name) });
+  run.opts.plan?.taskStart(pc, task, scope, info);
   pc.hostvars = undefined; // facts may have changed since the last step
   // the read-ahead sees this step's variables but keeps its own hostvars snapshot
   const aheadPc: PlayContext = { ...pc, hostvars: undefined };
@@ -167,7 +168,9 @@ function loopItemVars(run: RunContext, pc: PlayContext, h: HostState, task: Task
 
 function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: HostOutcome, emit: (ev: Omit<HostResultEvent, 'task' | 'host'>) => void, notify: string[]): HostOutcome {
   let status = o.status;
-  if (status === 'failed' && truthy(effective(scope, task, 'ignore_errors'))) status = 'ignored';
+  // a host whose state drifted from the plan stops there, whatever the task says of failures
+  const drifted = run.opts.plan?.drifted(h.name) ?? false;
+  if (status === 'failed' && !drifted && truthy(effective(scope, task, 'ignore_errors'))) status = 'ignored';
   // an ignored unreachable counts as an ignored failure and the host goes on (Ansible 2.14)
   if (status === 'unreachable') {
     if (truthy(effective(scope, task, 'ignore_unreachable'))) status = 'ignored';
@@ -190,6 +193,8 @@ function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: 
       s.failed++;
       h.failed = true;
       h.lastFailure = { task: taskLabel(task), result: o.result };
+      // no rescue, always or handler runs there either: none of them is what the plan said
+      if (drifted) h.unreachable = true;
       break;
     case 'ignored':
       // as Ansible: ok and ignored, and changed when the failed result says it changed
@@ -221,12 +226,17 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
   const vars = taskVars(run, pc, h, task, scope);
   const conditions = allConditions(scope, task);
   const loopSpec = task.keywords.loop;
+  const planSeam = run.opts.plan;
   if (loopSpec === undefined) {
     if (conditions.length && !run.templater.evalCondition(conditions, vars, where)) {
-      return { host: h, status: 'skipped', result: skippedResult('Conditional result was False') };
+      const skipped: HostOutcome = { host: h, status: 'skipped', result: skippedResult('Conditional result was False') };
+      planSeam?.itemDone(h.name, undefined, skipped.status, skipped.result);
+      return skipped;
     }
-    const o = await executeItem(run, pc, resolveTask(run, pc, task, scope, h, vars, where), 0);
-    return { ...o, status: applyInventoryResult(run, h, task, o.result, o.status) };
+    const o = await executeItem(run, pc, resolveTask(run, pc, task, scope, h, vars, where), undefined);
+    const status = applyInventoryResult(run, h, task, o.result, o.status);
+    planSeam?.itemDone(h.name, undefined, status, o.result);
+    return { ...o, status };
   }
   const items = run.templater.renderDeep(loopSpec, vars, where);
   if (!Array.isArray(items)) throw new TsplayError(`loop must be a list, got ${typeof items}`, where);
@@ -246,6 +256,7 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
       o = await executeItem(run, pc, resolveTask(run, pc, task, scope, h, ivars, where), i);
       o = { ...o, status: applyInventoryResult(run, h, task, o.result, o.status) };
     }
+    planSeam?.itemDone(h.name, { index: i, label }, o.status, o.result);
     const r = { ...o.result, [loopVar]: item, ansible_loop_var: loopVar };
     results.push(r);
     if (o.status !== 'skipped') allSkipped = false;
@@ -315,7 +326,8 @@ export async function prepareItem(run: RunContext, pc: PlayContext, rt: Resolved
   return { mod, ctx, args, ...(invalid ? { invalid } : {}) };
 }
 
-async function executeItem(run: RunContext, pc: PlayContext, rt: ResolvedTask, item: number): Promise<HostOutcome> {
+/** `item`: the loop item's index, undefined for a task without a loop */
+async function executeItem(run: RunContext, pc: PlayContext, rt: ResolvedTask, item: number | undefined): Promise<HostOutcome> {
   const { task, scope, host: h, vars, where } = rt;
   const seconds = taskTimeout(scope, task, (v) => run.templater.renderDeep(v, vars, where), where);
   if (seconds === undefined) return executeItemUntil(run, pc, rt, item);
@@ -332,7 +344,7 @@ async function executeItem(run: RunContext, pc: PlayContext, rt: ResolvedTask, i
   }
 }
 
-async function executeItemUntil(run: RunContext, pc: PlayContext, rt: ResolvedTask, item: number, deadline?: AbortSignal): Promise<HostOutcome> {
+async function executeItemUntil(run: RunContext, pc: PlayContext, rt: ResolvedTask, item: number | undefined, deadline?: AbortSignal): Promise<HostOutcome> {
   const { task, scope, host: h, vars, where, target } = rt;
   const prep = await prepareItem(run, pc, rt);
   const { mod, args } = prep;
@@ -349,7 +361,7 @@ async function executeItemUntil(run: RunContext, pc: PlayContext, rt: ResolvedTa
   if (truthy(effective(scope, task, 'no_log'))) run.opts.redactor?.add(noLogSecrets(args));
   if (prep.invalid) return { host: h, status: 'failed', result: { changed: false, failed: true, msg: `${prep.invalid} (after rendering)` } };
   // what the read-ahead observed for this item, if it still holds
-  let ahead = rt.delegated ? undefined : run.reads.take(run, rt, item, prep);
+  let ahead = rt.delegated ? undefined : run.reads.take(run, rt, item ?? 0, prep);
 
   const reg = task.keywords.register as string | undefined;
   const until = task.keywords.until;
@@ -358,7 +370,7 @@ async function executeItemUntil(run: RunContext, pc: PlayContext, rt: ResolvedTa
   for (let attempt = 1; ; attempt++) {
     let result = await delegatedWrites(run).run(turnKey, () => {
       deadline?.throwIfAborted(); // its turn came after the time was up
-      return runModule(run, mod, ctx, args, rt, ahead);
+      return runModule(run, mod, ctx, args, rt, ahead, item);
     });
     ahead = undefined; // a retry reads again
     if (!showDiff) delete result.diff;
@@ -391,9 +403,26 @@ async function executeItemUntil(run: RunContext, pc: PlayContext, rt: ResolvedTa
   }
 }
 
-async function runModule(run: RunContext, mod: Module, ctx: ModuleContext, args: Record<string, unknown>, rt: ResolvedTask, ahead: Promise<unknown> | undefined): Promise<TaskResult> {
+function runModule(run: RunContext, mod: Module, ctx: ModuleContext, args: Record<string, unknown>, rt: ResolvedTask, ahead: Promise<unknown> | undefined, item: number | undefined): Promise<TaskResult> {
+  const seam = run.opts.plan;
+  if (!seam) return moduleResult(run, mod, ctx, args, rt, ahead);
+  return seam.runModule({ rt, item, mod, args, ctx }, (c, decide) => moduleResult(run, mod, c, args, rt, undefined, decide));
+}
+
+async function moduleResult(
+  run: RunContext,
+  mod: Module,
+  ctx: ModuleContext,
+  args: Record<string, unknown>,
+  rt: ResolvedTask,
+  ahead: Promise<unknown> | undefined,
+  /** a plan's say over the diff (engine/plan/): a result returned is the task's, nothing applied */
+  decide?: (plan: Plan) => TaskResult | undefined,
+): Promise<TaskResult> {
   const current = ahead ? await ahead.catch(() => mod.read(ctx, args)) : await mod.read(ctx, args);
   const plan = mod.diff(args, current);
+  const decided = decide?.(plan);
+  if (decided) return decided;
   if (plan.kind === 'noop') {
     const r: TaskResult = { changed: false, msg: plan.reason, ...plan.result };
     // a result that has no message of its own (debug var=) says nothing

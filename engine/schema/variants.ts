@@ -2,7 +2,7 @@
 // by it, so the build and the run compile with exactly the same options.
 import type { Options } from 'ajv';
 
-export type Variant = 'load' | 'render' | 'inventory';
+export type Variant = 'load' | 'render' | 'inventory' | 'plan';
 
 export const VARIANTS: Record<Variant, { options: Options; formats: boolean }> = {
   // playbooks, module and role parameters as written: templated values are tolerated later
@@ -12,4 +12,6 @@ export const VARIANTS: Record<Variant, { options: Options; formats: boolean }> =
   render: { options: { allErrors: true, strict: false, useDefaults: false, allowUnionTypes: true, coerceTypes: true }, formats: true },
   // schemas/inventory.schema.json
   inventory: { options: { allErrors: true, strict: true, allowUnionTypes: true }, formats: false },
+  // schemas/plan.schema.json (a saved plan, as read by tsplay apply / plan show / plan diff)
+  plan: { options: { allErrors: true, strict: true, allowUnionTypes: true }, formats: true },
 };
