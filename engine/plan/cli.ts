@@ -53,6 +53,9 @@ export function afterRun(session: PlanRecorder | PlanApplier, o: { planOut?: str
   if (lines.length) {
     o.out.write(`${lines.join('\n')}\n`);
     o.exit.code = PLAN_DRIFT_EXIT;
-  } else if (session.alreadyTrue && o.exit.code === 0) o.out.write('the plan is already true: every task was a no-op, nothing was changed\n');
+  } else if (session.alreadyTrue && o.exit.code === 0) {
+    const later = session.applied.filter((a) => a.verdict === 'apply-time').length;
+    o.out.write(`the plan is already true: every planned task was a no-op, nothing planned was changed${later ? ` (${later} task run${later === 1 ? '' : 's'} decided at apply time ran)` : ''}\n`);
+  }
   else if (o.exit.code === 0) o.out.write('applied as planned: every change made is the one planned\n');
 }

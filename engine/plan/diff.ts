@@ -31,7 +31,10 @@ export function diffPlans(a: PlanDoc, b: PlanDoc): string[] {
       out.push(`+ ${name(e)}: ${describe(e)}`);
       continue;
     }
-    if (o.outcome !== e.outcome || o.change?.sha256 !== e.change?.sha256) out.push(`~ ${name(e)}: ${describe(o)} -> ${describe(e)}`);
+    // matched by where the task is: one written over another there is named as both
+    const renamed = o.task !== e.task || o.role !== e.role ? ` (was ${entryLabel(o)})` : '';
+    if (o.outcome !== e.outcome || o.change?.sha256 !== e.change?.sha256) out.push(`~ ${name(e)}${renamed}: ${describe(o)} -> ${describe(e)}`);
+    else if (renamed) out.push(`~ ${name(e)}${renamed}: ${describe(e)}`);
     else if (canonicalJson(o.args ?? null) !== canonicalJson(e.args ?? null)) out.push(`~ ${name(e)}: its arguments differ`);
     else if (canonicalJson(o.reads ?? []) !== canonicalJson(e.reads ?? [])) out.push(`~ ${name(e)}: what it read differs (${describe(e)} in both)`);
   }
