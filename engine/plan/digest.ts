@@ -11,6 +11,11 @@ export function sha256(data: string | Buffer): string {
  * back with the same content and mode is not drift (modules compare content, mode and owner).
  */
 const VOLATILE = new Set(['mtime', 'inode', 'dev']);
+/**
+ * A directory's size and link count change with what is made in it (a new file, a subdirectory),
+ * which earlier tasks of the same apply do; modules only ask whether it is there and its mode and owner.
+ */
+const DIRECTORY_VOLATILE = new Set(['size', 'nlink']);
 
 function canonical(v: unknown, depth = 0): unknown {
   if (depth > 200) return '…';
@@ -20,9 +25,10 @@ function canonical(v: unknown, depth = 0): unknown {
   if (Array.isArray(v)) return v.map((x) => canonical(x, depth + 1));
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
+    const dir = (v as { type?: unknown }).type === 'directory';
     for (const k of Object.keys(v).sort()) {
       const x = (v as Record<string, unknown>)[k];
-      if (x === undefined || typeof x === 'function' || VOLATILE.has(k)) continue;
+      if (x === undefined || typeof x === 'function' || VOLATILE.has(k) || (dir && DIRECTORY_VOLATILE.has(k))) continue;
       out[k] = canonical(x, depth + 1);
     }
     return out;
