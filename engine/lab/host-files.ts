@@ -65,3 +65,15 @@ export function knownHostsLine(host: LabHost, pubKey: string): string {
   if (!type || !b64) throw new Error(`host key of ${host.name} is not an OpenSSH public key`);
   return `${host.name},${host.ip} ${type} ${b64}`;
 }
+
+/** Where every host sees the lab's package repository (bind-mounted read-only by nspawn). */
+export const HOST_REPO_DIR = '/srv/tsplay-lab-repo';
+export const HOST_APT_SOURCE_FILE = 'etc/apt/sources.list.d/tsplay-lab.list';
+
+/**
+ * The hosts' only apt source: the flat repository on the controller, made from the
+ * controller's Debian mirror with signatures checked there (so trusted here).
+ */
+export function hostAptSource(): string {
+  return `# tsplay lab: the role packages, from the controller (engine/lab/repo.ts)\ndeb [trusted=yes] file:${HOST_REPO_DIR} ./\n`;
+}

@@ -1,11 +1,12 @@
-// The base image: debootstrap, role packages, lab settings. Built in a temp dir and renamed
+// The base image: debootstrap and lab settings, no role packages (the roles install those from
+// the lab repository, repo.ts). Built in a temp dir and renamed
 // into place, so an interrupted build never leaves a half image where a whole one is expected.
-import { mkdir, readdir, readlink, rm, rename, writeFile, chmod, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rm, rename, writeFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LAB_STATE_DIR, baseImageDir } from './paths.js';
 import { LAB_RECIPE, imageVersion, type ImageRecipe } from './recipe.js';
 import { LAB_HOSTS } from './hosts.js';
-import { etcHosts, resolvConf, sshdDropin, SSHD_DROPIN_FILE } from './host-files.js';
+import { etcHosts, resolvConf, sshdDropin, SSHD_DROPIN_FILE, hostAptSource, HOST_APT_SOURCE_FILE, HOST_REPO_DIR } from './host-files.js';
 import { controllerMirror } from './mirror.js';
 import { currentMountPoints, mountsUnder, unmountUnder } from './mounts.js';
 import { run } from './run.js';
@@ -19,21 +20,6 @@ const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C.UTF-8' };
 /** Runs one shell line inside the image with chroot (line built with the sh template). */
 function chrootSh(dir: string, line: ReturnType<typeof sh>, input?: string) {
   return run(['chroot', dir, '/bin/sh', '-c', line.text], { env: APT_ENV, input });
-}
-
-/** Every symlink under /etc/systemd/system (wants/requires links and unit aliases), relative. */
-async function unitLinks(dir: string): Promise<Set<string>> {
-  const root = join(dir, 'etc/systemd/system');
-  const out = new Set<string>();
-  const walk = async (rel: string): Promise<void> => {
-    for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
-      const r = rel ? join(rel, e.name) : e.name;
-      if (e.isSymbolicLink()) out.add(r);
-      else if (e.isDirectory()) await walk(r);
-    }
-  };
-  await walk('');
-  return out;
 }
 
 /** Timers that would reach for the network (no route out of the lab) and then fail, degrading the host. */
@@ -70,34 +56,7 @@ async function buildInto(tmp: string, recipe: ImageRecipe, log: Log): Promise<vo
     ['debootstrap', '--variant=minbase', `--include=${recipe.basePackages.join(',')}`, recipe.release, tmp, mirror],
     { env: APT_ENV },
   );
-
-  const before = await unitLinks(tmp);
-  // No service may start inside the chroot (invoke-rc.d would fall back to init scripts
-  // and run etcd or haproxy on the controller).
-  const policy = join(tmp, 'usr/sbin/policy-rc.d');
-  await writeFile(policy, '#!/bin/sh\nexit 101\n');
-  await chmod(policy, 0o755);
-  const proc = join(tmp, 'proc');
-  await run(['mount', '--bind', '/proc', proc]);
-  try {
-    log(`installing ${recipe.rolePackages.join(' ')}`);
-    await chrootSh(tmp, sh`apt-get -q update && apt-get -q -y install ${[...recipe.rolePackages]}`);
-    await chrootSh(tmp, sh`apt-get clean`);
-  } finally {
-    await run(['umount', proc]);
-  }
-  await unlink(policy);
-
-  // Debian enables services on install: drop every link the install added (wants links and
-  // aliases such as etcd2.service, which alone make `systemctl is-enabled etcd` say enabled).
-  const after = await unitLinks(tmp);
-  const drop = [...after].filter((l) => !before.has(l) || DROPPED_UNIT_LINKS.includes(l));
-  for (const link of drop) {
-    const full = join(tmp, 'etc/systemd/system', link);
-    log(`disabling ${link} -> ${await readlink(full).catch(() => '?')}`);
-    await unlink(full);
-  }
-
+  for (const link of DROPPED_UNIT_LINKS) await unlink(join(tmp, 'etc/systemd/system', link)).catch(() => {});
   await configureImage(tmp, log);
 }
 
@@ -119,6 +78,10 @@ async function configureImage(tmp: string, log: Log): Promise<void> {
   await chrootSh(tmp, sh`useradd --create-home --shell /bin/bash --groups sudo deploy`);
   await chrootSh(tmp, sh`chpasswd`, 'deploy:deploy\n');
   await chrootSh(tmp, sh`install -d -m 0700 -o deploy -g deploy /home/deploy/.ssh`);
+  // The hosts' only apt source is the lab repository (repo.ts), as a site's own mirror would be.
+  await rm(join(tmp, 'etc/apt/sources.list'), { force: true });
+  await writeFile(join(tmp, HOST_APT_SOURCE_FILE), hostAptSource());
+  await mkdir(join(tmp, HOST_REPO_DIR.slice(1)), { recursive: true, mode: 0o755 });
   await rm(join(tmp, 'var/lib/apt/lists'), { recursive: true, force: true });
   await mkdir(join(tmp, 'var/lib/apt/lists/partial'), { recursive: true });
   await rm(join(tmp, 'var/cache/apt'), { recursive: true, force: true });

@@ -5,13 +5,14 @@ import { open, writeFile, unlink } from 'node:fs/promises';
 import type { LabHost } from './hosts.js';
 import { LAB_BRIDGE } from './hosts.js';
 import { hostPaths } from './paths.js';
+import { HOST_REPO_DIR } from './host-files.js';
 import { runningPid } from './pidfile.js';
 import { hostCgroupDirs } from './cgroups.js';
 import { sh, joinCommands } from '../transport/quote.js';
 import { childEnv } from '../vault/password.js';
 
 /** The nspawn argv for a host (exported so tests can check what is run). */
-export function nspawnArgv(host: LabHost, root: string): string[] {
+export function nspawnArgv(host: LabHost, root: string, repo?: string): string[] {
   return [
     'systemd-nspawn',
     '-D', root,
@@ -29,18 +30,20 @@ export function nspawnArgv(host: LabHost, root: string): string[] {
     '--timezone=off',
     '--link-journal=no',
     '--console=read-only',
+    // the hosts' apt source (repo.ts), read-only: no host can change what the others install
+    ...(repo ? [`--bind-ro=${repo}:${HOST_REPO_DIR}`] : []),
   ];
 }
 
 /** Boots the host in the background; its console goes to the host's log file. */
-export async function bootHost(host: LabHost): Promise<number> {
+export async function bootHost(host: LabHost, repo?: string): Promise<number> {
   const p = hostPaths(host.name);
   const log = await open(p.logFile, 'a');
   try {
     await log.write(`\n==== tsplay lab: boot ${host.name} at ${new Date().toISOString()} ====\n`);
     // The wrapper moves itself into the host's own cgroups, then becomes nspawn (same pid).
     const joins = (await hostCgroupDirs(host.name)).map((d) => sh`mkdir -p ${d} && echo $$ > ${d}/cgroup.procs`);
-    const line = joinCommands([...joins, sh`exec ${nspawnArgv(host, p.root)}`]);
+    const line = joinCommands([...joins, sh`exec ${nspawnArgv(host, p.root, repo)}`]);
     const child = spawn('/bin/sh', ['-c', line.text], {
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
@@ -52,6 +55,7 @@ export async function bootHost(host: LabHost): Promise<number> {
     });
     child.unref();
     await writeFile(p.pidFile, `${pid}\n`);
+    if (repo) await writeFile(p.repoFile, `${repo}\n`);
     return pid;
   } finally {
     await log.close();

@@ -10,6 +10,11 @@ export function baseImageDir(version: string): string {
   return join(LAB_STATE_DIR, `base-${version}`);
 }
 
+/** The hosts' package repository of this version (engine/lab/repo.ts). */
+export function repoDir(version: string): string {
+  return join(LAB_STATE_DIR, `repo-${version}`);
+}
+
 /** Per-host state: overlay upper/work dirs, the mounted root, pid file and console log. */
 export interface HostPaths {
   dir: string;
@@ -20,6 +25,8 @@ export interface HostPaths {
   logFile: string;
   /** records which base image the upper dir was made against */
   baseFile: string;
+  /** records which package repository the running host has mounted */
+  repoFile: string;
 }
 
 export function hostPaths(name: string): HostPaths {
@@ -32,5 +39,6 @@ export function hostPaths(name: string): HostPaths {
     pidFile: join(dir, 'nspawn.pid'),
     logFile: join(dir, 'console.log'),
     baseFile: join(dir, 'base'),
+    repoFile: join(dir, 'repo'),
   };
 }

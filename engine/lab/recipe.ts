@@ -1,5 +1,6 @@
-// What goes into the base image. The version hash covers all of it, so any change here
-// builds a new image beside the old one instead of reusing a stale one.
+// What goes into the base image, and what the hosts' package repository holds. The version
+// hashes cover all of it, so any change here builds a new image (or repository) beside the old
+// one instead of reusing a stale one.
 import { createHash } from 'node:crypto';
 import { LAB_HOSTS } from './hosts.js';
 
@@ -11,19 +12,23 @@ export const BASE_PACKAGES = [
   'ca-certificates', 'sudo', 'kmod', 'iptables',
 ] as const;
 
-/** Installed afterwards in a chroot; their services are left disabled so roles decide. */
+/**
+ * Not in the image: the hosts start as a fresh Debian host does, and the roles install these
+ * with apt from the lab's repository (engine/lab/repo.ts), which holds them with every
+ * dependency the base image lacks. A package a role starts to need is added here.
+ */
 export const ROLE_PACKAGES = [
   'etcd-server', 'etcd-client', 'haproxy', 'keepalived', 'containerd', 'runc',
-  'containernetworking-plugins', 'curl', 'openssl', 'iputils-ping',
+  'containernetworking-plugins', 'curl', 'openssl', 'iputils-ping', 'kubernetes-client',
+  'systemd-timesyncd',
 ] as const;
 
 /** Bump when the build steps change in a way the package lists do not show. */
-export const RECIPE_REVISION = 3; // 3: sshd ClientAlive probes
+export const RECIPE_REVISION = 4; // 4: no role packages in the image; the lab repository is the hosts' only apt source
 
 export interface ImageRecipe {
   release: string;
   basePackages: readonly string[];
-  rolePackages: readonly string[];
   revision: number;
   hosts: readonly { name: string; ip: string }[];
 }
@@ -31,19 +36,26 @@ export interface ImageRecipe {
 export const LAB_RECIPE: ImageRecipe = {
   release: DEBIAN_RELEASE,
   basePackages: BASE_PACKAGES,
-  rolePackages: ROLE_PACKAGES,
   revision: RECIPE_REVISION,
   hosts: LAB_HOSTS,
 };
 
+const hash12 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
+
 /** 12 hex digits of sha256 over the recipe; package order does not matter. */
 export function imageVersion(recipe: ImageRecipe = LAB_RECIPE): string {
-  const canonical = JSON.stringify({
+  return hash12({
     release: recipe.release,
     basePackages: [...recipe.basePackages].sort(),
-    rolePackages: [...recipe.rolePackages].sort(),
     revision: recipe.revision,
     hosts: recipe.hosts.map((h) => `${h.name}=${h.ip}`),
   });
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
+}
+
+/**
+ * The repository's version: its packages and the image it completes (the dependencies it
+ * holds are those that image lacks). Package order does not matter.
+ */
+export function repoVersion(image: string, packages: readonly string[] = ROLE_PACKAGES): string {
+  return hash12({ image, packages: [...new Set(packages)].sort() });
 }

@@ -14,6 +14,7 @@ export interface RunOptions {
   timeoutMs?: number;
   /** return a non-zero exit as a value instead of throwing */
   allowFail?: boolean;
+  cwd?: string;
 }
 
 export class CommandFailed extends Error {
@@ -31,6 +32,7 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     const child = spawn(argv[0], argv.slice(1), {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: childEnv(opts.env),
+      cwd: opts.cwd,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

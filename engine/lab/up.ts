@@ -9,6 +9,7 @@ import { withLabLock } from './lock.js';
 import { ensureLabKey, writeKnownHosts, HOST_KEY_FILE } from './keys.js';
 import { ensureBaseImage, pruneBaseImages, type Log } from './image.js';
 import { ensureNspawnRuntime } from './runtime.js';
+import { ensurePackageRepo, pruneRepos } from './repo.js';
 import { ensureBridge } from './bridge.js';
 import { runningPid } from './pidfile.js';
 import { prepareHostRoot } from './host-root.js';
@@ -37,6 +38,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
     const started = Date.now();
     const labKey = await ensureLabKey();
     const base = await ensureBaseImage(log);
+    const repo = await ensurePackageRepo(base, log);
     await ensureNspawnRuntime(log);
     await ensureBridge();
 
@@ -52,8 +54,9 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabStatus> {
       }
     }
     await pinHostKeys(toBoot);
-    await pruneBaseImages(base, await basesInUse(), log);
-    for (const h of toBoot) log(`${h.name} booting (pid ${await bootHost(h)}), console: ${hostPaths(h.name).logFile}`);
+    await pruneBaseImages(base, await inUse('baseFile'), log);
+    await pruneRepos(repo, await inUse('repoFile'), log);
+    for (const h of toBoot) log(`${h.name} booting (pid ${await bootHost(h, repo)}), console: ${hostPaths(h.name).logFile}`);
 
     const ready = await waitAll(wanted, opts.readyTimeoutMs ?? 120_000, log);
     // a boot that failed at once (e.g. its network name taken) must not pass for a running host
@@ -82,14 +85,14 @@ async function pinHostKeys(booting: readonly LabHost[]): Promise<void> {
   await writeKnownHosts(entries);
 }
 
-/** Base images that running hosts stand on. */
-async function basesInUse(): Promise<Set<string>> {
+/** Base images that running hosts stand on (baseFile), or repositories they have mounted (repoFile). */
+async function inUse(which: 'baseFile' | 'repoFile'): Promise<Set<string>> {
   const out = new Set<string>();
   for (const h of LAB_HOSTS) {
     const p = hostPaths(h.name);
     if (!(await runningPid(p.pidFile, h.name))) continue;
-    const base = (await readFile(p.baseFile, 'utf8').catch(() => '')).trim();
-    if (base) out.add(base);
+    const dir = (await readFile(p[which], 'utf8').catch(() => '')).trim();
+    if (dir) out.add(dir);
   }
   return out;
 }

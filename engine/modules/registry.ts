@@ -36,6 +36,7 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   // host state
   apt: async () => (await import('./builtin/apt.js')).aptModule,
   package: async () => (await import('./builtin/package.js')).packageModule,
+  dpkg_selections: async () => (await import('./builtin/dpkg_selections.js')).dpkgSelectionsModule,
   service: async () => (await import('./builtin/service.js')).serviceModule,
   systemd: async () => (await import('./builtin/systemd.js')).systemdModule,
   sysctl: async () => (await import('./builtin/sysctl.js')).sysctlModule,

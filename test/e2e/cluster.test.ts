@@ -211,7 +211,7 @@ describe('e2e: the whole HA cluster on the lab, with failover (issue 6; Kubernet
       for (const line of stdout.trim().split('\n')) if (!line.endsWith(' active')) stopped.push(`${line.split(' ')[0]}/${m}`);
     }
     expect(stopped, 'the pieces stopped by the tests before').to.have.length(3);
-    const taskOf: Record<string, string> = { keepalived: 'keepalived running and enabled', 'kube-apiserver': 'control plane services started (restarted for new files)', etcd: 'etcd running' };
+    const taskOf: Record<string, string> = { keepalived: 'keepalived running and enabled', 'kube-apiserver': 'control plane services started (restarted for new files)', etcd: 'etcd running and enabled' };
     const r = await runJson(cluster());
     expect(changes(r)).to.deep.equal(stopped.map((s) => `${taskOf[s.split('/')[0]]}/${s.split('/')[1]}`).sort());
     // the restarted keepalived may be the higher priority one: it takes the VIP back within seconds

@@ -218,7 +218,7 @@ describe('e2e: PKI and a TLS etcd cluster on the lab (issue 5)', function () {
       expect(await healthyCount()).to.equal(2);
     } finally {
       const r = await runJson(cluster());
-      expect(changes(r)).to.deep.equal(['etcd running/master3']);
+      expect(changes(r)).to.deep.equal(['etcd running and enabled/master3']);
     }
     expect(await healthyCount()).to.equal(3);
   });

@@ -77,4 +77,60 @@ describe('e2e: playbooks/ha-cluster.yml on the lab (first, on clean hosts in CI)
     const back = await tsplay(args('--limit', 'worker2'));
     expect(recapOf(back.stdout, 'worker2')?.changed).to.equal(2);
   });
+
+  // The hosts start without the role packages (engine/lab/recipe.ts): the roles installed them
+  // from the lab repository, the hosts' only apt source, with their postinst scripts run.
+  it('the roles installed their packages from the lab repository; etcd never formed a cluster of its own; host settings', async () => {
+    const masters = Object.entries(HOSTS).filter(([h]) => h.startsWith('master'));
+    for (const [h, ip] of Object.entries(HOSTS)) {
+      const { stdout } = await ssh(
+        ip,
+        [
+          "dpkg-query -W -f='${Package} ${db:Status-Abbrev}\\n' containerd runc curl systemd-timesyncd",
+          "grep -rh '^deb' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null",
+          'echo "swap:$(swapon --show --noheadings)"',
+          'echo "timesyncd:$(systemctl is-enabled systemd-timesyncd)"',
+          "grep -o -e '--node-ip=[^ ]*' -e '--register-with-taints=[^ ]*' /etc/systemd/system/kubelet.service",
+        ].join('; '),
+      );
+      const lines = stdout.trim().split('\n').map((l) => l.trimEnd());
+      expect(lines.slice(0, 4), h).to.deep.equal(['containerd ii', 'runc ii', 'curl ii', 'systemd-timesyncd ii']);
+      expect(lines[4], h).to.equal('deb [trusted=yes] file:/srv/tsplay-lab-repo ./');
+      expect(lines.slice(5, 7), h).to.deep.equal(['swap:', 'timesyncd:enabled']);
+      const taint = h.startsWith('master') ? ['--register-with-taints=node-role.kubernetes.io/control-plane:NoSchedule'] : [];
+      expect(lines.slice(7), h).to.deep.equal([`--node-ip=${ip}`, ...taint]);
+    }
+    const peers = masters.map(([m, ip]) => `${m} https://${ip}:2380`).sort();
+    const etcdctl = 'etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key';
+    let vipHolders = 0;
+    for (const [m, ip] of masters) {
+      const members = await ssh(ip, `${etcdctl} member list -w json`);
+      const list = (JSON.parse(members.stdout) as { members: { name: string; peerURLs: string[] }[] }).members;
+      expect(list.map((x) => `${x.name} ${x.peerURLs.join(',')}`).sort(), m).to.deep.equal(peers);
+      const health = await ssh(ip, `${etcdctl} endpoint health --cluster 2>&1`);
+      expect(health.stdout.match(/is healthy/g) ?? [], m).to.have.length(3);
+      const { stdout } = await ssh(
+        ip,
+        [
+          'apt-mark showhold',
+          "grep -c -e 'uri /readyz' -e 'ca-file /etc/kubernetes/pki/ca.crt' /etc/haproxy/haproxy.cfg",
+          'grep -c "verify none" /etc/haproxy/haproxy.cfg || true',
+          "sed -n '/unicast_peer {/,/}/p' /etc/keepalived/keepalived.conf | grep -o '[0-9.]*[0-9]' | sort | tr '\\n' ' '",
+          'echo',
+          "grep -o -e '--kubelet-preferred-address-types=[^ ]*' /etc/systemd/system/kube-apiserver.service",
+          "ip -4 -o addr show to 10.77.0.100/32 | wc -l",
+        ].join('; '),
+      );
+      const lines = stdout.trim().split('\n');
+      expect(lines.slice(0, 4), m).to.deep.equal(['etcd-client', 'etcd-server', '2', '0']);
+      const others = masters.filter(([o]) => o !== m).map(([, oip]) => oip).sort();
+      expect(lines[4].trim(), m).to.equal(others.join(' '));
+      expect(lines[5], m).to.equal('--kubelet-preferred-address-types=InternalIP,Hostname');
+      vipHolders += Number(lines[6]);
+    }
+    expect(vipHolders, 'masters holding the VIP').to.equal(1);
+    // the API's readiness through the VIP and haproxy, verified against the cluster CA
+    const ready = await run('curl', ['-s', '-w', ' %{http_code}', '--max-time', '5', '--cacert', join(ROOT, 'inventories', 'lab', '.pki', 'ca.crt'), 'https://10.77.0.100:8443/readyz']);
+    expect(ready.stdout.trim().split(' ').pop()).to.equal('200');
+  });
 });

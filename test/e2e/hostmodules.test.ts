@@ -267,7 +267,7 @@ describe('host modules on the lab (SshTransport)', function () {
     it('installs a pinned version (predicted exactly in check mode), is idempotent, upgrades to latest, removes', async () => {
       const tr = t.worker2!;
       const version = async () => (await tr.exec(sh`dpkg-query -W -f=${'${Version}'} ${PKG} 2>/dev/null`)).stdout.trim();
-      const pinned = { name: [`${PKG}=1.0`, 'iputils-ping'], update_cache: true };
+      const pinned = { name: [`${PKG}=1.0`, 'iproute2'], update_cache: true };
       const check = await runModule(aptModule, pinned, makeContext(tr, true));
       expect(check.plan).to.deep.include({ kind: 'change', summary: `update the apt lists; install ${PKG}=1.0` });
       expect(await version()).to.equal('');

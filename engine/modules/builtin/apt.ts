@@ -13,6 +13,8 @@ export interface AptParams {
   autoremove?: boolean;
   install_recommends?: boolean;
   allow_downgrade?: boolean;
+  /** exit code /usr/sbin/policy-rc.d gives while the packages install (101: no service starts) */
+  policy_rc_d?: number;
 }
 
 export interface AptRequest {
@@ -66,6 +68,7 @@ export const aptSchema = {
     autoremove: { type: 'boolean', default: false },
     install_recommends: { type: 'boolean', default: false },
     allow_downgrade: { type: 'boolean', default: false },
+    policy_rc_d: { type: 'integer', minimum: 0, maximum: 255 },
   },
   anyOf: [{ required: ['name'] }, { required: ['update_cache'] }],
 } as const;
@@ -80,7 +83,26 @@ export function aptCommands(p: AptParams, data: AptPlanData): ShellCommand {
     cmds.push(sh`apt-get install ${quiet} ${rec}${down} ${data.install}`);
   }
   if (data.remove.length) cmds.push(sh`apt-get remove ${quiet}${p.purge ? sh` --purge` : sh``}${p.autoremove ? sh` --autoremove` : sh``} ${data.remove}`);
-  return joinCommands(cmds);
+  const apt = joinCommands(cmds);
+  return p.policy_rc_d === undefined ? apt : withPolicyRcD(p.policy_rc_d, apt);
+}
+
+const POLICY_RC_D = '/usr/sbin/policy-rc.d';
+
+/**
+ * As Ansible's policy_rc_d: while `cmd` runs, /usr/sbin/policy-rc.d exits with `code`, which
+ * invoke-rc.d and deb-systemd-invoke ask before a maintainer script starts or restarts a
+ * service (101: not allowed). A policy-rc.d the host had is put back afterwards.
+ */
+export function withPolicyRcD(code: number, cmd: ShellCommand): ShellCommand {
+  const saved = `${POLICY_RC_D}.tsplay-saved`;
+  const script = `#!/bin/sh\nexit ${code}\n`;
+  return sh`if [ -e ${POLICY_RC_D} ]; then mv -f ${POLICY_RC_D} ${saved}; fi
+printf ${script} > ${POLICY_RC_D} && chmod 0755 ${POLICY_RC_D} && { ${cmd}; }
+rc=$?
+rm -f ${POLICY_RC_D}
+if [ -e ${saved} ]; then mv -f ${saved} ${POLICY_RC_D}; fi
+exit $rc`;
 }
 
 export const aptModule: Module<AptParams, AptState> = {

@@ -5,6 +5,7 @@ import { loadCases } from '../facts/cases-dir.js';
 import type { Module } from '../../../engine/modules/types.js';
 import { aptModule } from '../../../engine/modules/builtin/apt.js';
 import { packageModule } from '../../../engine/modules/builtin/package.js';
+import { dpkgSelectionsModule } from '../../../engine/modules/builtin/dpkg_selections.js';
 import { serviceModule } from '../../../engine/modules/builtin/service.js';
 import { sysctlModule } from '../../../engine/modules/builtin/sysctl.js';
 import { modprobeModule } from '../../../engine/modules/builtin/modprobe.js';
@@ -16,6 +17,7 @@ import { uriModule } from '../../../engine/modules/builtin/uri.js';
 const MODULES: Record<string, Module<any, any>> = {
   apt: aptModule,
   package: packageModule,
+  dpkg_selections: dpkgSelectionsModule,
   service: serviceModule,
   sysctl: sysctlModule,
   modprobe: modprobeModule,
