@@ -19,7 +19,10 @@ export interface AptState {
   /** apt-get exists on the host */
   available: boolean;
   packages: Record<string, AptPackageState>;
-  /** seconds since the package lists were last updated; undefined when never */
+  /**
+   * seconds since the package lists were last updated; undefined when never (a lists directory
+   * without any Packages index, as on a fresh image, is not a fresh cache whatever its mtime)
+   */
   cacheAge?: number;
 }
 
@@ -81,7 +84,7 @@ export const aptState: Fact<AptState, AptStateArgs> = {
   command: ({ names, policy }) =>
     sh`echo ${SECTION_MARK + 'dpkg'}; ${names.length ? sh`dpkg-query -W -f=${FORMAT} ${names} 2>/dev/null` : sh`:`}
 ${policy && names.length ? sh`echo ${SECTION_MARK + 'policy'}; LC_ALL=C apt-cache policy ${names} 2>/dev/null` : sh`:`}
-echo ${SECTION_MARK + 'cache'}; stat -c %Y /var/lib/apt/periodic/update-success-stamp /var/lib/apt/lists 2>/dev/null; date +%s
+echo ${SECTION_MARK + 'cache'}; stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null; ls /var/lib/apt/lists/ 2>/dev/null | grep -q _Packages && stat -c %Y /var/lib/apt/lists; date +%s
 echo ${SECTION_MARK + 'tools'}; command -v apt-get
 exit 0`,
   parse: (r, args) => parseAptState(r.stdout, args.names),
