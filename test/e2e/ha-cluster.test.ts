@@ -86,7 +86,7 @@ describe('e2e: playbooks/ha-cluster.yml on the lab (first, on clean hosts in CI)
       const { stdout } = await ssh(
         ip,
         [
-          "dpkg-query -W -f='${Package} ${db:Status-Abbrev}\\n' containerd runc curl systemd-timesyncd",
+          "dpkg-query -W -f='${Package} ${db:Status-Abbrev}\\n' containerd curl runc systemd-timesyncd",
           "grep -rh '^deb' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null",
           'echo "swap:$(swapon --show --noheadings)"',
           'echo "timesyncd:$(systemctl is-enabled systemd-timesyncd)"',
@@ -94,7 +94,7 @@ describe('e2e: playbooks/ha-cluster.yml on the lab (first, on clean hosts in CI)
         ].join('; '),
       );
       const lines = stdout.trim().split('\n').map((l) => l.trimEnd());
-      expect(lines.slice(0, 4), h).to.deep.equal(['containerd ii', 'runc ii', 'curl ii', 'systemd-timesyncd ii']);
+      expect(lines.slice(0, 4), h).to.deep.equal(['containerd ii', 'curl ii', 'runc ii', 'systemd-timesyncd ii']);
       expect(lines[4], h).to.equal('deb [trusted=yes] file:/srv/tsplay-lab-repo ./');
       expect(lines.slice(5, 7), h).to.deep.equal(['swap:', 'timesyncd:enabled']);
       const taint = h.startsWith('master') ? ['--register-with-taints=node-role.kubernetes.io/control-plane:NoSchedule'] : [];
