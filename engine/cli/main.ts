@@ -13,6 +13,7 @@ import { addVaultCommand } from './vault-command.js';
 import { addRoleCommand } from './role-command.js';
 import { addConfigCommand } from './config-command.js';
 import { addPlanCommands } from './plan-command.js';
+import { addMigrateCommand } from './migrate-command.js';
 
 const HELP_FOOTER = `
 Exit codes (as ansible-playbook): 0 ok, 1 error (also a --limit that leaves no host, another
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   addRoleCommand(program, exit);
   addConfigCommand(program, exit);
   addPlanCommands(program, exit);
+  addMigrateCommand(program, exit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit.code;

@@ -22,7 +22,9 @@ function celEnv(): Environment {
     homogeneousAggregateLiterals: false,
     enableOptionalTypes: true, // x.?y.orValue(d) for a default
     limits: { maxAstNodes: 2000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 32 },
-  });
+  })
+    // `"error" in result.stderr`, as Ansible users write it (cel-js has `in` for lists and maps only)
+    .registerOperator('string in string', (a: string, b: string) => b.includes(a));
   return sharedEnv;
 }
 

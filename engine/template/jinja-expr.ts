@@ -342,6 +342,8 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export interface HbsScope {
   locals: ReadonlySet<string>;
   inLoop: boolean;
+  /** paths an earlier operand of and/or tested with `is defined`: read leniently after it */
+  guarded?: ReadonlySet<string>;
 }
 
 export const TOP: HbsScope = { locals: new Set(), inLoop: false };
@@ -407,6 +409,8 @@ function hbsPath(n: JNode, scope: HbsScope): HExpr | undefined {
 /** A Jinja expression as a Handlebars one (`code` is a helper call without parentheses, or a path). */
 export function toHbs(n: JNode, scope: HbsScope = TOP): HExpr {
   const path = hbsPath(n, scope);
+  // Jinja's `x is defined and x` stops before reading x; Handlebars' and reads every argument
+  if (path && scope.guarded?.has(path.code)) return call('default', path, atom('null'));
   if (path) return path;
   switch (n.t) {
     case 'lit':
@@ -441,6 +445,10 @@ const CMP: Record<string, string> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': '
 function hbsBinary(n: Extract<JNode, { t: 'bin' }>, scope: HbsScope): HExpr {
   const l = () => toHbs(n.l, scope);
   const r = () => toHbs(n.r, scope);
+  if (n.op === 'and' || n.op === 'or') {
+    const guarded = new Set([...(scope.guarded ?? []), ...definedPaths(n.l, n.op === 'or', scope)]);
+    return call(n.op, l(), toHbs(n.r, { ...scope, guarded }));
+  }
   if (CMP[n.op]) return call(CMP[n.op], l(), r());
   if (n.op === 'in') return call('includes', r(), l());
   if (n.op === 'not in') return call('not', call('includes', r(), l()));
@@ -449,6 +457,16 @@ function hbsBinary(n: Extract<JNode, { t: 'bin' }>, scope: HbsScope): HExpr {
     throw new Unconvertible('templates have no + : join strings by writing them next to each other ({{a}}{{b}}), lists with {{concat a b}}; numbers in vars or a command');
   }
   throw new Unconvertible(`templates have no arithmetic (${n.op}): compute the number in vars or a command, or in a condition (CEL has + - * / %)`);
+}
+
+/** The paths `x is defined` tests in an and (`x is not defined` in an or), as Handlebars writes them. */
+function definedPaths(n: JNode, negated: boolean, scope: HbsScope): string[] {
+  if (n.t === 'bin' && (n.op === 'and') === !negated && (n.op === 'and' || n.op === 'or')) return [...definedPaths(n.l, negated, scope), ...definedPaths(n.r, negated, scope)];
+  if (n.t === 'test' && ((n.name === 'defined' && n.negated === negated) || (n.name === 'undefined' && n.negated !== negated))) {
+    const p = hbsPath(n.arg, scope);
+    return p ? [p.code] : [];
+  }
+  return [];
 }
 
 function flattenConcat(n: JNode): JNode[] {

@@ -79,7 +79,7 @@ export interface CelDoc {
 export const CEL_DOCS: readonly CelDoc[] = [
   { usage: 'a == b, a != b, <, <=, >, >=', summary: 'comparisons (ints and doubles compare with each other)', jinja: 'a == b', example: { condition: 'rc == 0 && n >= 2', vars: { rc: 0, n: 3 }, gives: true } },
   { usage: '!a, a && b, a || b, c ? x : y', summary: 'not, and, or, conditional', jinja: 'not a, a and b, a or b, x if c else y', example: { condition: '!off && (on || off)', vars: { on: true, off: false }, gives: true } },
-  { usage: 'x in list, key in map', summary: 'membership (of a list item or a map key)', jinja: 'x in list', example: { condition: '"b" in xs && "k" in m', vars: { xs: ['a', 'b'], m: { k: 1 } }, gives: true } },
+  { usage: 'x in list, key in map, s in text', summary: 'membership (of a list item or a map key), or a substring', jinja: 'x in list', example: { condition: '"b" in xs && "k" in m && "ok" in out', vars: { xs: ['a', 'b'], m: { k: 1 }, out: 'all ok' }, gives: true } },
   { usage: 'has(m.key), has(vars.name)', summary: 'whether a key is there; vars holds every variable, so has(vars.x) asks whether x is defined', jinja: 'm.key is defined, x is defined', example: { condition: 'has(vars.port) && !has(r.stderr)', vars: { port: 80, r: { rc: 0 } }, gives: true } },
   { usage: 'm.?key.orValue(d)', summary: "the value at key, or d when it is missing", jinja: "m.key | default(d)", example: { condition: 'm.?size.orValue(1) == 1', vars: { m: {} }, gives: true } },
   { usage: 'size(x), x.size()', summary: 'length of a string, list or map', jinja: 'x | length', example: { condition: 'size(xs) == 2 && "abc".size() == 3', vars: { xs: [1, 2] }, gives: true } },
