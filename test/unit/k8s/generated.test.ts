@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { apiObjectErrors, componentConfigErrors, documents, hostVars, render } from './generated.js';
+import { apiObjectErrors, apiObjectsUnknownFields, componentConfigErrors, documents, hostVars, render } from './generated.js';
 import { projectRoot } from '../../../engine/paths.js';
 import { Templater } from '../../../engine/template/templater.js';
 import { makeContext, runModule } from '../pki/context.js';
@@ -29,6 +29,10 @@ describe('generated Kubernetes files against the official schemas', function () 
         expect(docs.length, name).to.be.greaterThan(0);
         for (const d of docs) expect(await apiObjectErrors(d), `${name}: ${String(d.kind)} ${JSON.stringify(d.metadata)}`).to.deep.equal([]);
       }
+    });
+
+    it('no object has a field its upstream type does not have', async () => {
+      expect(await apiObjectsUnknownFields(Object.values(manifests).flat())).to.deep.equal([]);
     });
 
     it('holds the bindings kubeadm makes, CoreDNS at the DNS address and a default-deny policy', () => {
@@ -51,6 +55,11 @@ describe('generated Kubernetes files against the official schemas', function () 
       dep.spec.replicas = 'two';
       expect((await apiObjectErrors(dep as unknown as Record<string, unknown>)).join()).to.match(/replicas/);
       expect(await apiObjectErrors({ apiVersion: 'v1', kind: 'NoSuchKind', metadata: { name: 'x' } })).to.have.length(1);
+      const typo = structuredClone(manifests.coredns[4]) as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+      typo.spec.template.spec.containers[0].imagePullPolicyy = 'Always';
+      const unknown = await apiObjectsUnknownFields([manifests.rbac[0], typo as unknown as Record<string, unknown>]);
+      expect(unknown).to.have.length(1);
+      expect(unknown[0]).to.match(/^Deployment\/coredns: .*"imagePullPolicyy"' does not exist in type 'IContainer'/);
     });
   });
 

@@ -68,3 +68,32 @@ export async function apiObjectErrors(obj: Record<string, unknown>): Promise<str
     return [(e as Error).message];
   }
 }
+
+/**
+ * Fields of API objects that their upstream type does not have (a typo the apiserver would drop),
+ * found by TypeScript's excess-property check against kubernetes-models' interfaces, which are
+ * generated from the same upstream OpenAPI: each object is type-checked as a literal of its kind's
+ * interface. One message per unknown field, naming the object; [] when every field is known.
+ */
+export async function apiObjectsUnknownFields(objs: Record<string, unknown>[]): Promise<string[]> {
+  const ts = (await import('typescript')).default;
+  const root = projectRoot();
+  const file = join(root, '__tsplay_k8s_fields__.mts');
+  const lines = objs.map((o, i) => {
+    const [group, version] = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/') : ['', String(o.apiVersion)];
+    return `import type { I${String(o.kind)} as T${i} } from 'kubernetes-models/${group ? `${group}/` : ''}${version}/${String(o.kind)}';\nexport const o${i}: T${i} = ${JSON.stringify(o)};`;
+  });
+  const source = lines.join('\n') + '\n';
+  const options = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: [] };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.fileExists = (f) => f === file || fileExists.call(host, f);
+  host.readFile = (f) => (f === file ? source : readFile.call(host, f));
+  host.getSourceFile = (f, lang, ...rest) => (f === file ? ts.createSourceFile(f, source, lang) : getSourceFile.call(host, f, lang, ...rest));
+  const program = ts.createProgram([file], options, host);
+  return ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file).map((d) => {
+    const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : -1;
+    const o = objs[Math.floor((line - 1) / 2)] as { kind?: string; metadata?: { name?: string } } | undefined;
+    return `${o?.kind ?? '?'}/${o?.metadata?.name ?? '?'}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+  });
+}
