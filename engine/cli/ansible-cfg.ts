@@ -238,3 +238,18 @@ function show(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map((x) => `'${String(x)}'`).join(', ')}]`;
   return String(v);
 }
+
+/** the settings of this process (its environment, the ansible.cfg it finds), warnings on stderr */
+export function currentSettings(): ResolvedSettings {
+  const cfg = readAnsibleCfg(process.env, process.cwd(), (msg) => process.stderr.write(`[WARNING]: ${msg}\n`));
+  return resolveSettings(process.env, process.cwd(), cfg);
+}
+
+/** the connection variables the settings stand for, as defaults below a host's own (remote_user, ssh_args, host_key_checking) */
+export function connectionDefaults(v: SettingValues): Record<string, unknown> {
+  return {
+    ...(v.remoteUser !== undefined ? { ansible_user: v.remoteUser } : {}),
+    ...(v.sshArgs !== undefined ? { ansible_ssh_args: v.sshArgs } : {}),
+    ...(v.hostKeyChecking !== undefined ? { ansible_host_key_checking: v.hostKeyChecking } : {}),
+  };
+}

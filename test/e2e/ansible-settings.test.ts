@@ -48,6 +48,13 @@ describe('e2e: ansible.cfg ssh_args, ANSIBLE_* variables, tsplay config dump', f
       expect(r.stderr).to.not.match(/does not use/);
     });
 
+    it('tsplay facts without -i: the inventory, remote_user and ssh_args of ansible.cfg', async () => {
+      await cfg(`[defaults]\ninventory = hosts.yml\nremote_user = root\n[ssh_connection]\nssh_args = ${reach()}\n`);
+      const r = await run(['facts']);
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+      expect(JSON.parse(r.stdout).box.ansible_facts).to.have.property('hostname');
+    });
+
     it('ANSIBLE_SSH_ARGS wins over ssh_args, and a host\'s own ansible_ssh_args over both', async () => {
       await cfg(`[defaults]\ninventory = hosts.yml\nremote_user = root\n[ssh_connection]\nssh_args = -o Port=1 -o ConnectTimeout=5\n`);
       const byEnv = await run(['run', 'whoami.yml'], { ANSIBLE_SSH_ARGS: reach() });
@@ -109,6 +116,14 @@ describe('e2e: ansible.cfg ssh_args, ANSIBLE_* variables, tsplay config dump', f
     const bad = await run(['run', 'role.yml', '-c', 'local'], { ANSIBLE_FORKS: 'many' });
     expect(bad.code).to.equal(5);
     expect(bad.stderr).to.match(/^ERROR! ANSIBLE_FORKS = "many" must be a whole number/m);
+  });
+
+  it('tsplay inventory without -i: ANSIBLE_INVENTORY, else the inventory of ansible.cfg', async () => {
+    await cfg('[defaults]\ninventory = hosts.yml\n');
+    expect((await run(['inventory', '--graph'])).stdout).to.include('box');
+    const env = await run(['inventory', '--graph'], { ANSIBLE_INVENTORY: 'envhost,' });
+    expect(env.stdout).to.include('envhost');
+    expect(env.stdout).to.not.include('box');
   });
 
   it('tsplay config dump: every setting, its value and where it came from; --only-changed', async () => {
