@@ -12,7 +12,7 @@
 import type { Writable } from 'node:stream';
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { HostDetailEvent, HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
-import { ansibleJson, debugShown, verboseResult } from './ansible-json.js';
+import { ansibleJson, debugShown, verboseShown } from './ansible-json.js';
 import { taskPath } from './plain.js';
 import type { TaskResult } from '../modules/types.js';
 import { recapLines } from './recap.js';
@@ -307,6 +307,8 @@ export class ListrReporter implements Reporter {
       case 'unreachable':
       case 'ignored': {
         const word = ev.status === 'unreachable' ? 'UNREACHABLE' : ev.status === 'ignored' ? 'FAILED (ignored)' : 'FAILED';
+        // -v: the whole result, as the plain view and Ansible print it (a loop's is told by its items)
+        if (this.verbose(ev)) return this.text(`${word}: [${where}]${time}`) + this.text(` => ${verboseShown(ev, this.opts.verbosity ?? 0)}`, true);
         return `${this.text(`${word}: [${where}]${time}`)} ${this.failure(ev.result).line}`;
       }
       default:
@@ -320,13 +322,20 @@ export class ListrReporter implements Reporter {
    * variable as Ansible prints it (indented JSON, on the lines below); -v: the whole result
    */
   private shown(ev: HostResultEvent): string {
+    // a loop's items were shown one by one: its summary adds nothing (Ansible prints no line for it)
+    if (Array.isArray(ev.result.results) && ev.itemLabel === undefined) return '';
     if (ev.task.module === 'debug' && ev.status !== 'skipped') {
       const d = debugShown(ev.result);
       const keys = Object.keys(d);
       if (keys.length === 1 && keys[0] === 'msg' && typeof d.msg === 'string' && !d.msg.includes('\n')) return ` => ${JSON.stringify(d.msg)}`;
       return ` => ${ansibleJson(d, 4)}`;
     }
-    return (this.opts.verbosity ?? 0) >= 1 ? ` => ${ansibleJson(verboseResult(ev.result))}` : '';
+    return (this.opts.verbosity ?? 0) >= 1 ? ` => ${verboseShown(ev, this.opts.verbosity ?? 0)}` : '';
+  }
+
+  /** -v on a failure that is told by its own result (not by its loop's items, not unreachable) */
+  private verbose(ev: HostResultEvent): boolean {
+    return (this.opts.verbosity ?? 0) >= 1 && ev.status !== 'unreachable' && !(Array.isArray(ev.result.results) && ev.itemLabel === undefined);
   }
 
   /** a line that may hold the lines of a debug variable: each shown below the first, indented */
@@ -391,10 +400,10 @@ export class ListrReporter implements Reporter {
       for (const d of slot.details) lines.push(this.paint.dim(`    ${this.text(`<${slot.host}> ${d}`)}`));
       lines.push(...this.block(`  ${this.icon(ev.status)} ${this.colour(ev.status)(this.hostLine(slot, ev))}`, '    '));
       // a loop's failure is told by its items
-      if (isFailure(ev.status) && !slot.items.length) for (const l of this.failure(ev.result).more) lines.push(`      ${l}`);
+      if (isFailure(ev.status) && !slot.items.length && !this.verbose(ev)) for (const l of this.failure(ev.result).more) lines.push(`      ${l}`);
       for (const item of slot.items) {
         const word = item.status === 'skipped' ? 'skipping' : item.status === 'failed' ? 'FAILED' : item.status;
-        const why = isFailure(item.status) ? this.failure(item.result) : undefined;
+        const why = isFailure(item.status) && !this.verbose(item) ? this.failure(item.result) : undefined;
         const shown = why ? ` ${why.line}` : this.text(this.shown(item), true);
         lines.push(...this.block(`    ${this.icon(item.status)} ${this.colour(item.status)(`${this.text(`${word}: (item=${item.itemLabel})`)}${shown}`)}`, '      '));
         for (const l of why?.more ?? []) lines.push(`        ${l}`);

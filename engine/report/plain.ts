@@ -1,7 +1,7 @@
 // Ansible-style text output, for pipes, logs and terminals alike.
 import type { Writable } from 'node:stream';
 import type { HostDetailEvent, HostResultEvent, HostStats, Reporter, RunInfo, TaskInfo } from './types.js';
-import { ansibleJson, debugShown, verboseResult } from './ansible-json.js';
+import { ansibleJson, debugShown, verboseShown } from './ansible-json.js';
 import { recapLines } from './recap.js';
 import { formatFileDiff } from '../modules/lib/file-diff.js';
 import { escapeControls, palette } from './terminal-text.js';
@@ -84,19 +84,19 @@ export class PlainReporter implements Reporter {
       case 'ok':
       case 'changed': {
         // debug as Ansible's: its message or variable, indented by 4; -v: the whole result on the line
-        const shown = ev.task.module === 'debug' ? ` => ${ansibleJson(debugShown(ev.result), 4)}` : this.verbosity ? ` => ${ansibleJson(verboseResult(ev.result))}` : '';
+        const shown = ev.task.module === 'debug' ? ` => ${ansibleJson(debugShown(ev.result), 4)}` : this.verbosity ? ` => ${verboseShown(ev, this.verbosity)}` : '';
         this.w(`${ev.status}: [${h}]${item}${shown}`);
         break;
       }
       case 'skipped':
-        this.w(`skipping: [${h}]${item}${this.verbosity ? ` => ${ansibleJson(verboseResult(ev.result))}` : ''}`);
+        this.w(`skipping: [${h}]${item}${this.verbosity ? ` => ${verboseShown(ev, this.verbosity)}` : ''}`);
         break;
       case 'unreachable':
         this.w(`fatal: [${h}]: UNREACHABLE! => ${JSON.stringify({ msg: ev.result.msg, unreachable: true })}`);
         break;
       case 'failed':
       case 'ignored':
-        this.w(`fatal: [${h}]${item}: FAILED! => ${this.verbosity ? ansibleJson(verboseResult(ev.result)) : resultSummary(ev)}`);
+        this.w(`fatal: [${h}]${item}: FAILED! => ${this.verbosity ? verboseShown(ev, this.verbosity) : resultSummary(ev)}`);
         if (ev.status === 'ignored') this.w('...ignoring');
         break;
       default:

@@ -21,6 +21,7 @@ export function redactedEvents(reporter: Required<Reporter>, redactor: Redactor)
               task: { ...ev.task, name: redactor.redact(ev.task.name) },
               result: redactor.redactValue(ev.result),
               ...(ev.item !== undefined ? { item: redactor.redactValue(ev.item) } : {}),
+              ...(ev.args !== undefined ? { args: redactor.redactValue(ev.args) } : {}),
               ...(ev.itemLabel !== undefined ? { itemLabel: redactor.redact(ev.itemLabel) } : {}),
             }
           : ev,

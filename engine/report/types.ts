@@ -36,6 +36,8 @@ export interface HostResultEvent {
   itemLabel?: string;
   /** ignore_errors turned a failure into this */
   ignored?: boolean;
+  /** the module's arguments as rendered for this host (item): -vv shows them as Ansible's invocation.module_args */
+  args?: Record<string, unknown>;
   delegatedTo?: string;
 }
 

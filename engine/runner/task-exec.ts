@@ -44,6 +44,8 @@ interface HostOutcome {
   host: HostState;
   status: HostStatus;
   result: TaskResult;
+  /** the module's rendered arguments (a view shows them at -vv) */
+  args?: Record<string, unknown>;
 }
 
 /** Run a task on hosts (forks-limited); returns each host's outcome. */
@@ -110,7 +112,7 @@ async function runOnHost(run: RunContext, pc: PlayContext, task: TaskNode, scope
     run.secretVars?.learnResult(task.keywords.register, ev.result);
     run.reporter.onHostResult(
       noLog
-        ? { task: info, host: h.name, ...ev, result: censor(ev.result), ...(ev.itemLabel !== undefined ? { item: null, itemLabel: 'None' } : {}) }
+        ? { task: info, host: h.name, ...ev, result: censor(ev.result), args: undefined, ...(ev.itemLabel !== undefined ? { item: null, itemLabel: 'None' } : {}) }
         : { task: info, host: h.name, ...ev },
     );
   };
@@ -215,7 +217,7 @@ function finish(run: RunContext, task: TaskNode, scope: Scope, h: HostState, o: 
   if (status === 'changed') for (const name of notify) h.notified.add(name);
   // what was read ahead for the task's items that did not run goes; the window follows the status
   run.reads.finished(h, task, status);
-  emit({ status, result: o.result, ignored: status === 'ignored' });
+  emit({ status, result: o.result, ignored: status === 'ignored', ...(o.args ? { args: o.args } : {}) });
   return { ...o, status };
 }
 
@@ -262,7 +264,7 @@ async function executeOnHost(run: RunContext, pc: PlayContext, task: TaskNode, s
     if (o.status !== 'skipped') allSkipped = false;
     if (o.status === 'changed') anyChanged = true;
     if (o.status === 'failed') anyFailed = true;
-    emit({ status: o.status, result: r, item, itemLabel: label });
+    emit({ status: o.status, result: r, item, itemLabel: label, ...(o.args ? { args: o.args } : {}) });
   }
   const result: TaskResult = { changed: anyChanged, results, msg: anyFailed ? 'One or more items failed' : 'All items completed' };
   // set_fact in a loop: each item's facts are set in turn, so the last item's value stays (Ansible)
@@ -359,7 +361,7 @@ async function executeItemUntil(run: RunContext, pc: PlayContext, rt: ResolvedTa
   const showDiff = diffOn === undefined ? true : truthy(diffOn);
   // a no_log task's arguments are secrets for the rest of the run (they may be echoed elsewhere)
   if (truthy(effective(scope, task, 'no_log'))) run.opts.redactor?.add(noLogSecrets(args));
-  if (prep.invalid) return { host: h, status: 'failed', result: { changed: false, failed: true, msg: `${prep.invalid} (after rendering)` } };
+  if (prep.invalid) return { host: h, status: 'failed', result: { changed: false, failed: true, msg: `${prep.invalid} (after rendering)` }, args };
   // what the read-ahead observed for this item, if it still holds
   let ahead = rt.delegated ? undefined : run.reads.take(run, rt, item ?? 0, prep);
 
@@ -399,7 +401,7 @@ async function executeItemUntil(run: RunContext, pc: PlayContext, rt: ResolvedTa
       }
     }
     const status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
-    return { host: h, status, result };
+    return { host: h, status, result, args };
   }
 }
 
