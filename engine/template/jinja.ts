@@ -132,13 +132,18 @@ export interface JinjaFinding extends TextPos {
 
 const clipped = (s: string) => (s.length > 80 ? `${s.slice(0, 80)}…` : s);
 
+/** Jinja's whitespace control `{{- x -}}` (Handlebars writes `{{~ x ~}}`) */
+function jinjaTrim(raw: string): boolean {
+  return raw.startsWith('{{-') || raw.endsWith('-}}');
+}
+
 /** `{{ … }}` content that is Jinja and not Handlebars: its translation (or why none), else undefined. */
-function exprFinding(inner: string, isHandlebars: (mustache: string) => boolean, raw: string): string | undefined {
+function exprFinding(inner: string, isHandlebars: (mustache: string) => boolean, raw: string, trimL: boolean, trimR: boolean): string | undefined {
   const node = parseJinja(inner);
-  if (!node || isPlain(node) || (node.t === 'not' && isPlain(node.arg))) return undefined;
+  if (!node || ((isPlain(node) || (node.t === 'not' && isPlain(node.arg))) && !jinjaTrim(raw))) return undefined;
   if (isHandlebars(raw)) return undefined;
   try {
-    return `write ${mustache(node, TOP, false, false)}`;
+    return `write ${mustache(node, TOP, trimL, trimR)}`;
   } catch (e) {
     if (e instanceof Unconvertible) return e.message;
     throw e;
@@ -161,7 +166,7 @@ export function findJinja(text: string, isHandlebars: (mustache: string) => bool
   for (const p of pieces(text)) {
     const raw = text.slice(p.start, p.end);
     let hint: string | undefined;
-    if (p.k === 'expr') hint = exprFinding(p.inner, isHandlebars, raw);
+    if (p.k === 'expr') hint = exprFinding(p.inner, isHandlebars, raw, p.trimL, p.trimR);
     else if (p.k === 'comment') hint = `write {{!-- ${p.inner.trim()} --}}`;
     else if (p.k === 'stmt') hint = statementHint(p);
     if (hint !== undefined) return { ...posOf(text, p.start), jinja: raw, hint };
@@ -299,7 +304,7 @@ export function translateTemplate(text: string): { text: string; problems: Probl
       if (p.k === 'text' || p.k === 'hbs') out += raw;
       else if (p.k === 'expr') {
         const n = parseJinja(p.inner);
-        if (!n || (isPlain(n) && !st.scope.inLoop)) {
+        if (!n || (isPlain(n) && !st.scope.inLoop && !jinjaTrim(raw))) {
           out += raw; // Handlebars already, or the same in both
           continue;
         }
