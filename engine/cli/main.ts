@@ -14,6 +14,7 @@ import { addRoleCommand } from './role-command.js';
 import { addConfigCommand } from './config-command.js';
 import { addPlanCommands } from './plan-command.js';
 import { addMigrateCommand } from './migrate-command.js';
+import { addDocCommand } from './doc-command.js';
 
 const HELP_FOOTER = `
 Exit codes (as ansible-playbook): 0 ok, 1 error (also a --limit that leaves no host, another
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   addConfigCommand(program, exit);
   addPlanCommands(program, exit);
   addMigrateCommand(program, exit);
+  addDocCommand(program, exit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit.code;

@@ -18,6 +18,9 @@ import { didYouMean } from '../did-you-mean.js';
 import { modeParamError } from '../modules/lib/file-mode.js';
 import type { ModuleDefaults, BlockNode, Handler, IncludeSpec, Keywords, Node, Play, Playbook, RoleContext, TaskNode } from './model.js';
 
+/** after an unknown module's name: where the names are */
+const LIST_MODULES = '; `tsplay doc` lists the modules';
+
 const MAX_INCLUDE_DEPTH = 50;
 
 function isMap(v: unknown): v is Record<string, unknown> {
@@ -234,7 +237,7 @@ export class PlaybookLoader {
     for (const [k, params] of Object.entries(value)) {
       if (k.startsWith('group/')) this.fail(`\`module_defaults\` for \`${k}\` is not supported by tsplay: it has no module groups; give the defaults of each module by its name`, at(k), file);
       const mod = await this.ctx.findModule(k);
-      if (!mod) this.fail(`module_defaults: unknown module "${k}"${didYouMean(k, this.ctx.moduleNames ?? [])}`, at(k), file);
+      if (!mod) this.fail(`module_defaults: unknown module "${k}"${didYouMean(k, this.ctx.moduleNames ?? [])}${LIST_MODULES}`, at(k), file);
       if (written.has(mod.name)) this.fail(`module_defaults: "${written.get(mod.name)}" and "${k}" name the same module; give its defaults once`, at(k), file);
       written.set(mod.name, k);
       if (params !== null && !isMap(params)) this.fail(`module_defaults: the defaults of ${k} must be a map of its parameters`, at(k), file);
@@ -332,7 +335,7 @@ export class PlaybookLoader {
     if (mods.length === 0) {
       const k = moduleKeys[0];
       this.fail(
-        moduleKeys.length === 1 ? `unknown module "${k}"${didYouMean(k, modules)}` : `unknown keyword or module "${k}"${didYouMean(k, [...acceptedAt(level), ...modules])}`,
+        moduleKeys.length === 1 ? `unknown module "${k}"${didYouMean(k, modules)}${LIST_MODULES}` : `unknown keyword or module "${k}"${didYouMean(k, [...acceptedAt(level), ...modules])}${LIST_MODULES}`,
         this.sm.pos(item, k),
         file,
       );

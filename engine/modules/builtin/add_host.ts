@@ -26,7 +26,7 @@ export const addHostModule: Module<AddHostParams, null> = {
     // every other parameter is a variable of the host, as in Ansible
     additionalProperties: true,
     required: ['name'],
-    description: "Add a host to this run's in-memory inventory (with groups and variables) for the plays that follow; runs once per task, once per loop item.",
+    description: "Add a host to this run's in-memory inventory for the plays that follow, with groups; every other parameter is a variable of the host. Runs once per task (once per loop item), not per host.",
     properties: {
       name: { type: 'string', minLength: 1, aliases: ['host', 'hostname'], description: 'The host to add; host:port sets its ansible_ssh_port (as Ansible).' },
       groups: {

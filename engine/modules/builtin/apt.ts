@@ -50,6 +50,7 @@ function normState(s: AptParams['state']): 'present' | 'absent' | 'latest' {
 }
 
 export const aptNameSchema = {
+  description: 'Package name(s): a list, or a comma-separated string; name=version pins a version (a trailing * matches a prefix).',
   anyOf: [
     { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9+.:_-]*(=[A-Za-z0-9+.:~*_-]+)?(,[A-Za-z0-9][A-Za-z0-9+.:_-]*(=[A-Za-z0-9+.:~*_-]+)?)*$' },
     { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9+.:_-]*(=[A-Za-z0-9+.:~*_-]+)?$' } },
@@ -57,18 +58,19 @@ export const aptNameSchema = {
 };
 
 export const aptSchema = {
+  description: 'Install, upgrade or remove Debian packages (with version pins).',
   type: 'object',
   additionalProperties: false,
   properties: {
     name: aptNameSchema,
-    state: { enum: ['present', 'absent', 'latest', 'installed', 'removed'], default: 'present' },
-    update_cache: { type: 'boolean', default: false },
-    cache_valid_time: { type: 'integer', minimum: 0 },
-    purge: { type: 'boolean', default: false },
-    autoremove: { type: 'boolean', default: false },
-    install_recommends: { type: 'boolean', default: false },
-    allow_downgrade: { type: 'boolean', default: false },
-    policy_rc_d: { type: 'integer', minimum: 0, maximum: 255 },
+    state: { enum: ['present', 'absent', 'latest', 'installed', 'removed'], default: 'present', description: 'present/installed: installed (at the pinned version); latest: the newest candidate; absent/removed: removed.' },
+    update_cache: { type: 'boolean', default: false, description: 'Run apt-get update first.' },
+    cache_valid_time: { type: 'integer', minimum: 0, description: 'With update_cache: skip the update when the package lists are newer than this many seconds.' },
+    purge: { type: 'boolean', default: false, description: 'With absent: remove configuration files too (--purge).' },
+    autoremove: { type: 'boolean', default: false, description: 'With absent: also remove dependencies no longer needed (--autoremove).' },
+    install_recommends: { type: 'boolean', default: false, description: 'Install recommended packages too (default: --no-install-recommends).' },
+    allow_downgrade: { type: 'boolean', default: false, description: 'Allow a pinned version older than the installed one (--allow-downgrades).' },
+    policy_rc_d: { type: 'integer', minimum: 0, maximum: 255, description: 'While apt runs, /usr/sbin/policy-rc.d exits with this code (101: packages start no services), as Ansible\'s policy_rc_d.' },
   },
   anyOf: [{ required: ['name'] }, { required: ['update_cache'] }],
 } as const;

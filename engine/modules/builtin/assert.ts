@@ -15,6 +15,7 @@ export const assert: Module<AssertParams, Outcome> = {
   name: 'assert',
   schema: {
     type: 'object',
+    description: 'Fail unless every condition (CEL) holds.',
     additionalProperties: false,
     required: ['that'],
     properties: {

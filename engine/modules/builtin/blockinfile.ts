@@ -78,6 +78,7 @@ export const blockinfile: Module<BlockinfileParams, TextFileCurrent> = {
   predictsAll: true,
   schema: {
     type: 'object',
+    description: 'Insert, update or remove a block of lines between marker lines.',
     additionalProperties: false,
     required: ['path'],
     properties: {

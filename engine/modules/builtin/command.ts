@@ -18,6 +18,7 @@ export const command: Module<CommandParams, RunCurrent> = {
   predict: (p) => predictExists([p.creates ? resolve(p.creates, p.chdir) : undefined]),
   schema: {
     type: 'object',
+    description: 'Run a program with arguments, without a shell.',
     additionalProperties: false,
     properties: {
       cmd: { type: 'string', description: 'The command line, split into words like a shell would (quotes, backslashes) but never run through a shell.' },

@@ -23,6 +23,7 @@ export const copy: Module<CopyParams, CopyCurrent> = {
   predictsAll: true,
   schema: {
     type: 'object',
+    description: 'Write a file on the host from a controller file (src) or from text (content), with owner, group and mode.',
     additionalProperties: false,
     required: ['dest'],
     properties: {

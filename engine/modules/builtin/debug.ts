@@ -23,6 +23,7 @@ export const debug: Module<DebugParams, DebugCurrent> = {
   name: 'debug',
   schema: {
     type: 'object',
+    description: 'Print a message or a variable.',
     additionalProperties: false,
     properties: {
       msg: { description: "The message to print (any value). Default: 'Hello world!'." },

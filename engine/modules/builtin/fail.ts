@@ -5,6 +5,7 @@ export const fail: Module<{ msg?: unknown }, null> = {
   name: 'fail',
   schema: {
     type: 'object',
+    description: 'Fail with a message.',
     additionalProperties: false,
     properties: {
       msg: { description: "The failure message. Default: 'Failed as requested from task'." },

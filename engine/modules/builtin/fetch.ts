@@ -52,6 +52,7 @@ export const fetchModule: Module<FetchParams, FetchCurrent> = {
   predictsAll: true,
   schema: {
     type: 'object',
+    description: 'Copy a file from the host to the controller.',
     additionalProperties: false,
     required: ['src', 'dest'],
     properties: {

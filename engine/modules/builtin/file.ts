@@ -237,6 +237,7 @@ export const file: Module<FileParams, FileCurrent> = {
   predictsAll: true,
   schema: {
     type: 'object',
+    description: 'Set attributes of files, directories and links, or create and remove them (state file, directory, link, hard, touch, absent).',
     additionalProperties: false,
     required: ['path'],
     properties: {

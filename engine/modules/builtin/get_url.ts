@@ -86,20 +86,21 @@ export const getUrlModule: Module<GetUrlParams, PathChecksum> = {
   readAhead: true,
   schema: {
     type: 'object',
+    description: 'Download a file from a URL on the host.',
     additionalProperties: false,
     required: ['url', 'dest'],
     properties: {
-      url: { type: 'string', pattern: '^(https?|ftp|file)://[^\\r\\n]*$' }, // one line: wget reads it from a list of URLs
-      dest: { type: 'string', pattern: '^/' },
-      checksum: { type: 'string', pattern: '^(md5|sha1|sha224|sha256|sha384|sha512):[0-9A-Fa-f]+$' },
+      url: { type: 'string', pattern: '^(https?|ftp|file)://[^\\r\\n]*$', description: 'http, https, ftp or file URL to download (on the host).' }, // one line: wget reads it from a list of URLs
+      dest: { type: 'string', pattern: '^/', description: 'Absolute path of the file to write (a directory: the file keeps the URL\'s name).' },
+      checksum: { type: 'string', pattern: '^(md5|sha1|sha224|sha256|sha384|sha512):[0-9A-Fa-f]+$', description: 'algorithm:hex (sha256:…): the download must match; an existing dest that matches is not downloaded again.' },
       mode: modeSchema('octal'),
-      owner: { type: 'string', minLength: 1 },
-      group: { type: 'string', minLength: 1 },
-      force: { type: 'boolean', default: false },
-      timeout: { type: 'integer', minimum: 1, default: 10 },
-      validate_certs: { type: 'boolean', default: true },
-      ca_path: { type: 'string', pattern: '^/' },
-      headers: { type: 'object', additionalProperties: { type: 'string', pattern: '^[^\\r\\n]*$' }, propertyNames: { pattern: '^[A-Za-z0-9-]+$' } },
+      owner: { type: 'string', minLength: 1, description: 'Owner of dest.' },
+      group: { type: 'string', minLength: 1, description: 'Group of dest.' },
+      force: { type: 'boolean', default: false, description: 'Without checksum: download even when dest exists, replacing it when the content differs.' },
+      timeout: { type: 'integer', minimum: 1, default: 10, description: 'Seconds the download may take to connect and read.' },
+      validate_certs: { type: 'boolean', default: true, description: 'Check the server\'s TLS certificate.' },
+      ca_path: { type: 'string', pattern: '^/', description: 'CA bundle on the host to check the server against.' },
+      headers: { type: 'object', additionalProperties: { type: 'string', pattern: '^[^\\r\\n]*$' }, propertyNames: { pattern: '^[A-Za-z0-9-]+$' }, description: 'Extra HTTP request headers.' },
     },
   },
 

@@ -16,6 +16,7 @@ export const groupModule: Module<GroupParams, GroupState> = {
   readAhead: true,
   schema: {
     type: 'object',
+    description: 'Create, change or remove a group.',
     additionalProperties: false,
     required: ['name'],
     properties: {

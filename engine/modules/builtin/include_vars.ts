@@ -49,6 +49,7 @@ export const includeVarsModule: Module<IncludeVarsParams, IncludeVarsCurrent> = 
   freeForm: 'file',
   schema: {
     type: 'object',
+    description: 'Load variables from a YAML/JSON file or directory on the controller.',
     additionalProperties: false,
     properties: {
       file: { type: 'string', description: "A vars file (YAML or JSON) on the controller; a relative path is looked up in the role's vars/ and the playbook's directory." },

@@ -41,11 +41,12 @@ export const kubeconfigModule: Module<KubeconfigParams, KubeconfigCurrent> = {
   predict: (p) => predictExists([p.path], '0600'),
   schema: {
     type: 'object',
+    description: 'Write a kubeconfig with embedded certificates.',
     additionalProperties: false,
     required: ['path', 'server', 'ca_cert_path', 'client_cert_path', 'client_key_path', 'user'],
     properties: {
       path: { type: 'string', minLength: 1, description: 'The kubeconfig file.' },
-      cluster_name: { type: 'string', minLength: 1, default: 'kubernetes' },
+      cluster_name: { type: 'string', minLength: 1, default: 'kubernetes', description: 'Name of the cluster entry.' },
       server: { type: 'string', pattern: '^https://[^/\\s]+', description: 'API server URL (https).' },
       ca_cert_path: { type: 'string', minLength: 1, description: 'CA certificate to embed (certificate-authority-data).' },
       client_cert_path: { type: 'string', minLength: 1, description: 'Client certificate to embed.' },

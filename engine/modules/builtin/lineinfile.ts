@@ -129,6 +129,7 @@ export const lineinfile: Module<LineinfileParams, TextFileCurrent> = {
   predictsAll: true,
   schema: {
     type: 'object',
+    description: 'Make sure one line is in a file (or not), found by a regular expression or by its text.',
     additionalProperties: false,
     required: ['path'],
     properties: {

@@ -25,13 +25,14 @@ export const modprobeModule: Module<ModprobeParams, KernelModuleState> = {
   readAhead: true,
   schema: {
     type: 'object',
+    description: 'Load or unload a kernel module, optionally at every boot.',
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
-      state: { enum: ['present', 'absent'], default: 'present' },
-      params: { type: 'string', pattern: '^[^\\n]*$', default: '' },
-      persistent: { enum: ['present', 'absent', 'disabled'], default: 'disabled' },
+      name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', description: 'The kernel module.' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'present: loaded; absent: unloaded (a built-in module cannot be).' },
+      params: { type: 'string', pattern: '^[^\\n]*$', default: '', description: 'Module parameters, as modprobe takes them (key=value words).' },
+      persistent: { enum: ['present', 'absent', 'disabled'], default: 'disabled', description: 'present: loaded at boot (modules-load.d, with params in modprobe.d); absent: those files removed; disabled: left alone.' },
     },
   },
 

@@ -22,12 +22,13 @@ export const packageModule: Module<PackageParams, PackageState> = {
   readAhead: true,
   schema: {
     type: 'object',
+    description: 'Install or remove packages with the host\'s package manager.',
     additionalProperties: false,
     required: ['name'],
     properties: {
       name: aptNameSchema,
-      state: { enum: ['present', 'absent', 'latest', 'installed', 'removed'], default: 'present' },
-      use: { enum: ['auto', 'apt'], default: 'auto' },
+      state: { enum: ['present', 'absent', 'latest', 'installed', 'removed'], default: 'present', description: 'present/installed, latest, or absent/removed (as apt).' },
+      use: { enum: ['auto', 'apt'], default: 'auto', description: 'The package manager: auto (the host\'s, from its facts) or apt.' },
     },
   },
 

@@ -38,6 +38,7 @@ export const pauseModule: Module<PauseParams, PauseCurrent> = {
   name: 'pause',
   schema: {
     type: 'object',
+    description: 'Wait for a time, or for a person to press Enter (or answer a prompt).',
     additionalProperties: false,
     properties: {
       seconds: { type: 'number', minimum: 0, description: 'How long to wait, in seconds.' },

@@ -15,6 +15,7 @@ export const pingModule: Module<PingParams, PingCurrent> = {
   readAhead: true,
   schema: {
     type: 'object',
+    description: 'Check that the host is reachable and runs commands (returns pong).',
     additionalProperties: false,
     properties: {
       data: { type: 'string', default: 'pong', description: "What to return as `ping`; 'crash' makes the task fail." },

@@ -169,6 +169,7 @@ export const pkiAdoptModule: Module<PkiAdoptParams, PkiAdoptCurrent> = {
   },
   schema: {
     type: 'object',
+    description: 'Adopt a running cluster\'s PKI into the controller\'s .pki.',
     additionalProperties: false,
     required: ['pki_dir', 'files'],
     properties: {

@@ -16,6 +16,7 @@ export const pkiFilesModule: Module<PkiFilesParams, { host: string; files: HeldF
   readAhead: true,
   schema: {
     type: 'object',
+    description: 'Put the PKI files a node needs on the host.',
     additionalProperties: false,
     required: ['files'],
     properties: {

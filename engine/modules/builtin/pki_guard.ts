@@ -29,6 +29,7 @@ export const pkiGuardModule: Module<PkiGuardParams, PkiGuardCurrent> = {
   name: 'pki_guard',
   schema: {
     type: 'object',
+    description: 'Stop before any change when the controller\'s PKI and the cluster\'s differ.',
     additionalProperties: false,
     required: ['pki_dir', 'observed'],
     properties: {

@@ -16,6 +16,7 @@ export const rawModule: Module<RawParams, null> = {
   freeForm: 'cmd',
   schema: {
     type: 'object',
+    description: 'Run a command line in the login shell, with nothing around it (for hosts where nothing else works yet).',
     additionalProperties: false,
     required: ['cmd'],
     properties: {

@@ -55,6 +55,7 @@ export const replaceModule: Module<ReplaceParams, TextFileCurrent> = {
   predictsAll: true,
   schema: {
     type: 'object',
+    description: 'Replace every match of a regular expression in a file.',
     additionalProperties: false,
     required: ['path', 'regexp'],
     properties: {

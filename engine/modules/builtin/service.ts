@@ -38,16 +38,17 @@ export const serviceModule: Module<ServiceParams, UnitState> = {
   readAhead: true,
   schema: {
     type: 'object',
+    description: 'Start, stop, restart, reload, enable or mask a systemd service.',
     additionalProperties: false,
     required: ['name'],
     properties: {
       // systemd's unit-name characters only: systemctl takes '*', '?' and '[…]' as globs and would
       // act on every matching unit (state: stopped with name '*' stops sshd too)
-      name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9:_.@\\\\-]+$' },
-      state: { enum: ['started', 'stopped', 'restarted', 'reloaded'] },
-      enabled: { type: 'boolean' },
-      daemon_reload: { type: 'boolean', default: false },
-      masked: { type: 'boolean' },
+      name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9:_.@\\\\-]+$', description: 'The systemd unit (.service may be left out).' },
+      state: { enum: ['started', 'stopped', 'restarted', 'reloaded'], description: 'started/stopped: running or not; restarted/reloaded: always restart/reload (changed every run).' },
+      enabled: { type: 'boolean', description: 'Start at boot (systemctl enable/disable).' },
+      daemon_reload: { type: 'boolean', default: false, description: 'Run systemctl daemon-reload first (unit files changed).' },
+      masked: { type: 'boolean', description: 'Masked (cannot be started) or unmasked.' },
     },
     anyOf: [{ required: ['state'] }, { required: ['enabled'] }, { required: ['masked'] }, { required: ['daemon_reload'] }],
   },

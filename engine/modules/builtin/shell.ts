@@ -18,6 +18,7 @@ export const shell: Module<ShellParams, RunCurrent> = {
   predict: (p) => predictExists([p.creates ? resolve(p.creates, p.chdir) : undefined]),
   schema: {
     type: 'object',
+    description: 'Run a shell program (pipes, redirections, variables) through /bin/sh.',
     additionalProperties: false,
     required: ['cmd'],
     properties: {

@@ -13,6 +13,7 @@ export const slurp: Module<SlurpParams, Buffer | null> = {
   readAhead: true,
   schema: {
     type: 'object',
+    description: 'Return a file\'s content, base64-encoded.',
     additionalProperties: false,
     required: ['src'],
     properties: {

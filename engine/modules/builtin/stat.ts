@@ -39,6 +39,7 @@ export const stat: Module<StatParams, FileStat> = {
   readAhead: true,
   schema: {
     type: 'object',
+    description: 'Return facts about a path (exists, type, mode, owner, checksum).',
     additionalProperties: false,
     required: ['path'],
     properties: {

@@ -20,6 +20,7 @@ export const template: Module<TemplateParams, TemplateCurrent> = {
   predictsAll: true,
   schema: {
     type: 'object',
+    description: 'Render a Handlebars template from the controller and write it to the host.',
     additionalProperties: false,
     required: ['src', 'dest'],
     properties: {

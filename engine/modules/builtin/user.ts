@@ -42,6 +42,7 @@ export const userModule: Module<UserParams, UserState> = {
   readAhead: true,
   schema: {
     type: 'object',
+    description: 'Create, change or remove a user account.',
     additionalProperties: false,
     required: ['name'],
     properties: {

@@ -41,6 +41,7 @@ export const x509CaModule: Module<X509CaParams, X509CaCurrent> = {
   predict: (p) => predictExists([p.cert_path, p.key_path]),
   schema: {
     type: 'object',
+    description: 'Make a self-signed CA certificate on the controller.',
     additionalProperties: false,
     required: ['cert_path', 'key_path', 'common_name'],
     properties: {

@@ -83,6 +83,7 @@ export const x509CertModule: Module<X509CertParams, X509CertCurrent> = {
   predict: (p) => predictExists([p.cert_path, p.key_path]),
   schema: {
     type: 'object',
+    description: 'Issue a certificate signed by a CA, on the controller.',
     additionalProperties: false,
     required: ['cert_path', 'key_path', 'ca_cert_path', 'ca_key_path', 'common_name'],
     properties: {

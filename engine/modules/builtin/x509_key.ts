@@ -40,6 +40,7 @@ export const x509KeyModule: Module<X509KeyParams, X509KeyCurrent> = {
   predict: (p) => predictExists([p.path, p.public_path], '0600'),
   schema: {
     type: 'object',
+    description: 'Make a private key (RSA, EC or Ed25519) on the controller.',
     additionalProperties: false,
     required: ['path'],
     properties: {
