@@ -16,11 +16,12 @@ export const dpkgSelectionsModule: Module<DpkgSelectionsParams, DpkgSelection> =
   readAhead: true,
   schema: {
     type: 'object',
+    description: "Set a Debian package's dpkg selection (hold keeps apt from upgrading it).",
     additionalProperties: false,
     required: ['name', 'selection'],
     properties: {
-      name: { type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]+$' },
-      selection: { enum: ['install', 'hold', 'deinstall', 'purge'] },
+      name: { type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]+$', description: 'The package.' },
+      selection: { enum: ['install', 'hold', 'deinstall', 'purge'], description: 'The selection dpkg keeps for it (dpkg --set-selections).' },
     },
   },
 
