@@ -2,7 +2,8 @@
 // "file"), so in CI, where the lab hosts are wiped and the clone has no PKI, its --check is
 // compared with the first real run on fresh hosts.
 import { expect } from 'chai';
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -132,5 +133,22 @@ describe('e2e: playbooks/ha-cluster.yml on the lab (first, on clean hosts in CI)
     // the API's readiness through the VIP and haproxy, verified against the cluster CA
     const ready = await run('curl', ['-s', '-w', ' %{http_code}', '--max-time', '5', '--cacert', join(ROOT, 'inventories', 'lab', '.pki', 'ca.crt'), 'https://10.77.0.100:8443/readyz']);
     expect(ready.stdout.trim().split(' ').pop()).to.equal('200');
+  });
+
+  it('a check weight that could tie a failed master with a healthy one, or an even etcd count, stops the run at its assert', async () => {
+    const weight = await tsplay(args('--check', '-e', '{"keepalived_check_weight": -2}'));
+    expect(weight.code, weight.stdout.slice(-2000)).to.equal(2);
+    expect(weight.stdout).to.match(/keepalived_check_weight -2 with priorities from 110 down by 1 for 3 masters: a failed master could tie a healthy one/);
+    const dir = await mkdtemp(join(tmpdir(), 'tsplay-even-etcd-'));
+    try {
+      await writeFile(join(dir, 'even.yml'), 'etcd:\n  hosts:\n    worker1:\n');
+      const even = await tsplay(['run', join(ROOT, 'playbooks', 'ha-cluster.yml'), '-i', join(ROOT, 'inventories', 'lab'), '-i', join(dir, 'even.yml'), '--check']);
+      expect(even.code, even.stdout.slice(-2000)).to.equal(2);
+      expect(even.stdout).to.include('the etcd group has 4 hosts; an etcd cluster has 3 or 5 members');
+      // nothing after the assert ran: no etcd task past it
+      expect(even.stdout).to.not.include('TASK [etcd : etcd packages]');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
