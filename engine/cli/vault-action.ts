@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { encryptText } from '../vault/format.js';
 import { encryptAnsible, inlineVault, isAnsibleVaultText } from '../vault/ansible.js';
-import { isVaulted, VaultKeys, type VaultId } from '../vault/keys.js';
+import { isVaulted, VaultKeys, DEFAULT_LABEL, type VaultId } from '../vault/keys.js';
 import { vaultIdsFrom, type VaultSourceFlags } from '../vault/sources.js';
 import { childEnv } from '../vault/password.js';
 import { UsageError, InputError } from '../errors.js';
@@ -31,10 +31,30 @@ async function ids(o: VaultSourceFlags): Promise<VaultId[]> {
   });
 }
 
+const NO_PASSWORD = 'no vault password: give --vault-password-file FILE, --vault-id [LABEL@]FILE or --ask-vault-pass, or set TSPLAY_VAULT_PASSWORD_FILE';
+
+/** the passwords to open files with; none given: asked on a terminal, as ansible-vault asks */
 async function keys(o: VaultSourceFlags): Promise<VaultKeys> {
-  const k = new VaultKeys(await ids(o));
-  if (k.empty) throw new UsageError('no vault password: give --vault-password-file FILE, --vault-id [LABEL@]FILE or --ask-vault-pass, or set TSPLAY_VAULT_PASSWORD_FILE');
-  return k;
+  const given = await ids(o);
+  if (given.length) return new VaultKeys(given);
+  if (!process.stdin.isTTY) throw new UsageError(NO_PASSWORD);
+  return new VaultKeys([{ label: DEFAULT_LABEL, password: await terminalAnswerer.ask('Vault password: ', { echo: false }) }]);
+}
+
+/** a new password typed twice (nothing echoed), as ansible-vault asks for one to encrypt with */
+async function typedNew(noTerminal = NO_PASSWORD): Promise<VaultId> {
+  if (!process.stdin.isTTY) throw new UsageError(noTerminal);
+  const password = await terminalAnswerer.ask('New Vault password: ', { echo: false });
+  const again = await terminalAnswerer.ask('Confirm New Vault password: ', { echo: false });
+  if (password !== again) throw new UsageError('the two passwords typed differ; nothing was encrypted');
+  if (!password) throw new UsageError('an empty vault password; nothing was encrypted');
+  return { label: DEFAULT_LABEL, password };
+}
+
+/** the id to encrypt new text with: the flags' (--encrypt-vault-id's label, else the first), else typed twice */
+async function encryptWith(o: VaultOptions): Promise<VaultId> {
+  const given = await ids(o);
+  return given.length ? encryptingId(new VaultKeys(given), o.encryptVaultId) : typedNew();
 }
 
 /** the id to encrypt with: --encrypt-vault-id's label, else the first given */
@@ -88,7 +108,7 @@ async function replace(file: string, data: string | Buffer): Promise<void> {
 }
 
 export async function encrypt(files: string[], o: VaultOptions): Promise<void> {
-  const id = encryptingId(await keys(o), o.encryptVaultId);
+  const id = await encryptWith(o);
   for (const f of files) {
     const bytes = await readFile(f);
     if (isVaulted(bytes.toString('latin1'))) throw new InputError('already encrypted', { file: f });
@@ -107,11 +127,15 @@ export async function view(f: string, o: VaultOptions): Promise<void> {
 
 /** new password (--new-vault-id / --new-vault-password-file), same format; a 1.2 file gets the new id's label */
 export async function rekey(files: string[], o: VaultOptions): Promise<void> {
-  if ((o.newVaultId === undefined) === (o.newVaultPasswordFile === undefined)) {
+  if (o.newVaultId !== undefined && o.newVaultPasswordFile !== undefined) {
     throw new UsageError('rekey: give the new password with one of --new-vault-id [LABEL@]SOURCE or --new-vault-password-file FILE');
   }
   const k = await keys(o);
-  const [fresh] = await ids({ vaultId: o.newVaultId !== undefined ? [o.newVaultId] : undefined, vaultPasswordFile: o.newVaultPasswordFile });
+  // neither: typed twice on a terminal, as ansible-vault rekey asks
+  const fresh =
+    o.newVaultId === undefined && o.newVaultPasswordFile === undefined
+      ? await typedNew('rekey: give the new password with --new-vault-id [LABEL@]SOURCE or --new-vault-password-file FILE (or run it on a terminal to type it)')
+      : (await ids({ vaultId: o.newVaultId !== undefined ? [o.newVaultId] : undefined, vaultPasswordFile: o.newVaultPasswordFile }))[0];
   for (const f of files) {
     const { text, plain } = await opened(f, k);
     await replace(f, sealed(plain, fresh, formatOf(text)));
@@ -131,7 +155,7 @@ export async function convert(files: string[], o: VaultOptions): Promise<void> {
 
 /** an inline `!vault` value for a YAML file, as ansible-vault encrypt_string prints it */
 export async function encryptString(value: string | undefined, o: VaultOptions): Promise<void> {
-  const id = encryptingId(await keys(o), o.encryptVaultId);
+  const id = await encryptWith(o);
   let plain = value;
   if (plain === undefined) {
     // from stdin, so that the value shows neither in ps nor in the shell's history
