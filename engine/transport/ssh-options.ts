@@ -4,7 +4,7 @@
 import { homedir, userInfo } from 'node:os';
 import { InputError } from '../errors.js';
 import { ansibleBoolean } from '../ansible-bool.js';
-import { parseSshArgs, type SshArgs } from './ssh-args.js';
+import { checkSshArgs, parseSshArgs, type SshArgs } from './ssh-args.js';
 import { sshConfigFor, expandHome, type SshConfigHost } from './ssh-config.js';
 import { parseProxyJump, proxyCommandToJump, type JumpSpec } from './proxy-jump.js';
 
@@ -93,6 +93,9 @@ function argsFrom(vars: Vars, host: string): SshArgs {
     const v = vars[name];
     if (v === undefined || v === null || v === '') continue;
     if (typeof v !== 'string') throw new InputError(`${name} for host ${host} must be a string`, { host });
+    // an option the connection would not act on is refused, never ignored: whoever wrote it expects its effect
+    const bad = checkSshArgs(v);
+    if (bad) throw new InputError(`${name}: ${bad}`, { host });
     parts.push(v);
   }
   try {

@@ -120,6 +120,16 @@ describe('ssh options from inventory variables', () => {
     expect(checkSshArgs('somehost')).to.match(/^somehost: /);
   });
 
+  it('an option in ansible_ssh_*_args that the connection would not act on is refused, naming the variable and the option', () => {
+    for (const name of ['ansible_ssh_args', 'ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
+      expect(() => sshOptionsFromVars('h', { [name]: '-o ConnectTimeout=5 -o ForwardAgent=yes' }, ctx()))
+        .to.throw(InputError, new RegExp(`^${name}: -o ForwardAgent=yes: tsplay's SSH connection`));
+    }
+    expect(() => sshOptionsFromVars('h', { ansible_ssh_extra_args: '-A' }, ctx())).to.throw(InputError, /^ansible_ssh_extra_args: -A: /);
+    // Ansible's default ssh_args pass
+    expect(sshOptionsFromVars('h', { ansible_ssh_args: '-C -o ControlMaster=auto -o ControlPersist=60s' }, ctx()).port).to.equal(22);
+  });
+
   it('turns an "ssh -W %h:%p bastion" ProxyCommand into a jump, refuses other ProxyCommands', () => {
     const o = sshOptionsFromVars('h', { ansible_ssh_common_args: `-o ProxyCommand="ssh -W %h:%p -q -p 2222 ops@bastion"` }, ctx());
     expect(o.jumps).to.deep.equal([{ hostname: 'bastion', port: 2222, user: 'ops', identityFiles: [] }]);
