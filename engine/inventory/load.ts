@@ -18,6 +18,7 @@ import { parseYamlInput, type LoadedYaml } from '../yaml/source.js';
 import type { SecretInputs } from '../secrets/inputs.js';
 import { isVaulted } from '../vault/keys.js';
 import { utf8Text } from '../utf8.js';
+import { isInventoryScript, loadInventoryScript } from './script.js';
 
 // Ansible's directory rules: hidden files, group_vars/host_vars and these endings are skipped.
 // site/ holds a site's role and module extensions beside its inventory (README, "Site customization").
@@ -35,13 +36,15 @@ async function statOrUndefined(path: string) {
 }
 
 /**
- * The format is chosen by extension; without one, a file that reads as a YAML mapping is YAML, else
+ * An executable script is run (script.ts). Otherwise the format is chosen by extension; without one, a file that reads as a YAML mapping is YAML, else
  * INI. Secrets go in vaulted group_vars/host_vars files or inline `!vault` values (YAML), which are
  * decrypted as they are read; the hosts and groups themselves are not secret.
  */
 async function loadFile(file: string, inv: InventoryBuilder, secrets?: SecretInputs): Promise<void> {
-  const text = utf8Text(await readFile(file), file);
   inv.currentFile = file;
+  // an executable program is a dynamic inventory: it is run, not read (script.ts)
+  if (await isInventoryScript(file)) return loadInventoryScript(file, inv);
+  const text = utf8Text(await readFile(file), file);
   const ext = extname(file).toLowerCase();
   if (isVaulted(text)) {
     throw new InputError('an inventory file cannot be vault-encrypted (its host and group names would all be secrets): keep the secrets in a vault-encrypted group_vars/host_vars file or in !vault values', { file, line: 1, col: 1 });
