@@ -281,7 +281,7 @@ export interface Problem extends TextPos {
 /**
  * Template text with its Jinja rewritten in Handlebars, and what could not be. Block tags drop the
  * newline after them, as Ansible's trim_blocks does; a tag alone on its line at column 0 stays
- * there (Handlebars drops such a line whole, which is the same text).
+ * there (Handlebars drops such a "standalone" line whole, which is the same text).
  */
 export function translateTemplate(text: string): { text: string; problems: Problem[] } {
   const problems: Problem[] = [];
@@ -311,8 +311,8 @@ export function translateTemplate(text: string): { text: string; problems: Probl
         out += mustache(n, st.scope, p.trimL, p.trimR);
       } else {
         const converted = p.k === 'comment' ? tag(p, `!-- ${p.inner.trim()} --`) : translateStatement(p, st);
-        const lineStart = text.lastIndexOf('\n', p.start - 1) + 1;
-        const alone = lineStart === p.start && (text[p.end] === '\n' || p.end === text.length) && converted !== '';
+        // alone on its line as Handlebars will see it (after the newlines dropped before it)
+        const alone = (out === '' || out.endsWith('\n')) && (text[p.end] === '\n' || p.end === text.length) && converted !== '';
         if (p.trimR) dropNewline = false;
         else if (text[p.end] === '\n' && !alone) dropNewline = true;
         out += converted;
