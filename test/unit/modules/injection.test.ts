@@ -1,7 +1,7 @@
 // Values that a shell would interpret (quotes, $(...), backticks, ;, newlines, globs, leading
 // dashes) pass through every module byte for byte and run nothing: the canary never appears.
 import { expect } from 'chai';
-import { mkdir, readFile, readlink, readdir, lstat } from 'node:fs/promises';
+import { mkdir, readFile, readlink, readdir, lstat, writeFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { findModule } from '../../../engine/modules/registry.js';
 import { fileStat } from '../../../engine/facts/file-stat.js';
@@ -138,6 +138,42 @@ describe('modules: hostile values arrive byte for byte and inject nothing', () =
       const r = await t.exec(fileStat.command({ path: name, checksum: 'sha256' }), { cwd: tmp });
       const st = fileStat.parse(r, { path: name });
       expect(st.exists, name).to.equal(name === '-e');
+    }
+  });
+  it('find: paths and names come back byte for byte', async () => {
+    for (const [i, v] of evilValues(canary).entries()) {
+      const dir = join(tmp, `f${i}`, v);
+      await mkdir(dir, { recursive: true });
+      const name = v.replaceAll('/', '_');
+      await writeFile(join(dir, name), 'x');
+      const r = await run('find', { paths: [dir], hidden: true });
+      expect(r.result.matched, JSON.stringify(r.result)).to.equal(1);
+      expect((r.result.files as Array<{ path: string }>)[0].path).to.equal(join(dir, name));
+    }
+  });
+
+  it('cron: a cron file named with them, jobs and names written as given', async () => {
+    // a line break in a job or name would make another line of the table (Ansible warns and writes it)
+    for (const [i, v] of evilValues(canary).filter((x) => !x.includes('\n')).entries()) {
+      const dir = join(tmp, `c${i}`, v);
+      await mkdir(dir, { recursive: true });
+      const params = { name: v, job: v, user: 'root', cron_file: join(dir, 'jobs') };
+      expect((await run('cron', params)).result.changed).to.equal(true);
+      expect(await readFile(join(dir, 'jobs'), 'utf8')).to.equal(`#Ansible: ${v}\n* * * * * root ${v}\n`);
+      expect((await run('cron', params)).result.changed, 'idempotent').to.equal(false);
+    }
+  });
+
+  it('script: chdir and creates paths', async () => {
+    await mkdir(join(ctrl, 'files'));
+    await writeFile(join(ctrl, 'files', 'here.sh'), '#!/bin/sh\npwd > out\n', { mode: 0o755 });
+    for (const [i, v] of evilValues(canary).entries()) {
+      const dir = join(tmp, `s${i}`, v);
+      await mkdir(dir, { recursive: true });
+      const r = await run('script', { cmd: 'here.sh', chdir: dir, creates: 'out' });
+      expect(r.result.rc, JSON.stringify(r.result)).to.equal(0);
+      expect(await readFile(join(dir, 'out'), 'utf8')).to.equal(`${dir}\n`);
+      expect((await run('script', { cmd: 'here.sh', chdir: dir, creates: 'out' })).result.changed).to.equal(false);
     }
   });
 });
