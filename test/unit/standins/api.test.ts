@@ -96,7 +96,7 @@ describe('lab stand-in kube-apiserver API with Debian kubectl and a real etcd', 
     expect(await rv()).to.not.equal(rv1);
   });
 
-  it('another field manager changing a field it does not own is a conflict unless forced', async () => {
+  it('a second field manager changing a field tsplay owns is a conflict unless forced', async () => {
     const mine = file('cm3.json', configMap({ a: 'other' }, { app: 'demo' }));
     const refused = await kubectl(lab, 'superAdmin', ['apply', '--server-side', '--field-manager=someone-else', '-f', mine]);
     expect(refused.code).to.equal(1);

@@ -4,11 +4,11 @@
 // the kube_control_plane role gives it. kubectl is Debian's (kubernetes-client 1.20), as the roles
 // install it on the masters. Both are unpacked by scripts/debian-tools.sh.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { projectRoot } from '../../../engine/paths.js';
 import { request } from 'node:https';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { makeContext, runModule, tempDir } from '../pki/context.js';
 import { x509CaModule } from '../../../engine/modules/builtin/x509_ca.js';
@@ -19,7 +19,7 @@ import { kubeconfigModule } from '../../../engine/modules/builtin/kubeconfig.js'
 const TOOLS = '/var/cache/tsplay/debian-tools';
 export const KUBECTL = `${TOOLS}/kubernetes-client/usr/bin/kubectl`;
 export const ETCD = `${TOOLS}/etcd-server/usr/bin/etcd`;
-export const STANDINS = resolve('lab/standins');
+export const STANDINS = join(projectRoot(), 'lab', 'standins');
 export const toolsMissing = (): string | null =>
   [KUBECTL, ETCD].filter((p) => !existsSync(p)).map((p) => `${p} missing (scripts/debian-tools.sh unpacks it)`)[0] ?? null;
 
