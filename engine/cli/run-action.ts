@@ -182,7 +182,7 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
   if (planSession) opts.plan = planSession;
   try {
     await runOrList(opts, o, playbook, exit, out);
-    if (plan && planSession) plan.afterRun(planSession, { planOut, out, exit });
+    if (plan && planSession) plan.afterRun(planSession, { planOut, out: o.json ? process.stderr : out, exit });
   } catch (e) {
     if (e instanceof TsplayError) {
       e.message = redactor.redact(e.message);

@@ -48,6 +48,8 @@ export class FactCache {
 
   /** a plan being recorded: the task whose predictions come next (see predictedBy) */
   origin?: string;
+  /** a plan being recorded: the task whose change first did more than it predicts (see `unpredicted`) */
+  unpredictedBy?: string;
 
   predict(p: Prediction): void {
     this.generation++;
@@ -71,6 +73,7 @@ export class FactCache {
   unpredictedChange(): void {
     if (this.unpredicted) return;
     this.unpredicted = true;
+    this.unpredictedBy = this.origin;
     // what was read before may be judged differently now (a missing file is no longer a sure failure)
     this.generation++;
   }

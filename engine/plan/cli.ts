@@ -37,6 +37,7 @@ export function applierFor(opts: RunOptions, doc: PlanDoc): PlanApplier {
   return new PlanApplier(doc, opts.extraVars ?? {}, opts.redactor);
 }
 
+/** `out`: where the lines go (stderr under --json, whose stdout is one JSON document) */
 export function afterRun(session: PlanRecorder | PlanApplier, o: { planOut?: string; out: NodeJS.WritableStream; exit: { code: number } }): void {
   if (session instanceof PlanRecorder) {
     if (!o.planOut) return;

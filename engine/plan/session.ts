@@ -82,7 +82,9 @@ function recordingFacts(cache: FactCache, reads: Map<string, PlanRead>): FactCac
     get(target, key) {
       if (key === 'get') {
         return <T, A>(fact: Fact<T, A>, args: A, become?: unknown, ahead?: boolean) => {
-          const by = target.predictedBy(fact, args);
+          // after a change that does more than it predicts (a package, a command), what the host
+          // holds at this task's turn in a real run is that change's doing, not what it holds now
+          const by = target.predictedBy(fact, args) ?? (target.unpredicted ? `${target.unpredictedBy ?? 'an earlier task'} (its change does more than it predicts)` : undefined);
           const p = target.get(fact, args, become as never, ahead);
           p.then(
             (v) => reads.set(readKey(fact.name, args), by !== undefined ? { fact: fact.name, args: canonicalArgs(args), followsFrom: by } : { fact: fact.name, args: canonicalArgs(args), sha256: digestValue(v) }),
@@ -401,14 +403,20 @@ export class PlanApplier extends PlanSession {
         this.verdicts.set(key, 'already true');
         return { changed: false, msg: `already as planned: ${plan.reason}`, plan_already: true };
       }
-      const drifted = (entry.reads ?? []).filter((r) => r.sha256 !== undefined && rec.reads.get(readKey(r.fact, r.args))?.sha256 !== r.sha256);
-      if (plan.kind === 'change' && (entry.outcome !== 'change' || drifted.length || digestValue({ summary: plan.summary, diffs: (plan.fileDiffs ?? []).map((d) => ({ path: d.path, ...(d.before !== undefined ? { before: d.before } : {}), ...(d.after !== undefined ? { after: d.after } : {}), ...(d.summary !== undefined ? { summary: d.summary } : {}) })) }) !== entry.change?.sha256)) {
-        this.verdicts.set(key, 'drift');
-        // a fact the module did not read this time (its diff took another way) says less than one it read again
-        const readNow = drifted.filter((r) => rec.reads.has(readKey(r.fact, r.args)));
-        const facts = (readNow.length ? readNow : drifted).map((r) => `${readLabel(r)} is sha256 ${rec.reads.get(readKey(r.fact, r.args))?.sha256 ?? '(not read)'} now, ${r.sha256} in the plan`);
-        const planned = entry.outcome === 'change' ? 'a different change' : `nothing (${entry.outcome})`;
-        return this.drift(host, facts.length ? facts.join('; ') : `it would now ${this.redactor ? this.redactor.redact(plan.summary) : plan.summary}, where the plan has ${planned}`);
+      if (plan.kind === 'change') {
+        // what the plan read from the host and the module read again: it must be what it was. What
+        // followed from an earlier task's change is not compared: that task was held to the plan
+        // itself, and where its change does more than it predicts (a package, a command) the
+        // prediction could not know the detail
+        const drifted = (entry.reads ?? []).filter((r) => r.sha256 !== undefined && rec.reads.has(readKey(r.fact, r.args)) && rec.reads.get(readKey(r.fact, r.args))!.sha256 !== r.sha256);
+        if (drifted.length) {
+          this.verdicts.set(key, 'drift');
+          return this.drift(host, drifted.map((r) => `${readLabel(r)} is sha256 ${rec.reads.get(readKey(r.fact, r.args))!.sha256} now, ${r.sha256} in the plan`).join('; '));
+        }
+        if (entry.outcome !== 'change') {
+          this.verdicts.set(key, 'drift');
+          return this.drift(host, `it would now ${this.redactor ? this.redactor.redact(plan.summary) : plan.summary}, where the plan has no change (${entry.outcome})`);
+        }
       }
       this.verdicts.set(key, 'as planned');
       return undefined;

@@ -1,14 +1,16 @@
 // The main job: playbooks/ha-cluster.yml on the lab, through the real CLI. It runs first (.mocharc
-// "file"), so in CI, where the lab hosts are wiped and the clone has no PKI, its --check is
-// compared with the first real run on fresh hosts.
+// "file"), so in CI, where the lab hosts are wiped and the clone has no PKI, its plan (--check
+// --plan-out) is made on fresh hosts and then applied with `tsplay apply`, and the changes the
+// apply makes are compared with the plan's, task by task.
 import { expect } from 'chai';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../engine/paths.js';
 import { tsplay, recapOf } from './run-tsplay.js';
+import type { PlanDoc } from '../../engine/plan/types.js';
 
 const run = promisify(execFile);
 const LAB = '/var/lib/tsplay-lab';
@@ -23,6 +25,8 @@ interface JsonRun {
 }
 const changes = (r: JsonRun) =>
   r.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, v]) => v.changed).map(([h]) => `${t.task.name}/${h}`))).sort();
+/** the plan's changes as `changes` names a run's: task/host, once per task and host */
+const plannedChanges = (p: PlanDoc) => [...new Set(p.entries.filter((e) => e.outcome === 'change').map((e) => `${e.task}/${e.host}`))].sort();
 
 describe('e2e: playbooks/ha-cluster.yml on the lab (first, on clean hosts in CI)', function () {
   this.timeout(600_000);
@@ -38,18 +42,27 @@ describe('e2e: playbooks/ha-cluster.yml on the lab (first, on clean hosts in CI)
   });
 
   let predicted: JsonRun;
-  it('--check --diff runs without errors on the current hosts', async () => {
-    const r = await tsplay(args('--check', '--diff', '--json'));
+  let plan: PlanDoc;
+  const planFile = join(tmpdir(), `tsplay-ha-cluster-plan-${process.pid}.json`);
+  after(() => rm(planFile, { force: true }));
+
+  it('--check --diff --plan-out runs without errors on the current hosts and writes the plan', async () => {
+    const r = await tsplay(args('--check', '--diff', '--json', '--plan-out', planFile));
     expect(r.code, r.stderr + r.stdout.slice(-3000)).to.equal(0);
     predicted = JSON.parse(r.stdout);
+    plan = JSON.parse(await readFile(planFile, 'utf8')) as PlanDoc;
+    // the plan holds what the check run showed, task by task
+    expect(plannedChanges(plan)).to.deep.equal(changes(predicted));
   });
 
-  it('the real run makes exactly the predicted changes and leaves containerd answering', async () => {
-    const r = await tsplay(args('--json'));
+  it('tsplay apply of the plan makes exactly the planned changes, task by task, and leaves containerd answering', async () => {
+    const r = await tsplay(['apply', planFile, '--json']);
     expect(r.code, r.stderr + r.stdout.slice(-3000)).to.equal(0);
+    expect(r.stderr).to.match(/applied as planned|the plan is already true/);
     const real: JsonRun = JSON.parse(r.stdout);
     // restarts by handlers are predicted as notified changes too
     expect(changes(real)).to.deep.equal(changes(predicted));
+    expect(changes(real)).to.deep.equal(plannedChanges(plan));
     for (const [h, ip] of Object.entries(HOSTS)) {
       const { stdout } = await ssh(ip, 'systemctl is-active containerd; systemctl is-enabled containerd; ctr version >/dev/null && echo ctr-ok; grep -c SystemdCgroup /etc/containerd/config.toml; sysctl -n net.ipv4.ip_forward');
       expect(stdout.split('\n').slice(0, 5), h).to.deep.equal(['active', 'enabled', 'ctr-ok', '1', '1']);
