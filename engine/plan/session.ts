@@ -415,7 +415,10 @@ export class PlanApplier extends PlanSession {
         }
         if (entry.outcome !== 'change') {
           this.verdicts.set(key, 'drift');
-          return this.drift(host, `it would now ${this.redactor ? this.redactor.redact(plan.summary) : plan.summary}, where the plan has no change (${entry.outcome})`);
+          // what it read then followed from earlier changes: the check predicted those, not this one
+          const from = entry.reads?.find((r) => r.followsFrom !== undefined)?.followsFrom;
+          const gap = from ? ` (what it read in the plan followed from ${from}, whose effect on this the check did not predict)` : '';
+          return this.drift(host, `it would now ${this.redactor ? this.redactor.redact(plan.summary) : plan.summary}, where the plan has no change (${entry.outcome})${gap}`);
         }
       }
       this.verdicts.set(key, 'as planned');
