@@ -185,7 +185,7 @@ export class Templater {
       return capture.value;
     } catch (e) {
       if (e instanceof TemplateFault) throw this.error(e.message, text, e.pos, where, e);
-      throw this.error(runtimeMessage(e), text, exceptionPos(e), where, e);
+      throw this.error((e as Error).message ?? String(e), text, exceptionPos(e), where, e);
     }
   }
 
@@ -237,16 +237,6 @@ function parsePos(e: unknown, text: string): TemplatePos | undefined {
     if (read.length >= past.length ? read.endsWith(past) : past.endsWith(read)) col = c + 1;
   }
   return { line, col: col ?? 1 };
-}
-
-/**
- * A Handlebars run-time failure in words: its own messages are fine, but a TypeError from its
- * compiled code quotes that code (`((stack1 && lookupProperty(…)) || alias2).call is not a function`).
- */
-function runtimeMessage(e: unknown): string {
-  const msg = (e as Error).message ?? String(e);
-  if (!/lookupProperty|stack\d|alias\d|depth\d|container\.|helpers\./.test(msg)) return msg;
-  return 'template error: a value was used as a helper or block it cannot be (a helper comes first: {{default x "a"}}; `tsplay doc` lists them)';
 }
 
 function parseMessage(e: unknown, text: string): string {
