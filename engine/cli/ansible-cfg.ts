@@ -23,6 +23,8 @@ export interface SettingValues {
   vaultPasswordFile?: string;
   hostKeyChecking?: boolean;
   sshArgs?: string;
+  askPass?: boolean;
+  becomeAskPass?: boolean;
 }
 
 export interface Setting {
@@ -38,10 +40,12 @@ export interface Setting {
 
 export const SETTINGS: readonly Setting[] = [
   { name: 'DEFAULT_HOST_LIST', key: 'inventory', ini: [['defaults', 'inventory']], env: 'ANSIBLE_INVENTORY' },
+  { name: 'DEFAULT_ASK_PASS', key: 'askPass', ini: [['defaults', 'ask_pass']], env: 'ANSIBLE_ASK_PASS', default: false },
   { name: 'DEFAULT_REMOTE_USER', key: 'remoteUser', ini: [['defaults', 'remote_user']], env: 'ANSIBLE_REMOTE_USER' },
   { name: 'DEFAULT_FORKS', key: 'forks', ini: [['defaults', 'forks']], env: 'ANSIBLE_FORKS', default: 25 },
   { name: 'DEFAULT_BECOME', key: 'become', ini: [['privilege_escalation', 'become'], ['defaults', 'become']], env: 'ANSIBLE_BECOME', default: false },
   { name: 'DEFAULT_BECOME_USER', key: 'becomeUser', ini: [['privilege_escalation', 'become_user'], ['defaults', 'become_user']], env: 'ANSIBLE_BECOME_USER', default: 'root' },
+  { name: 'DEFAULT_BECOME_ASK_PASS', key: 'becomeAskPass', ini: [['privilege_escalation', 'become_ask_pass'], ['defaults', 'become_ask_pass']], env: 'ANSIBLE_BECOME_ASK_PASS', default: false },
   { name: 'DEFAULT_BECOME_METHOD', key: 'becomeMethod', ini: [['privilege_escalation', 'become_method'], ['defaults', 'become_method']], env: 'ANSIBLE_BECOME_METHOD', default: 'sudo' },
   { name: 'DEFAULT_ROLES_PATH', key: 'rolesPath', ini: [['defaults', 'roles_path']], env: 'ANSIBLE_ROLES_PATH' },
   { name: 'DEFAULT_VAULT_PASSWORD_FILE', key: 'vaultPasswordFile', ini: [['defaults', 'vault_password_file']], env: 'ANSIBLE_VAULT_PASSWORD_FILE' },
@@ -115,6 +119,8 @@ function settingValue(s: Setting, value: string, where: string, path: (p: string
     }
     case 'become':
     case 'hostKeyChecking':
+    case 'askPass':
+    case 'becomeAskPass':
       return bool();
     case 'rolesPath':
       return value.split(':').filter(Boolean).map(path);

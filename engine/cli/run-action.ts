@@ -206,7 +206,8 @@ async function runLocked(playbook: string, o: RunCliOptions, exit: { code: numbe
 /**
  * The command line's options, completed as ansible-playbook completes them: each setting the
  * command line left out from its ANSIBLE_* variable, else from ansible.cfg (inventory,
- * remote_user, forks, become…, roles_path, vault_password_file, host_key_checking, ssh_args).
+ * remote_user, forks, become…, ask_pass, become_ask_pass, roles_path, vault_password_file,
+ * host_key_checking, ssh_args).
  * No inventory from anywhere is an error (exit 5): a run against no host at all is never what
  * was meant.
  */
@@ -224,6 +225,9 @@ export function withAnsibleCfg(given: RunCliOptions, cfg: AnsibleCfg | undefined
   o.become ||= v.become;
   o.becomeUser ??= v.becomeUser;
   o.becomeMethod ??= v.becomeMethod;
+  // ask_pass / become_ask_pass: asked as -k / -K are
+  o.askPass ||= v.askPass;
+  o.askBecomePass ||= v.becomeAskPass;
   if (v.rolesPath) o.rolesPath = [...(o.rolesPath ?? []), ...v.rolesPath];
   const vaultGiven = o.vaultPasswordFile !== undefined || o.vaultId?.length || o.askVaultPass || env.TSPLAY_VAULT_PASSWORD_FILE || env.TSPLAY_VAULT_PASSWORD;
   if (!vaultGiven && v.vaultPasswordFile) o.vaultPasswordFile = v.vaultPasswordFile;

@@ -6,8 +6,12 @@ import { expect } from 'chai';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFile } from 'node:fs/promises';
 import { tsplay, recapOf } from './run-tsplay.js';
 import { Sshd, sshdAvailable } from '../unit/transport/sshd-fixture.js';
+import { Terminal } from './terminal.js';
 
 describe('e2e: ansible.cfg ssh_args, ANSIBLE_* variables, tsplay config dump', function () {
   this.timeout(120_000);
@@ -15,7 +19,7 @@ describe('e2e: ansible.cfg ssh_args, ANSIBLE_* variables, tsplay config dump', f
   let home: string;
   let sshd: Sshd | undefined;
   // nothing from the machine running the tests: a HOME of its own, no agent, no ANSIBLE_* of the environment
-  const clean = { ANSIBLE_CONFIG: '', ANSIBLE_INVENTORY: '', ANSIBLE_REMOTE_USER: '', ANSIBLE_FORKS: '', ANSIBLE_BECOME: '', ANSIBLE_BECOME_USER: '', ANSIBLE_BECOME_METHOD: '', ANSIBLE_ROLES_PATH: '', ANSIBLE_VAULT_PASSWORD_FILE: '', ANSIBLE_HOST_KEY_CHECKING: '', ANSIBLE_SSH_ARGS: '', SSH_AUTH_SOCK: '', TSPLAY_VAULT_PASSWORD: '', TSPLAY_VAULT_PASSWORD_FILE: '', CI: '1' };
+  const clean = { ANSIBLE_CONFIG: '', ANSIBLE_INVENTORY: '', ANSIBLE_ASK_PASS: '', ANSIBLE_BECOME_ASK_PASS: '', ANSIBLE_REMOTE_USER: '', ANSIBLE_FORKS: '', ANSIBLE_BECOME: '', ANSIBLE_BECOME_USER: '', ANSIBLE_BECOME_METHOD: '', ANSIBLE_ROLES_PATH: '', ANSIBLE_VAULT_PASSWORD_FILE: '', ANSIBLE_HOST_KEY_CHECKING: '', ANSIBLE_SSH_ARGS: '', SSH_AUTH_SOCK: '', TSPLAY_VAULT_PASSWORD: '', TSPLAY_VAULT_PASSWORD_FILE: '', CI: '1' };
   const run = (args: string[], env: Record<string, string> = {}) => tsplay(args, { cwd: dir, env: { ...clean, HOME: home, ...env } });
   const cfg = (text: string) => writeFile(join(dir, 'ansible.cfg'), text);
 
@@ -118,6 +122,38 @@ describe('e2e: ansible.cfg ssh_args, ANSIBLE_* variables, tsplay config dump', f
     expect(bad.stderr).to.match(/^ERROR! ANSIBLE_FORKS = "many" must be a whole number/m);
   });
 
+  it('ask_pass / become_ask_pass (and ANSIBLE_ASK_PASS / ANSIBLE_BECOME_ASK_PASS) ask as -k / -K do: on a terminal in turn, without one exit 5', async function () {
+    try {
+      await promisify(execFile)('tmux', ['-V']);
+    } catch {
+      this.skip();
+    }
+    const cfgFile = join(dir, 'ask.cfg');
+    await writeFile(cfgFile, '[defaults]\ninventory = localhost,\nask_pass = True\n');
+    await writeFile(join(dir, 'pw.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: keep them\n      copy: { dest: "${dir}/pw.out", content: "{{ ansible_password }} {{ ansible_become_password }}" }\n`);
+    const piped = await run(['run', 'pw.yml', '-c', 'local'], { ANSIBLE_CONFIG: cfgFile });
+    expect(piped.code).to.equal(5);
+    expect(piped.stderr).to.match(/^ERROR! -k\/--ask-pass asks on the terminal/m);
+    const term = new Terminal(dir);
+    await term.start();
+    try {
+      const s = await term.tsplay(['run', join(dir, 'pw.yml'), '-c', 'local'], {
+        cols: 120,
+        rows: 30,
+        env: { ...clean, CI: '', HOME: home, ANSIBLE_CONFIG: cfgFile, ANSIBLE_BECOME_ASK_PASS: 'yes' },
+        answers: [
+          { after: 'SSH password:', keys: ['cfg-ssh-pass-31', 'Enter'] },
+          { after: 'BECOME password[defaults to SSH password]:', keys: ['env-become-pass-32', 'Enter'] },
+        ],
+      });
+      expect(s.code, s.joined).to.equal(0);
+      expect(await readFile(join(dir, 'pw.out'), 'utf8')).to.equal('cfg-ssh-pass-31 env-become-pass-32');
+      expect(s.joined).to.not.match(/cfg-ssh-pass|env-become-pass/);
+    } finally {
+      await term.stop();
+    }
+  });
+
   it('tsplay inventory without -i: ANSIBLE_INVENTORY, else the inventory of ansible.cfg', async () => {
     await cfg('[defaults]\ninventory = hosts.yml\n');
     expect((await run(['inventory', '--graph'])).stdout).to.include('box');
@@ -134,10 +170,12 @@ describe('e2e: ansible.cfg ssh_args, ANSIBLE_* variables, tsplay config dump', f
     expect(r.stdout.split('\n').filter(Boolean)).to.deep.equal([
       `CONFIG_FILE() = ${file}`,
       `DEFAULT_HOST_LIST(${file}:2) = ['${join(dir, 'hosts.yml')}']`,
+      'DEFAULT_ASK_PASS(default) = False',
       `DEFAULT_REMOTE_USER(${file}:4) = cfg-user`,
       'DEFAULT_FORKS(env: ANSIBLE_FORKS) = 7',
       'DEFAULT_BECOME(default) = False',
       'DEFAULT_BECOME_USER(default) = root',
+      'DEFAULT_BECOME_ASK_PASS(default) = False',
       'DEFAULT_BECOME_METHOD(default) = sudo',
       'DEFAULT_ROLES_PATH(default) = None',
       `DEFAULT_VAULT_PASSWORD_FILE(env: ANSIBLE_VAULT_PASSWORD_FILE) = ${join(dir, 'pw')}`,
