@@ -65,7 +65,9 @@ function encryptingId(k: VaultKeys, label: string | undefined): VaultId {
 }
 
 function sealed(plain: Buffer, id: VaultId, format: VaultFormat): string {
-  return format === 'ansible' ? encryptAnsible(plain, id.password, id.label) : encryptText(plain, id.password);
+  // ansible-vault strips the whitespace around a password it reads (file or prompt): encrypted with
+  // the password it will use, not the one tsplay's reader keeps (trailing spaces included)
+  return format === 'ansible' ? encryptAnsible(plain, id.password.trim(), id.label) : encryptText(plain, id.password);
 }
 
 function formatOf(text: string): VaultFormat {
@@ -164,7 +166,7 @@ export async function encryptString(value: string | undefined, o: VaultOptions):
     for await (const c of process.stdin) chunks.push(c as Buffer);
     plain = Buffer.concat(chunks).toString('utf8');
   }
-  process.stdout.write(inlineVault(encryptAnsible(plain, id.password, id.label), o.name));
+  process.stdout.write(inlineVault(sealed(Buffer.from(plain, 'utf8'), id, 'ansible'), o.name));
 }
 
 export async function edit(f: string, o: VaultOptions): Promise<void> {

@@ -46,6 +46,16 @@ describe('e2e: Ansible Vault files and !vault values', function () {
       expect(await readFile(p('a.yml'), 'utf8')).to.equal('token: abc\n');
     });
 
+    it('a password file with spaces around the password: what tsplay writes in Ansible\'s format opens with ansible-vault and the same file', async () => {
+      await writeFile(p('spaced-pw'), '  spaced password \t\n');
+      await writeFile(p('s.yml'), 'spaced: yes\n');
+      const e = await tsplay(['vault', 'encrypt', '--format', 'ansible', '--vault-password-file', p('spaced-pw'), p('s.yml')], { env: NO_ENV });
+      expect(e.code, e.stderr).to.equal(0);
+      expect(ansibleVault(['view', '--vault-password-file', p('spaced-pw'), p('s.yml')])).to.equal('spaced: yes\n');
+      const v = await tsplay(['vault', 'view', '--vault-password-file', p('spaced-pw'), p('s.yml')], { env: NO_ENV });
+      expect(v.stdout, v.stderr).to.equal('spaced: yes\n');
+    });
+
     it('a file ansible-vault encrypted: convert to tsplay\'s format and back, rekey in its own format; ansible-vault reads the result', async () => {
       await writeFile(p('b.yml'), 'key: value\n');
       ansibleVault(['encrypt', '--vault-password-file', p('dev-pw'), p('b.yml')]);
