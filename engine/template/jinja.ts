@@ -33,10 +33,18 @@ function closeOf(text: string, from: number, close: string): number {
   return -1;
 }
 
+// sticky: matched where an opening brace is, never on a copy of the rest of the text
+const RAW_OPEN = /\{\{\{\{\s*([^\s}]+)/y;
+const HBS_OWN = /\{|~?\s*[#/^!>&*]|~?\s*else\b/y;
+const STATEMENT = /\{%([-+]?)\s*([A-Za-z_]+)\b/y;
+
 function pieces(text: string): Piece[] {
   const out: Piece[] = [];
   let textStart = 0;
   let i = 0;
+  // once a closer is missing from the rest of the text, later openers need not look for it again
+  let noStatementEnd = false;
+  let noCommentEnd = false;
   const flush = (end: number) => {
     if (end > textStart) out.push({ k: 'text', start: textStart, end });
   };
@@ -51,7 +59,8 @@ function pieces(text: string): Piece[] {
       }
       if (text.startsWith('{{{{', open)) {
         // a Handlebars raw block: up to its closing {{{{/name}}}}
-        const m = /^\{\{\{\{\s*([^\s}]+)/.exec(text.slice(open));
+        RAW_OPEN.lastIndex = open;
+        const m = RAW_OPEN.exec(text);
         const endTag = m ? text.indexOf(`{{{{/${m[1]}}}}}`, open) : -1;
         const end = endTag < 0 ? text.length : endTag + `{{{{/${m![1]}}}}}`.length;
         flush(open);
@@ -59,9 +68,9 @@ function pieces(text: string): Piece[] {
         i = textStart = end;
         continue;
       }
-      const body = text.slice(open + 2);
-      const hbsOwn = /^(\{|~?\s*[#/^!>&*]|~?\s*else\b)/.test(body);
-      const closeTok = body.startsWith('!--') || body.startsWith('~!--') ? '--}}' : body.startsWith('{') ? '}}}' : '}}';
+      HBS_OWN.lastIndex = open + 2;
+      const hbsOwn = HBS_OWN.test(text);
+      const closeTok = text.startsWith('!--', open + 2) || text.startsWith('~!--', open + 2) ? '--}}' : text[open + 2] === '{' ? '}}}' : '}}';
       const close = hbsOwn && closeTok === '--}}' ? text.indexOf('--}}', open + 2) : closeOf(text, open + 2, closeTok);
       if (close < 0) break;
       const end = close + closeTok.length;
@@ -78,8 +87,10 @@ function pieces(text: string): Piece[] {
       continue;
     }
     if (next === '%') {
-      const m = /^\{%([-+]?)\s*([A-Za-z_]+)\b/.exec(text.slice(open));
+      STATEMENT.lastIndex = open;
+      const m = noStatementEnd ? null : STATEMENT.exec(text);
       const close = m && STATEMENTS.has(m[2]) ? closeOf(text, open + 2, '%}') : -1;
+      if (m && STATEMENTS.has(m[2]) && close < 0) noStatementEnd = true;
       if (close < 0) {
         i = open + 1;
         continue;
@@ -91,9 +102,10 @@ function pieces(text: string): Piece[] {
       i = textStart = close + 2;
       continue;
     }
-    if (next === '#' && (open === 0 || (text[open - 1] !== '{' && text[open - 1] !== '$'))) {
+    if (next === '#' && !noCommentEnd && (open === 0 || (text[open - 1] !== '{' && text[open - 1] !== '$'))) {
       const close = text.indexOf('#}', open + 2);
       if (close < 0) {
+        noCommentEnd = true;
         i = open + 1;
         continue;
       }
