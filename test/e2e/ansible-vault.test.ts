@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { mkdtemp, writeFile, readFile, rm, mkdir, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tsplay } from './run-tsplay.js';
 import { ansibleVault } from '../unit/vault/ansible-vault-bin.js';
@@ -153,6 +154,26 @@ describe('e2e: Ansible Vault files and !vault values', function () {
         expect(r.stdout).to.include('visible');
         expect(r.stdout).to.include('********');
       }
+    });
+
+    it('the same playbook, vars and vault ids under ansible-playbook and tsplay: the same bytes written', async () => {
+      // the values reach a file by a plain {{ var }}, which both template languages read alike
+      await writeFile(
+        p('proj/both.yml'),
+        `- hosts: all\n  gather_facts: false\n  vars_files: [vars.yml]\n  tasks:\n    - copy: { dest: "{{ out }}", content: "{{ inline_secret }} {{ file_secret }} {{ extra_secret }}\\n", mode: "0600" }\n`,
+      );
+      const ids = ['--vault-id', `dev@${p('dev-pw')}`, '--vault-id', `prod@${p('prod-pw')}`];
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ANSIBLE_')));
+      const a = spawnSync('ansible-playbook', ['-i', p('proj/inv'), p('proj/both.yml'), '-e', `@${p('proj/extra.yml')}`, '-e', `out=${p('proj/out/by-ansible')}`, ...ids], {
+        encoding: 'utf8',
+        env: { ...env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: 'false' },
+      });
+      expect(a.status, a.stdout + a.stderr).to.equal(0);
+      const t = await tsplay(['run', p('proj/both.yml'), '-i', p('proj/inv'), '-e', `@${p('proj/extra.yml')}`, '-e', `out=${p('proj/out/by-tsplay')}`, ...ids], { env: NO_ENV });
+      expect(t.code, t.stdout + t.stderr).to.equal(0);
+      const ansible = await readFile(p('proj/out/by-ansible'));
+      expect(ansible.toString()).to.equal(`${INLINE_SECRET} ${FILE_SECRET} ${EXTRA_SECRET}\n`);
+      expect((await readFile(p('proj/out/by-tsplay'))).equals(ansible)).to.equal(true);
     });
 
     it('without a password (and no terminal to ask on): the first vaulted input is an error naming it, nothing runs', async () => {
