@@ -32,6 +32,8 @@ export class Inventory {
   private readonly groupHostsCache = new Map<string, readonly string[]>();
   private readonly sortedGroupsCache = new Map<string, readonly GroupData[]>();
   private groupsMapCache?: Readonly<Record<string, readonly string[]>>;
+  /** the implicit localhost, once group_by put it in a group: in that group, still not in `all` (Ansible) */
+  private readonly implicitJoined = new Set<string>();
 
   constructor(data: InventoryData) {
     this.groupData = data.groups;
@@ -119,6 +121,11 @@ export class Inventory {
           queue.push(this.groupData.get(c)!);
         }
       }
+    }
+    if (group === 'all' && this.implicitJoined.size) {
+      const kept = out.filter((h) => !this.implicitJoined.has(h));
+      out.length = 0;
+      out.push(...kept);
     }
     Object.freeze(out);
     this.groupHostsCache.set(group, out);
@@ -244,7 +251,13 @@ export class Inventory {
 
   /** group_by: the host joins the group, which becomes a child of each parent (groups created when new). Whether the inventory changed. */
   addDynamicGroup(host: string, group: string, parents: string[]): boolean {
-    const h = this.hostData.get(host);
+    let h = this.hostData.get(host);
+    if (!h && this.isImplicitLocalhost(host)) {
+      // the implicit localhost joins the group as Ansible's does, and is in the inventory from now on
+      h = { ...this.hostOrImplicit(host), groups: [] };
+      this.hostData.set(host, h);
+      this.implicitJoined.add(host);
+    }
     if (!h) throw new InputError(`group_by: no host named "${host}" in the inventory`);
     const had = this.groupData.has(group);
     const g = this.dynamicGroup(group, parents.length ? [] : ['all']);
