@@ -1,6 +1,6 @@
 // find, cron, add_host and group_by against real Ansible on this machine: the same playbook run by ansible-playbook
 // (connection local) and by tsplay gives the same files found and byte-identical crontabs, and
-// each converges (changed=0) on what the other wrote; add_host/group_by give the same recap. Skips when ansible-playbook or crontab is
+// each converges (changed=0) on what the other wrote; add_host/group_by give the same recap, slurp the same result. Skips when ansible-playbook or crontab is
 // not installed (scripts/setup.sh installs both).
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -40,7 +40,7 @@ async function tsplayJson(playbook: string, ...args: string[]): Promise<{ code: 
   return { code: r.code, results: doc.plays.flatMap((p) => p.tasks.map((t) => t.hosts.localhost)), out: r.stdout + r.stderr };
 }
 
-describe('e2e: find, cron, add_host and group_by against ansible-playbook', function () {
+describe('e2e: find, cron, add_host, group_by and slurp against ansible-playbook', function () {
   this.timeout(300_000);
   let dir = '';
 
@@ -114,6 +114,19 @@ describe('e2e: find, cron, add_host and group_by against ansible-playbook', func
         .sort((x, y) => String(x.path).localeCompare(String(y.path))),
     });
     cases.forEach((c, i) => expect(shape(ts.results[i]), JSON.stringify(c)).to.deep.equal(shape(a.results[i])));
+  });
+
+  it('slurp: the same content, encoding and source', async () => {
+    const f = join(dir, 'bytes.bin');
+    await writeFile(f, Buffer.from([0, 1, 2, 255, 10, 0x41]));
+    await writeFile(join(dir, 'slurp.yml'), `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - slurp: { src: ${f} }\n    - slurp: { path: ${f} }\n`);
+    const a = await ansible(join(dir, 'slurp.yml'));
+    expect(a.code, a.out).to.equal(0);
+    const t = await tsplayJson(join(dir, 'slurp.yml'));
+    expect(t.code, t.out).to.equal(0);
+    const pick = (r: Record<string, unknown>) => ({ content: r.content, encoding: r.encoding, source: r.source, changed: r.changed });
+    expect(t.results.map(pick)).to.deep.equal(a.results.map(pick));
+    expect(pick(t.results[0]).content).to.equal('AAEC/wpB');
   });
 
   const cronTasks = (file: string) => `- hosts: localhost
