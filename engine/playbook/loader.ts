@@ -559,6 +559,10 @@ export class PlaybookLoader {
     for (const [from, sub] of [[opts.defaultsFrom, 'defaults'], [opts.varsFrom, 'vars']] as const) {
       if (from && !dirs.all.some((d) => yamlFile(join(d, sub), entry(from)))) this.fail(`role "${name}" has no ${sub}/${from}`, pos, file);
     }
+    // the defaults of the roles it depends on (meta/main.yml) are its own too, below its own (as
+    // Ansible's role variables are visible to the role that depends on them): a role such as
+    // cluster_defaults holds variables several roles share, set once
+    await this.dependencyDefaults(dirs.main, path, defaults, defaultsPos, depth + 1);
     for (const d of [...dirs.all].reverse()) {
       const f = yamlFile(join(d, 'defaults'), entry(opts.defaultsFrom));
       const loaded = await this.loadVarsFile(f);
@@ -619,6 +623,29 @@ export class PlaybookLoader {
       play.handlers.push(...(await this.loadHandlers(data, handlersFile, join(dirs.main, 'handlers'), role, play)));
     }
     return [{ kind: 'block', name: `role ${name}`, block: out, rescue: [], always: [], keywords: {}, pos, role }];
+  }
+
+  /** the main defaults of each meta dependency of the role in `dir` (theirs first), into `into` */
+  private async dependencyDefaults(dir: string, path: string[], into: Record<string, unknown>, pos: Record<string, SourcePos>, depth: number): Promise<void> {
+    const metaFile = yamlFile(join(dir, 'meta'), 'main');
+    if (!metaFile) return;
+    const { data: meta } = await loadYamlFile(metaFile, this.sm, this.ctx.secrets);
+    const deps = isMap(meta) && Array.isArray(meta.dependencies) ? meta.dependencies : [];
+    for (const [i, dep] of deps.entries()) {
+      const name = typeof dep === 'string' ? dep : isMap(dep) ? dep.role ?? dep.name : undefined;
+      if (typeof name !== 'string' || isTemplated(name)) continue; // loading the dependency names the error
+      const at = this.sm.pos(deps, i) ?? { file: metaFile };
+      if (depth > MAX_INCLUDE_DEPTH) this.fail(`role "${name}" nested too deeply (a dependency loop?)`, at, metaFile);
+      const dirs = findRoleDirs(name, path);
+      if (!dirs) continue;
+      await this.dependencyDefaults(dirs.main, path, into, pos, depth + 1);
+      for (const d of [...dirs.all].reverse()) {
+        const f = yamlFile(join(d, 'defaults'), 'main');
+        const loaded = await this.loadVarsFile(f);
+        Object.assign(into, loaded);
+        for (const k of Object.keys(loaded)) pos[k] = this.sm.pos(loaded, k) ?? { file: f };
+      }
+    }
   }
 
   async loadVarsFile(file: string | undefined): Promise<Record<string, unknown>> {

@@ -8,6 +8,7 @@ import yaml from 'js-yaml';
 import { quote } from '../transport/quote.js';
 import { ansibleBoolean } from '../ansible-bool.js';
 import { isPlainObject, kindOf, truthy } from './value-kind.js';
+import { ipv4NthHost, ipv4Subnet } from '../net/ipv4-math.js';
 
 export type Helper = (args: unknown[], hash: Record<string, unknown>) => unknown;
 
@@ -245,6 +246,25 @@ export const HELPERS: Record<string, Helper> = {
     arity('dict2items', args, 1);
     if (!isPlainObject(args[0])) throw new Error(`dict2items: argument must be a map, got ${kindOf(args[0])}`);
     return Object.entries(args[0]).map(([key, value]) => ({ key, value }));
+  },
+  // index_of(list, item): the position of item in list (Python's list.index), an error when absent:
+  // `index_of groups.k8s_cluster inventory_hostname`
+  index_of(args) {
+    arity('index_of', args, 2);
+    const i = list('index_of', args[0]).findIndex((x) => isDeepStrictEqual(x, args[1]));
+    if (i < 0) throw new Error(`index_of: ${JSON.stringify(args[1])} is not in the list`);
+    return i;
+  },
+  // ipsubnet(cidr, prefix, index): ansible.utils.ipsubnet: the index-th /prefix inside cidr
+  // (`ipsubnet "10.233.64.0/18" 24 1` is 10.233.65.0/24; a negative index counts from the end)
+  ipsubnet(args) {
+    arity('ipsubnet', args, 3);
+    return ipv4Subnet(str('ipsubnet', args[0]), int('ipsubnet', args[1], 'prefix'), int('ipsubnet', args[2], 'index'));
+  },
+  // nthhost(cidr, n): ansible.utils.nthhost: the n-th address of cidr (`nthhost "10.233.0.0/18" 1` is 10.233.0.1)
+  nthhost(args) {
+    arity('nthhost', args, 2);
+    return ipv4NthHost(str('nthhost', args[0]), int('nthhost', args[1], 'n'));
   },
   keys(args) {
     arity('keys', args, 1);
