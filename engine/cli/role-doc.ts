@@ -1,5 +1,6 @@
 // `tsplay role doc`: a role's parameters (type, default, description), from its schema.json or
 // meta/argument_specs.yml, with the values of defaults/main.yml. Loaded only when that command runs.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { Validators } from '../schema/validators.js';
@@ -15,8 +16,22 @@ function typeOf(p: Record<string, unknown>): string {
   return t === 'array' && items ? `array of ${typeOf(items)}` : t;
 }
 
+const searchPath = (rolesPath: string[]) => [...new Set([resolve('roles'), ...rolesPathFor({ rolesPath })])];
+
+/** Every role on the role path, each once (the first directory of a name is the one shown), by name. */
+export async function allRoleDocs(rolesPath: string[]): Promise<string> {
+  const names = new Set<string>();
+  for (const d of searchPath(rolesPath)) {
+    if (!existsSync(d) || !statSync(d).isDirectory()) continue;
+    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory() && !e.name.startsWith('.')) names.add(e.name);
+  }
+  const docs: string[] = [];
+  for (const n of [...names].sort()) docs.push(await roleDoc(n, rolesPath));
+  return docs.join('\n');
+}
+
 export async function roleDoc(name: string, rolesPath: string[]): Promise<string> {
-  const path = [...new Set([resolve('roles'), ...rolesPathFor({ rolesPath })])];
+  const path = searchPath(rolesPath);
   const dirs = findRoleDirs(name, path);
   if (!dirs) throw new InputError(`role "${name}" not found in: ${path.join(', ')}`);
   const defaults: Record<string, unknown> = {};
@@ -26,6 +41,10 @@ export async function roleDoc(name: string, rolesPath: string[]): Promise<string
   }
   const rs = await loadRoleSchema(dirs.all, new Validators('load'));
   const lines = [`role ${name} (${dirs.main})`];
+  const meta = yamlFile(join(dirs.main, 'meta'), 'main');
+  const deps = meta ? ((await loadVarsFile(meta)).dependencies as unknown[] | undefined) : undefined;
+  const depNames = (Array.isArray(deps) ? deps : []).map((d) => (typeof d === 'string' ? d : (d as { role?: string; name?: string })?.role ?? (d as { name?: string })?.name)).filter((d) => typeof d === 'string');
+  if (depNames.length) lines.push(`  depends on ${depNames.join(', ')}: their parameters are this role's too`);
   if (!rs) {
     lines.push('  declares no schema (schema.json or meta/argument_specs.yml); its defaults:');
     for (const [k, v] of Object.entries(defaults)) lines.push(`  ${k}  default: ${JSON.stringify(v)}`);
