@@ -65,6 +65,8 @@ export interface ModuleContext {
   renderTemplate(text: string, sourceName: string): string;
   /** evaluate a CEL condition with the host's variables (assert, until) */
   evalCondition(expr: string): boolean;
+  /** where the value this task sees for a variable was set ("file:line:col", "extra vars (-e)"), for an error to point at; undefined for values the run set (facts, set_fact, register) */
+  varOrigin?(name: string): string | undefined;
   /** all variables of the host for this task */
   vars: Record<string, unknown>;
   /** how many -v the run was given (debug's `verbosity:`) */

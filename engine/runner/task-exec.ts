@@ -9,7 +9,8 @@ import { relevantErrors, describeAjvError, isTemplated } from '../playbook/ajv.j
 import type { RunContext } from './run-context.js';
 import type { PlayContext } from './play-context.js';
 import type { HostState } from './host-state.js';
-import { allConditions, effective, type Scope } from './scope.js';
+import { allConditions, effective, scopeVars, type Scope } from './scope.js';
+import { taskVarOrigin } from './var-origin.js';
 import { taskVars, dropOmitted } from './host-vars.js';
 import { mapLimit } from './pool.js';
 import { censor } from './redact.js';
@@ -322,6 +323,21 @@ export async function prepareItem(run: RunContext, pc: PlayContext, rt: Resolved
     findFile: async (kind, name) => run.findFile(kind, name, scope.role, pc.play.dir, where),
     renderTemplate: (text, src) => run.templater.renderText(text, vars, { file: src, host: rt.host.name, task: where.task }),
     evalCondition: (expr) => run.templater.evalCondition(expr, vars, where),
+    varOrigin: (name) =>
+      taskVarOrigin(
+        {
+          extraVars: run.opts.extraVars,
+          role: scope.role,
+          runtime: [rt.host.hostFacts, rt.host.includedVars],
+          scoped: scopeVars(scope, task),
+          taskPos: task.pos,
+          playVars: pc.vars,
+          playPos: pc.play.pos,
+          facts: rt.host.factVars,
+          inventory: { inv: run.inventory, host: rt.host.name, vars: run.inventoryVars(rt.host.name) },
+        },
+        name,
+      ),
   };
   const args = dropOmitted(run.templater.renderDeep(task.args, vars, where));
   const invalid = validateRendered(run, mod, args);

@@ -8,6 +8,7 @@ import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { TemplateError, type ErrorWhere } from '../errors.js';
 import { celContext } from './cel-values.js';
 import { kindOf } from './value-kind.js';
+import { ipv4CidrContains, ipv4CidrsOverlap } from '../net/ipv4-math.js';
 import { translateCondition } from './jinja.js';
 
 export type Condition = string | boolean | ReadonlyArray<string | boolean>;
@@ -24,7 +25,10 @@ function celEnv(): Environment {
     limits: { maxAstNodes: 2000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 32 },
   })
     // `"error" in result.stderr`, as Ansible users write it (cel-js has `in` for lists and maps only)
-    .registerOperator('string in string', (a: string, b: string) => b.includes(a));
+    .registerOperator('string in string', (a: string, b: string) => b.includes(a))
+    // IPv4 networks (preflight: the VIP in the masters' network, pod/service/node networks apart)
+    .registerFunction('cidrContains(string, string): bool', (cidr: string, address: string) => ipv4CidrContains(cidr, address))
+    .registerFunction('cidrOverlaps(string, string): bool', (a: string, b: string) => ipv4CidrsOverlap(a, b));
   return sharedEnv;
 }
 

@@ -9,7 +9,18 @@ export interface AssertParams {
   quiet?: boolean;
 }
 
-type Outcome = { expr: string; ok: boolean }[];
+/** each condition evaluated; for the false one, where the variables it names were set */
+type Outcome = { expr: string; ok: boolean; origins?: string[] }[];
+
+const CEL_WORDS = new Set(['true', 'false', 'null', 'in', 'has', 'size', 'int', 'uint', 'double', 'string', 'bool', 'type', 'dyn']);
+
+/** the variables a condition reads at its top level (outside string literals, not after a dot, not called) */
+export function conditionVariables(expr: string): string[] {
+  const bare = expr.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''");
+  const out = new Set<string>();
+  for (const m of bare.matchAll(/(?<![.\w])([A-Za-z_]\w*)\b(?!\s*\()/g)) if (!CEL_WORDS.has(m[1])) out.add(m[1]);
+  return [...out];
+}
 
 export const assert: Module<AssertParams, Outcome> = {
   name: 'assert',
@@ -36,7 +47,9 @@ export const assert: Module<AssertParams, Outcome> = {
     // Stop at the first false one, as Ansible does: later ones may rely on it.
     for (const expr of exprs) {
       const ok = ctx.evalCondition(expr);
-      out.push({ expr, ok });
+      // a false one names where its variables were set: the file and line to change
+      const origins = ok || !ctx.varOrigin ? undefined : conditionVariables(expr).flatMap((v) => ((o) => (o ? [`${v}: ${o}`] : []))(ctx.varOrigin!(v)));
+      out.push({ expr, ok, ...(origins?.length ? { origins } : {}) });
       if (!ok) break;
     }
     return out;
@@ -46,9 +59,10 @@ export const assert: Module<AssertParams, Outcome> = {
     const failedOne = outcome.find((o) => !o.ok);
     if (failedOne) {
       const custom = p.fail_msg ?? p.msg;
+      const text = custom !== undefined ? (Array.isArray(custom) ? custom.join('\n') : custom) : `Assertion failed: ${failedOne.expr}`;
       return {
         kind: 'fail',
-        msg: custom !== undefined ? (Array.isArray(custom) ? custom.join('\n') : custom) : `Assertion failed: ${failedOne.expr}`,
+        msg: failedOne.origins ? `${text} (set at ${failedOne.origins.join('; ')})` : text,
         result: { assertion: failedOne.expr, evaluated_to: false },
       };
     }
