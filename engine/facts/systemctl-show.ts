@@ -40,8 +40,15 @@ export function parseSystemctlShow(exitCode: number, stdout: string, stderr: str
   };
 }
 
+/** `kubelet` and `kubelet.service` are one unit; other types keep their suffix */
+export function unitName(name: string): string {
+  return /\.(service|socket|timer|target|mount|automount|path|slice|scope|swap|device)$/.test(name) ? name : `${name}.service`;
+}
+
 export const unitState: Fact<UnitState, { name: string }> = {
   name: 'systemctl_show',
+  // check mode: a unit file written by an earlier task patches what systemd will say (predictions.ts)
+  overlayKey: ({ name }) => unitName(name),
   command: ({ name }) => sh`systemctl show ${UNIT_PROPERTIES.map((p) => `--property=${p}`)} -- ${name}`,
   parse: (r) => parseSystemctlShow(r.exitCode, r.stdout, r.stderr),
 };

@@ -112,6 +112,42 @@ describe('e2e: --check follows the chain on worker2, and become to the login use
     expect(r.code, r.stdout).to.equal(2);
   });
 
+  it('a unit file changed by one task: --check predicts the daemon-reload the service task then does', async () => {
+    const unit = `tsplay-chain-${root.split('.').pop()!.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+    const pb = (word: string) => `- hosts: ${HOST}
+  gather_facts: false
+  tasks:
+    - name: unit file
+      copy:
+        dest: /etc/systemd/system/${unit}.service
+        content: "[Service]\\nExecStart=/bin/sleep 86400 ${word}\\n"
+    - name: unit running
+      service: {name: ${unit}, state: started, daemon_reload: true}
+`;
+    try {
+      await writeFile(join(dir, 'unit1.yml'), pb('1'));
+      await writeFile(join(dir, 'unit2.yml'), pb('2'));
+      const run = (f: string, ...extra: string[]) => tsplay(['run', join(dir, f), '-i', INV, '--limit', HOST, '--json', ...extra]);
+      const first = await run('unit1.yml');
+      expect(first.code, first.stderr + first.stdout.slice(-2000)).to.equal(0);
+      // the unit is loaded and running; a new ExecStart makes it stale for systemd
+      const check = await run('unit2.yml', '--check');
+      expect(check.code, check.stderr).to.equal(0);
+      const real = await run('unit2.yml');
+      expect(real.code, real.stderr).to.equal(0);
+      // a service result has Ansible's `status` (systemd's properties): changed says it
+      const changes = (r: string) => (JSON.parse(r) as { plays: { tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean }> }[] }[] }).plays[0].tasks.map((t) => `${t.task.name}: ${t.hosts[HOST]?.changed ? 'changed' : 'ok'}`);
+      const predicted = changes(check.stdout);
+      expect(predicted).to.deep.equal(['unit file: changed', 'unit running: changed']);
+      expect(changes(real.stdout)).to.deep.equal(predicted);
+      expect((await labSsh(IP, `systemctl show -p NeedDaemonReload ${unit}`)).stdout.trim()).to.equal('NeedDaemonReload=no');
+      const again = await run('unit2.yml', '--check');
+      expect(changes(again.stdout)).to.deep.equal(['unit file: ok', 'unit running: ok']);
+    } finally {
+      await labSsh(IP, `systemctl stop ${unit} 2>/dev/null; rm -f /etc/systemd/system/${unit}.service; systemctl daemon-reload`).catch(() => undefined);
+    }
+  });
+
   it('become to root, the login user, runs without sudo; to nobody through sudo', async () => {
     // the command's ancestors, up to init: sudo among them when the command went through it
     const ancestors = 'p=$$; while [ "$p" -gt 1 ]; do ps -o comm= -p "$p"; p=$(ps -o ppid= -p "$p" | tr -d " "); done';

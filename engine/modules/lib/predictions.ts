@@ -7,6 +7,7 @@ import { fileContent } from '../../facts/file-content.js';
 import type { FactCache } from '../../facts/cache.js';
 import type { Fact, Prediction } from '../../facts/types.js';
 import type { AttrChange } from './file-attrs.js';
+import { unitState, type UnitState } from '../../facts/systemctl-show.js';
 import type { Module, ModuleContext, Plan } from '../types.js';
 
 const asFact = (f: unknown) => f as Fact<unknown, never>;
@@ -206,5 +207,34 @@ export function recordPredictions(mod: Module, args: Record<string, unknown>, pl
   }
   const predictions = mod.predict?.(args, plan) ?? [];
   for (const p of predictions) (p.controller ? controller : target).predict(p);
+  for (const p of unitReloads(predictions)) target.predict(p);
   if (!mod.predictsAll || !predictions.length) target.unpredictedChange();
+}
+
+// Where systemd reads unit files from, and a unit's drop-in directory (NAME.d/x.conf).
+const UNIT_FILE = /^\/(?:etc|run|lib|usr\/lib)\/systemd\/system\/([^/]+?)(?:\.d\/[^/]+\.conf)?$/;
+
+/**
+ * Check mode: a unit file (or drop-in) written, linked or removed on the host means systemd
+ * loaded a unit whose file changed under it: in the real run `systemctl show` then says
+ * NeedDaemonReload=yes, so a later `daemon_reload: true` reloads. Predicted as that patch, or
+ * the later service task would be predicted "ok" and then change in the real run.
+ */
+export function unitReloads(predictions: readonly Prediction[]): Prediction[] {
+  const units = new Set<string>();
+  for (const p of predictions) {
+    // a new, removed or relinked file, or new content; a chmod/chown alone leaves systemd current
+    if (p.controller || !(p.fact.name === fileContent.name || (p.fact.name === fileStat.name && p.value))) continue;
+    const m = UNIT_FILE.exec(p.key);
+    if (m && m[1].includes('.')) units.add(m[1]);
+  }
+  return [...units].map((name) => ({
+    fact: asFact(unitState),
+    key: name,
+    // a unit systemd never loaded is read from disk as it is; only a loaded one goes stale
+    patch: (before: unknown) => {
+      const st = before as UnitState;
+      return st.available && !st.missing ? { ...st, needDaemonReload: true, status: { ...st.status, NeedDaemonReload: 'yes' } } : st;
+    },
+  }));
 }
