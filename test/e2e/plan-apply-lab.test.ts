@@ -2,7 +2,7 @@
 // run with --plan-out changes nothing; apply makes exactly the planned changes; applying the plan
 // again changes nothing and says the plan is already true. A file changed by hand between plan
 // and apply: apply stops on worker2 before that task, names the file and both digests, changes
-// nothing there, and exits 6.
+// nothing there, and exits 6; the report of that apply (--report) shows it in headless Chromium.
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../engine/paths.js';
 import type { PlanDoc } from '../../engine/plan/types.js';
 import { tsplay } from './run-tsplay.js';
+import { noBrowser, withReport } from './report-browser.js';
 import { LAB, labSsh } from './lab-ssh.js';
 
 const HOST = 'worker2';
@@ -105,7 +106,8 @@ describe('e2e: plan, review, apply on worker2', function () {
     expect(plan.code, plan.stdout + plan.stderr).to.equal(0);
     await labSsh(IP, `printf 'port=81\\n' > '${root}/app.conf'`);
     const before = await tree();
-    const apply = await tsplay(['apply', 'drift.json'], { cwd: dir });
+    const report = join(dir, 'drift.html');
+    const apply = await tsplay(['apply', 'drift.json', '--report', report], { cwd: dir });
     expect(apply.code, apply.stdout + apply.stderr).to.equal(6);
     const line = apply.stdout.split('\n').find((l) => l.startsWith(`DRIFT on ${HOST}:`));
     expect(line, apply.stdout).to.not.equal(undefined);
@@ -113,5 +115,16 @@ describe('e2e: plan, review, apply on worker2', function () {
     expect(line).to.match(new RegExp(`file_content ${root.replace(/\./g, '\\.')}/app\\.conf is sha256 [0-9a-f]{64} now, [0-9a-f]{64} in the plan`));
     expect(apply.stdout).to.match(new RegExp(`${HOST}\\s+: ok=0 changed=0 unreachable=0 failed=1 `));
     expect(await tree(), 'nothing changed on worker2').to.equal(before);
+    // the report of that apply, as a person opens it: the drifted host's planned changes not applied
+    if (await noBrowser()) return;
+    const seen = await withReport(report, {}, (page) =>
+      page.evaluate(() => ({
+        rows: [...document.querySelectorAll('#plan tbody tr')].map((tr) => `${[...tr.querySelectorAll('td')].map((td) => td.textContent ?? '').join(' | ')}${tr.classList.contains('mismatch') ? ' (marked)' : ''}`),
+        text: document.body.innerText,
+      })),
+    );
+    expect(seen.rows).to.include(`app port | ${HOST} | yes | no (marked)`);
+    expect(seen.text).to.contain('drift since the plan');
+    expect(seen.text).to.contain(HOST);
   });
 });
