@@ -51,8 +51,8 @@ describe('e2e: scale.yml adds a worker with another worker down', function () {
   const args = (...extra: string[]) => ['run', join(ROOT, 'playbooks', 'scale.yml'), '-i', join(ROOT, 'inventories', 'lab'), '-i', join(dir, 'scale.yml'), '--limit', 'worker3', ...extra];
 
   it('joins worker3 while worker2 is unreachable, changing only worker3 and the /etc/hosts of the reachable hosts', async () => {
-    // master1 does not know worker3 yet (the image names every lab host)
-    await ssh('10.77.0.11', "sed -i '/[[:space:]]worker3$/d' /etc/hosts");
+    // master1 and worker2 do not know worker3 yet (the image names every lab host)
+    for (const ip of ['10.77.0.11', '10.77.0.22']) await ssh(ip, "sed -i '/[[:space:]]worker3$/d' /etc/hosts");
     // worker2's sshd comes back by itself after 60 s
     await ssh('10.77.0.22', 'systemd-run --on-active=60 --timer-property=AccuracySec=100ms /bin/systemctl start ssh.service >/dev/null 2>&1; systemctl stop ssh.service');
     const r = await tsplay(args('--json'));
