@@ -122,9 +122,10 @@ describe('e2e: PKI and a TLS etcd cluster on the lab (issue 5)', function () {
     const cas: Record<string, string> = { ca: join(PKI, 'ca.crt'), etcd: join(PKI, 'etcd', 'ca.crt'), 'front-proxy': join(PKI, 'front-proxy-ca.crt') };
     const caOf = (rel: string) => (rel.startsWith('etcd/') || /\/etcd-(server|peer)\.crt$/.test(rel) || rel.startsWith('apiserver-etcd-client') ? cas.etcd : rel.startsWith('front-proxy') ? cas['front-proxy'] : cas.ca);
     const leaves = certs.filter((c) => !Object.values(cas).includes(c));
-    // 4 shared ca-signed + 2 etcd-ca + 1 front-proxy + per master apiserver/etcd-server/etcd-peer + per node kubelet
+    // 6 shared ca-signed (admin, super-admin, apiserver-kubelet-client, controller-manager, scheduler,
+    // kube-proxy) + 2 etcd-ca + 1 front-proxy + per master apiserver/etcd-server/etcd-peer + per node kubelet
     // (worker3's, made when the scale and etcd-join tests add it, are verified below but not counted)
-    expect(leaves.filter((c) => !relative(PKI, c).startsWith('nodes/worker3/')).length).to.equal(7 + 3 * 3 + 5);
+    expect(leaves.filter((c) => !relative(PKI, c).startsWith('nodes/worker3/')).length).to.equal(9 + 3 * 3 + 5);
     for (const c of leaves) {
       const out = await openssl(['verify', '-CAfile', caOf(relative(PKI, c)), c]);
       expect(out.trim(), c).to.equal(`${c}: OK`);
@@ -142,14 +143,18 @@ describe('e2e: PKI and a TLS etcd cluster on the lab (issue 5)', function () {
     const subject = async (c: string) => (await openssl(['x509', '-noout', '-subject', '-nameopt', 'RFC2253', '-in', c])).trim().replace(/^subject=/, '').split(',').sort();
     expect(await subject(join(PKI, 'nodes', 'worker1', 'kubelet-client.crt'))).to.deep.equal(['CN=system:node:worker1', 'O=system:nodes']);
     expect(await subject(join(PKI, 'admin.crt'))).to.deep.equal(['CN=kubernetes-admin', 'O=kubeadm:cluster-admins']);
+    expect(await subject(join(PKI, 'super-admin.crt'))).to.deep.equal(['CN=kubernetes-super-admin', 'O=system:masters']);
+    expect(await subject(join(PKI, 'kube-proxy.crt'))).to.deep.equal(['CN=system:kube-proxy']);
     expect(await subject(join(PKI, 'etcd', 'healthcheck-client.crt'))).to.deep.equal(['CN=kube-etcd-healthcheck-client']);
   });
 
   it('hosts hold only what they need: no CA key on a worker, keys 0600, kubeconfigs point where they should', async () => {
     for (const [w, ip] of Object.entries(WORKERS)) {
       const { stdout } = await ssh(ip, 'find /etc/kubernetes -type f | sort');
-      expect(stdout.trim().split('\n'), w).to.deep.equal(['/etc/kubernetes/kubelet.conf', '/etc/kubernetes/pki/ca.crt']);
-      expect((await ssh(ip, 'grep server: /etc/kubernetes/kubelet.conf')).stdout.trim(), w).to.equal(`server: https://${VIP}:8443`);
+      expect(stdout.trim().split('\n'), w).to.deep.equal(['/etc/kubernetes/kube-proxy.conf', '/etc/kubernetes/kubelet.conf', '/etc/kubernetes/pki/ca.crt']);
+      for (const conf of ['kubelet.conf', 'kube-proxy.conf']) {
+        expect((await ssh(ip, `grep server: /etc/kubernetes/${conf}`)).stdout.trim(), `${w} ${conf}`).to.equal(`server: https://${VIP}:8443`);
+      }
     }
     for (const [m, ip] of Object.entries(MASTERS)) {
       const { stdout } = await ssh(ip, "find /etc/kubernetes \\( -name '*.key' -o -name '*.conf' -o -name encryption-config.yaml \\) -not -perm 0600 | sort; echo --; ls /etc/kubernetes/pki/*.key /etc/kubernetes/pki/etcd/*.key | sort; echo --; stat -c %U /etc/kubernetes/pki/etcd/server.key; grep server: /etc/kubernetes/kubelet.conf; grep -c 'secret:' /etc/kubernetes/encryption-config.yaml");
