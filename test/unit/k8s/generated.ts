@@ -12,11 +12,26 @@ import { Templater } from '../../../engine/template/templater.js';
 const templater = new Templater();
 const yml = (p: string) => (load(readFileSync(join(projectRoot(), p), 'utf8')) ?? {}) as Record<string, unknown>;
 
-/** The lab's master1 as the roles see it: role defaults < lab group_vars < host and inventory vars. */
+/**
+ * The lab's master1 as the roles see it: cluster_defaults (every role's meta dependency) < role
+ * defaults < lab group_vars < host and inventory vars; values that are templates (kube_dns_ip is
+ * derived from kube_service_addresses) rendered as the engine renders them when used.
+ */
 export function hostVars(role: string, host = 'master1', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const vars = flatVars(role, host, extra);
+  for (let pass = 0; pass < 3; pass++) {
+    for (const [k, v] of Object.entries(vars)) {
+      if (typeof v === 'string' && v.includes('{{')) vars[k] = templater.renderText(v, vars, { file: `${k} (a variable)` });
+    }
+  }
+  return vars;
+}
+
+function flatVars(role: string, host: string, extra: Record<string, unknown>): Record<string, unknown> {
   const ips: Record<string, string> = { master1: '10.77.0.11', master2: '10.77.0.12', master3: '10.77.0.13', worker1: '10.77.0.21', worker2: '10.77.0.22' };
   const groupVars = yml('inventories/lab/group_vars/all.yml');
   return {
+    ...yml('roles/cluster_defaults/defaults/main.yml'),
     ...yml(`roles/${role}/defaults/main.yml`),
     ...groupVars,
     inventory_dir: join(projectRoot(), 'inventories/lab'),
