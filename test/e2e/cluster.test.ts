@@ -147,7 +147,9 @@ describe('e2e: the whole HA cluster on the lab, with failover (issue 6; Kubernet
       expect(stdout, m).to.contain('STAND-IN for kube-apiserver (not Kubernetes)');
       const codes = await ssh(ip, `for u in https://${ip}:6443 https://127.0.0.1:10257 https://127.0.0.1:10259; do curl -sk -o /dev/null -w '%{http_code} ' $u/healthz; done; grep -o '"subnet": "[^"]*"' /etc/cni/net.d/10-tsplay-bridge.conflist; grep -o 'cluster-cidr=[^ ]*' /etc/systemd/system/kube-controller-manager.service`);
       expect(codes.stdout.trim().split(/\s+/).slice(0, 3), m).to.deep.equal(['200', '200', '200']);
-      expect(codes.stdout, `${m}: pod CIDR = --cluster-cidr`).to.contain('"subnet": "10.233.64.0/18"').and.contain('cluster-cidr=10.233.64.0/18');
+      // the bridge uses the node's own /24 slice of --cluster-cidr (its place in k8s_cluster: master1 first)
+      const slice = `10.233.${64 + Object.keys(MASTERS).indexOf(m)}.0/24`;
+      expect(codes.stdout, `${m}: its slice of --cluster-cidr`).to.contain(`"subnet": "${slice}"`).and.contain('cluster-cidr=10.233.64.0/18');
       // keepalived on the interface whose network contains the VIP
       expect((await ssh(ip, 'grep -E "^\\s+interface" /etc/keepalived/keepalived.conf')).stdout.trim(), m).to.equal('interface host0');
     }
