@@ -4,13 +4,11 @@
 // --diff, -v (the command's stdout), -vvv (the commands sent), nor in --json. Without the password
 // the run stops at the value's file:line:col before anything reaches the host.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../engine/paths.js';
 import { tsplay, recapOf } from './run-tsplay.js';
-import { LAB, labSsh } from './lab-ssh.js';
+import { labSsh, labTempDirs, removeLabTempDirs } from './lab-ssh.js';
 import { ansibleVault } from '../unit/vault/ansible-vault-bin.js';
 
 const HOST = 'worker2';
@@ -26,18 +24,7 @@ describe('e2e: Ansible Vault values deployed to worker2', function () {
   let dir = '';
 
   before(async function () {
-    if (!existsSync(`${LAB}/id_ed25519`) || !existsSync(`${LAB}/known_hosts`)) {
-      console.log('      (skipped: the lab is not up)');
-      return this.skip();
-    }
-    try {
-      root = (await labSsh(IP, 'mktemp -d /tmp/tsplay-ansible-vault.XXXXXX', 15_000)).stdout.trim();
-    } catch (e) {
-      console.log(`      (skipped: the lab is not reachable: ${(e as Error).message.split('\n')[0]})`);
-      return this.skip();
-    }
-    expect(root).to.match(/^\/tmp\/tsplay-ansible-vault\./);
-    dir = await mkdtemp(join(tmpdir(), 'tsplay-lab-ansible-vault-'));
+    ({ root, dir } = await labTempDirs(this, IP, 'ansible-vault'));
     await writeFile(join(dir, 'pw'), 'lab vault password\n');
     const inline = ansibleVault(['encrypt_string', '--vault-id', `lab@${join(dir, 'pw')}`, DB, '--name', 'db_password']);
     await writeFile(join(dir, 'secret-vars.yml'), `db_user: app\n${inline.trimEnd()}\n`);
@@ -57,10 +44,7 @@ describe('e2e: Ansible Vault values deployed to worker2', function () {
 `,
     );
   });
-  after(async () => {
-    if (root) await labSsh(IP, `rm -rf -- ${root}`).catch(() => undefined);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => removeLabTempDirs(IP, root, dir));
 
   // other helpers may run against the lab inventory meanwhile: this touches only its temp directory
   const run = (...extra: string[]) => tsplay(['run', join(dir, 'deploy.yml'), '-i', INV, '--limit', HOST, '--no-lock', ...extra], { env: NO_ENV });

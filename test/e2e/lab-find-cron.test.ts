@@ -3,13 +3,11 @@
 // --check --diff after a change predicts it and writes nothing, and the last job's removal
 // removes the file. The host has no crontab program: a user's table fails saying what to install.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../engine/paths.js';
 import { tsplay, recapOf } from './run-tsplay.js';
-import { LAB, labSsh } from './lab-ssh.js';
+import { labSsh, labTempDirs, removeLabTempDirs } from './lab-ssh.js';
 
 const HOST = 'worker2';
 const IP = '10.77.0.22';
@@ -21,23 +19,9 @@ describe('e2e: find and cron on worker2', function () {
   let dir = '';
 
   before(async function () {
-    if (!existsSync(`${LAB}/id_ed25519`) || !existsSync(`${LAB}/known_hosts`)) {
-      console.log('      (skipped: the lab is not up)');
-      return this.skip();
-    }
-    try {
-      root = (await labSsh(IP, 'mktemp -d /tmp/tsplay-find-cron.XXXXXX', 15_000)).stdout.trim();
-    } catch (e) {
-      console.log(`      (skipped: the lab is not reachable: ${(e as Error).message.split('\n')[0]})`);
-      return this.skip();
-    }
-    expect(root).to.match(/^\/tmp\/tsplay-find-cron\./);
-    dir = await mkdtemp(join(tmpdir(), 'tsplay-find-cron-'));
+    ({ root, dir } = await labTempDirs(this, IP, 'find-cron'));
   });
-  after(async () => {
-    if (root) await labSsh(IP, `rm -rf -- ${root}`).catch(() => undefined);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => removeLabTempDirs(IP, root, dir));
 
   const run = (file: string, ...extra: string[]) => tsplay(['run', join(dir, file), '-i', INV, '--limit', HOST, '--no-lock', ...extra]);
 

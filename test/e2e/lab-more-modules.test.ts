@@ -2,13 +2,11 @@
 // raw runs its text in root's login shell and is skipped by --check, replace edits a file in a
 // private temp directory, converges (rerun changed=0) and --check predicts without writing.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../engine/paths.js';
 import { tsplay, recapOf } from './run-tsplay.js';
-import { LAB, labSsh } from './lab-ssh.js';
+import { labSsh, labTempDirs, removeLabTempDirs } from './lab-ssh.js';
 
 const HOST = 'worker2';
 const IP = '10.77.0.22';
@@ -20,23 +18,9 @@ describe('e2e: ping, raw and replace on worker2', function () {
   let dir = '';
 
   before(async function () {
-    if (!existsSync(`${LAB}/id_ed25519`) || !existsSync(`${LAB}/known_hosts`)) {
-      console.log('      (skipped: the lab is not up)');
-      return this.skip();
-    }
-    try {
-      root = (await labSsh(IP, 'mktemp -d /tmp/tsplay-more-modules.XXXXXX', 15_000)).stdout.trim();
-    } catch (e) {
-      console.log(`      (skipped: the lab is not reachable: ${(e as Error).message.split('\n')[0]})`);
-      return this.skip();
-    }
-    expect(root).to.match(/^\/tmp\/tsplay-more-modules\./);
-    dir = await mkdtemp(join(tmpdir(), 'tsplay-more-modules-'));
+    ({ root, dir } = await labTempDirs(this, IP, 'more-modules'));
   });
-  after(async () => {
-    if (root) await labSsh(IP, `rm -rf -- ${root}`).catch(() => undefined);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => removeLabTempDirs(IP, root, dir));
 
   // other helpers may run against the lab inventory meanwhile: this touches only its temp directory
   const run = (file: string, ...extra: string[]) => tsplay(['run', join(dir, file), '-i', INV, '--limit', HOST, '--no-lock', ...extra]);

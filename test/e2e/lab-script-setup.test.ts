@@ -4,13 +4,11 @@
 // group_by make hosts and groups that later plays of the same run reach over SSH. Every playbook
 // runs twice (the second changes nothing) and --check after predicts nothing.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../engine/paths.js';
 import { tsplay, recapOf } from './run-tsplay.js';
-import { LAB, labSsh } from './lab-ssh.js';
+import { labSsh, labTempDirs, removeLabTempDirs } from './lab-ssh.js';
 
 const HOST = 'worker2';
 const IP = '10.77.0.22';
@@ -22,23 +20,9 @@ describe('e2e: script, setup, add_host and group_by on worker2', function () {
   let dir = '';
 
   before(async function () {
-    if (!existsSync(`${LAB}/id_ed25519`) || !existsSync(`${LAB}/known_hosts`)) {
-      console.log('      (skipped: the lab is not up)');
-      return this.skip();
-    }
-    try {
-      root = (await labSsh(IP, 'mktemp -d /tmp/tsplay-script-setup.XXXXXX', 15_000)).stdout.trim();
-    } catch (e) {
-      console.log(`      (skipped: the lab is not reachable: ${(e as Error).message.split('\n')[0]})`);
-      return this.skip();
-    }
-    expect(root).to.match(/^\/tmp\/tsplay-script-setup\./);
-    dir = await mkdtemp(join(tmpdir(), 'tsplay-script-setup-'));
+    ({ root, dir } = await labTempDirs(this, IP, 'script-setup'));
   });
-  after(async () => {
-    if (root) await labSsh(IP, `rm -rf -- ${root}`).catch(() => undefined);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => removeLabTempDirs(IP, root, dir));
 
   const run = (file: string, ...extra: string[]) => tsplay(['run', join(dir, file), '-i', INV, '--limit', HOST, '--no-lock', ...extra]);
 
