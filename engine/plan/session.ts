@@ -26,14 +26,8 @@ export class PlanRefused extends TsplayError {
   override exitCode = PLAN_DRIFT_EXIT;
 }
 
-interface CurrentTask {
-  play: string;
-  at: string;
-  run: number;
-  task: string;
-  role?: string;
-  handler?: boolean;
-  module: string;
+/** the task being planned: where an entry of it says it is, and what decides its outcome */
+interface CurrentTask extends Pick<PlanEntry, 'play' | 'at' | 'run' | 'task' | 'role' | 'handler' | 'module'> {
   noLog: boolean;
   changedWhen: boolean;
   register?: string;
