@@ -21,6 +21,8 @@ export const ROLE_PACKAGES = [
   'etcd-server', 'etcd-client', 'haproxy', 'keepalived', 'containerd', 'runc',
   'containernetworking-plugins', 'curl', 'openssl', 'iputils-ping', 'kubernetes-client',
   'systemd-timesyncd',
+  // day two: metrics and alerts, log forwarding, encrypted backups
+  'prometheus', 'prometheus-node-exporter', 'systemd-journal-remote', 'age',
 ] as const;
 
 /** Bump when the build steps change in a way the package lists do not show. */
