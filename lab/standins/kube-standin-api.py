@@ -16,6 +16,8 @@ import datetime
 import http.client
 import ipaddress
 import json
+import os
+import re
 import ssl
 import threading
 import uuid
@@ -29,6 +31,8 @@ SERVED = {
         ("configmaps", "ConfigMap", True, ["cm"]),
         ("services", "Service", True, ["svc"]),
         ("serviceaccounts", "ServiceAccount", True, ["sa"]),
+        ("nodes", "Node", False, ["no"]),
+        ("pods", "Pod", True, ["po"]),
     ],
     ("apps", "v1"): [("deployments", "Deployment", True, ["deploy"])],
     ("networking.k8s.io", "v1"): [("networkpolicies", "NetworkPolicy", True, ["netpol"])],
@@ -40,7 +44,11 @@ SERVED = {
     ],
 }
 VERBS = ["delete", "get", "list", "patch"]
-VERSION = {"major": "1", "minor": "33", "gitVersion": "v1.33.0-lab-standin", "platform": "linux/amd64",
+# The release the stand-in was installed as (its launcher, lab/standins/releases/<version>), as
+# the real /version reports the binary's own.
+_RELEASE = os.environ.get("KUBE_STANDIN_RELEASE") or "v1.33.0-lab-standin"
+_MAJOR_MINOR = re.match(r"v(\d+)\.(\d+)", _RELEASE)
+VERSION = {"major": _MAJOR_MINOR[1], "minor": _MAJOR_MINOR[2], "gitVersion": _RELEASE, "platform": "linux/amd64",
            "goVersion": "none (STAND-IN, not Kubernetes)", "compiler": "none", "gitCommit": "", "gitTreeState": "", "buildDate": ""}
 
 # A subset of the bootstrap RBAC policy the real apiserver creates at start (upstream:
@@ -365,10 +373,10 @@ class Api:
             raise ApiError(404, "NotFound", f'{spec[0]}{"." + gv[0] if gv[0] else ""} "{name}" not found', {"name": name, "group": gv[0], "kind": spec[0]})
         return obj
 
-    def list(self, gv, spec, ns, selector):
+    def list(self, gv, spec, ns, selector, field_selector=None):
         prefix = self.key(spec[0], ns) if ns else f"/registry/{spec[0]}/"
         items, rev = self.etcd.list(prefix)
-        items = [i for i in items if matches(i.get("metadata", {}).get("labels") or {}, selector)]
+        items = [i for i in items if matches(i.get("metadata", {}).get("labels") or {}, selector) and fields_match(i, field_selector)]
         return {"kind": f"{spec[1]}List", "apiVersion": f"{gv[0]}/{gv[1]}" if gv[0] else gv[1], "metadata": {"resourceVersion": str(rev)}, "items": items}
 
     def apply(self, gv, spec, ns, name, cfg, manager, force, dry_run):
@@ -459,6 +467,48 @@ class Api:
                 if s.get("spec", {}).get("clusterIP") == ip and (m.get("namespace"), m.get("name")) != (ns, name):
                     raise ApiError(422, "Invalid", f'Service "{name}" is invalid: spec.clusterIPs: Invalid value: ["{ip}"]: failed to allocate IP {ip}: provided IP is already allocated')
 
+    def patch(self, gv, spec, ns, name, patch, manager):
+        """A merge patch (`kubectl cordon`/`uncordon`/`drain` send a strategic merge patch such as
+        {"spec": {"unschedulable": true}}): maps merged, null removes, other values replace; here a
+        strategic patch is read as a JSON merge patch, so a list is replaced, not merged by key.
+        The manager gets an Update entry in managedFields for the fields it set. (object, changed)"""
+        if not isinstance(patch, dict):
+            raise ApiError(400, "BadRequest", "the patch body is not an object")
+        key = self.key(spec[0], ns, name)
+        for _ in range(5):
+            live, rev = self.etcd.get(key)
+            if live is None:
+                self.read(gv, spec, ns, name)
+            obj = merge_patch(copy.deepcopy(live), patch)
+            meta = obj.setdefault("metadata", {})
+            for k in ("name", "namespace", "uid", "creationTimestamp", "managedFields", "resourceVersion"):
+                if k in live["metadata"]:
+                    meta[k] = copy.deepcopy(live["metadata"][k])
+                else:
+                    meta.pop(k, None)
+            if obj == live:
+                return live, False
+            set_paths = {p for p in fields_of(patch) if value_at(obj, p) is not _MISSING}
+            removed = {p for p in fields_of(patch) if value_at(obj, p) is _MISSING}
+            entries = []
+            for e in copy.deepcopy(meta.get("managedFields") or []):
+                owned = {p for p in from_fieldsv1(e.get("fieldsV1")) if not any(p[:len(r)] == r for r in removed)}
+                if e.get("manager") == manager and e.get("operation") == "Update":
+                    continue
+                if owned:
+                    entries.append({**e, "fieldsV1": to_fieldsv1(owned)})
+            own = next((e for e in meta.get("managedFields") or [] if e.get("manager") == manager and e.get("operation") == "Update"), None)
+            mine = {p for p in from_fieldsv1((own or {}).get("fieldsV1")) if not any(p[:len(r)] == r for r in removed)} | set_paths
+            if mine:
+                api_version = f"{gv[0]}/{gv[1]}" if gv[0] else gv[1]
+                entries.append({"manager": manager, "operation": "Update", "apiVersion": api_version, "time": now(), "fieldsType": "FieldsV1", "fieldsV1": to_fieldsv1(mine)})
+            meta["managedFields"] = entries
+            new_rev = self.etcd.put_if(key, obj, rev)
+            if new_rev is not None:
+                obj["metadata"]["resourceVersion"] = str(new_rev)
+                return obj, True
+        raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {spec[0]} "{name}": the object has been modified; please apply your changes to the latest version and try again')
+
     def delete(self, gv, spec, ns, name):
         if spec[0] == "namespaces":
             raise ApiError(405, "MethodNotAllowed", "the lab stand-in does not delete namespaces")
@@ -467,6 +517,32 @@ class Api:
         if obj is None or not self.etcd.delete_if(key, rev):
             self.read(gv, spec, ns, name)
         return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": name, "group": gv[0], "kind": spec[0], "uid": obj["metadata"].get("uid")}}
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge patch."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    if not isinstance(target, dict):
+        target = {}
+    for k, v in patch.items():
+        if v is None:
+            target.pop(k, None)
+        else:
+            target[k] = merge_patch(target.get(k), v)
+    return target
+
+
+def fields_match(obj, selector):
+    """Field selectors (spec.nodeName=NAME, metadata.name!=NAME), comma-separated: as the real
+    apiserver for the fields it indexes, on any field here."""
+    for term in filter(None, (t.strip() for t in (selector or "").split(","))):
+        neg = "!=" in term
+        k, v = term.replace("!=", "=").replace("==", "=").split("=", 1)
+        found = value_at(obj, tuple(k.strip().split(".")))
+        if ((found if found is not _MISSING else "") == v.strip()) == neg:
+            return False
+    return True
 
 
 def matches(labels, selector):
@@ -597,7 +673,7 @@ def handler(base, api, log):
                 gv, spec, ns, name = r
                 verb = {"GET": "get" if name else "list", "PATCH": "patch", "DELETE": "delete"}.get(method)
                 if verb is None or (verb in ("patch", "delete") and not name):
-                    raise ApiError(405, "MethodNotAllowed", f"the lab stand-in serves only GET, server-side apply PATCH and DELETE of single objects ({method} {path})")
+                    raise ApiError(405, "MethodNotAllowed", f"the lab stand-in serves only GET, PATCH (server-side apply, merge patches) and DELETE of single objects ({method} {path})")
                 if spec[0] == "namespaces" and name:
                     ns_for_rbac = name
                 else:
@@ -611,15 +687,22 @@ def handler(base, api, log):
                 if verb == "list":
                     if q.get("watch") in ("true", "1"):
                         raise ApiError(405, "MethodNotAllowed", "the lab stand-in does not serve watch")
-                    if q.get("fieldSelector"):
-                        raise ApiError(400, "BadRequest", "the lab stand-in does not serve field selectors")
-                    lst = api.list(gv, spec, ns, q.get("labelSelector"))
+                    lst = api.list(gv, spec, ns, q.get("labelSelector"), q.get("fieldSelector"))
                     return self.send_json(200, table(gv, spec, lst["items"], lst["metadata"]["resourceVersion"]) if as_table else lst)
                 if verb == "delete":
                     return self.send_json(200, api.delete(gv, spec, ns, name))
                 ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+                if ctype in ("application/strategic-merge-patch+json", "application/merge-patch+json"):
+                    try:
+                        patch = json.loads(self.body())
+                    except ValueError:
+                        raise ApiError(400, "BadRequest", "the patch body is not JSON")
+                    manager = q.get("fieldManager") or (self.headers.get("User-Agent") or "unknown").split("/")[0]
+                    obj, changed = api.patch(gv, spec, ns, name, patch, manager)
+                    log(f"patch {spec[0]}/{name}{' in ' + ns if ns else ''} by {user} ({manager}): {json.dumps(patch, sort_keys=True)}: {'changed' if changed else 'unchanged'}")
+                    return self.send_json(200, obj)
                 if ctype != "application/apply-patch+yaml":
-                    raise ApiError(415, "UnsupportedMediaType", f"the lab stand-in serves only server-side apply (application/apply-patch+yaml), not {ctype}")
+                    raise ApiError(415, "UnsupportedMediaType", f"the lab stand-in serves server-side apply (application/apply-patch+yaml) and merge patches, not {ctype}")
                 if not q.get("fieldManager"):
                     raise ApiError(400, "BadRequest", "PATCH, application/apply-patch+yaml: fieldManager is required for apply requests")
                 try:

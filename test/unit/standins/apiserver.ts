@@ -54,13 +54,18 @@ export interface Lab {
   dir: string;
   pki: string;
   kubeconfig(user: UserName, port?: number): string;
-  /** a further stand-in apiserver on the same etcd (HA: several apiservers, one store) */
-  startApiserver(): Promise<number>;
+  /** a further stand-in apiserver on the same etcd (HA: several apiservers, one store), with more
+   * flags and the release its launcher would name (KUBE_STANDIN_RELEASE) */
+  startApiserver(opts?: ApiserverOptions): Promise<number>;
+  /** the stand-in apiserver process serving on `port` */
+  apiserverProcess(port: number): ChildProcess;
   apiserverPort: number;
   etcdGet(key: string): Promise<unknown | null>;
   stop(): Promise<void>;
   logs(): string;
 }
+
+export interface ApiserverOptions { flags?: string[]; release?: string }
 
 export async function startLab(): Promise<Lab> {
   const tmp = tempDir();
@@ -87,8 +92,8 @@ export async function startLab(): Promise<Lab> {
 
   const children: ChildProcess[] = [];
   const output: string[] = [];
-  const spawnLogged = (cmd: string, args: string[]) => {
-    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnLogged = (cmd: string, args: string[], env: Record<string, string> = {}) => {
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     c.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
     c.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
     children.push(c);
@@ -131,9 +136,10 @@ export async function startLab(): Promise<Lab> {
     throw new Error(`the stand-in apiserver on ${port} did not become healthy:\n${output.join('')}`);
   };
 
-  const startApiserver = async () => {
+  const apiservers = new Map<number, ChildProcess>();
+  const startApiserver = async (opts: ApiserverOptions = {}) => {
     const port = await freePort();
-    spawnLogged('python3', [join(STANDINS, 'kube-apiserver'),
+    apiservers.set(port, spawnLogged('python3', [join(STANDINS, 'kube-apiserver'),
       '--advertise-address=127.0.0.1', `--secure-port=${port}`, '--authorization-mode=Node,RBAC',
       `--client-ca-file=${p('ca.crt')}`, `--tls-cert-file=${p('apiserver.crt')}`, `--tls-private-key-file=${p('apiserver.key')}`,
       `--kubelet-client-certificate=${p('apiserver-kubelet-client.crt')}`, `--kubelet-client-key=${p('apiserver-kubelet-client.key')}`,
@@ -144,7 +150,8 @@ export async function startLab(): Promise<Lab> {
       `--service-account-key-file=${p('sa.pub')}`, `--service-account-signing-key-file=${p('sa.key')}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       '--service-cluster-ip-range=10.233.0.0/18', `--encryption-provider-config=${join(dir, 'encryption-config.yaml')}`,
-    ]);
+      ...(opts.flags ?? []),
+    ], opts.release ? { KUBE_STANDIN_RELEASE: opts.release } : {}));
     await healthy(port);
     return port;
   };
@@ -162,7 +169,12 @@ export async function startLab(): Promise<Lab> {
   return {
     dir, pki, apiserverPort, etcdGet,
     kubeconfig: (user, port = apiserverPort) => join(dir, `${user}-${port}.conf`),
-    startApiserver: async () => kubeconfigs(await startApiserver()),
+    startApiserver: async (opts) => kubeconfigs(await startApiserver(opts)),
+    apiserverProcess: (port) => {
+      const c = apiservers.get(port);
+      if (!c) throw new Error(`no stand-in apiserver on ${port}`);
+      return c;
+    },
     logs: () => output.join(''),
     stop: async () => {
       await Promise.all(children.map((c) => new Promise<void>((res) => {
