@@ -114,6 +114,16 @@ export class FactCache {
     return out as T;
   }
 
+  /**
+   * check mode: an earlier planned change rewrites this path with content not known yet (a
+   * certificate it re-issues): a prediction is there, but it gives no value
+   */
+  predictedUnknown<T, A>(fact: Fact<T, A>, args: A): boolean {
+    if (!fact.overlayKey) return false;
+    const l = this.layers(fact as Fact<unknown, never>, fact.overlayKey(args));
+    return !!l?.base && this.predicted(fact, args) === undefined;
+  }
+
   /** a plan being recorded: the task whose prediction this read sees, when one does (its newest layer) */
   predictedBy<T, A>(fact: Fact<T, A>, args: A): string | undefined {
     if (!fact.overlayKey) return undefined;

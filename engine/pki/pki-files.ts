@@ -21,6 +21,11 @@ async function readBytes(ctx: ModuleContext, path: string): Promise<Buffer | nul
   return ctx.transport.get(path, { become: ctx.become });
 }
 
+/** --check: an earlier task rewrites this file with content not known yet (a re-issued certificate). */
+export function rewrittenInCheck(ctx: ModuleContext, path: string): boolean {
+  return ctx.check && ctx.facts.predictedUnknown(fileContent, { path });
+}
+
 /** A file's text, or null when it does not exist. */
 export async function readText(ctx: ModuleContext, path: string): Promise<string | null> {
   const b = await readBytes(ctx, path);

@@ -6,20 +6,24 @@ import { fileContent } from '../../facts/file-content.js';
 import { attrSchema } from '../lib/file-attrs.js';
 import { readContentTarget, planContent, type ContentCurrent, type ContentParams } from '../lib/content-target.js';
 import { applyWrite, type WriteData } from '../lib/write-file.js';
-import { predictWrite } from '../lib/predictions.js';
+import { predictWrite, predictUnknownContent } from '../lib/predictions.js';
 
 export interface CopyParams extends ContentParams {
   src?: string;
   content?: string;
 }
 
-/** pendingSrc: --check, and src is made by an earlier task: its content is not known yet */
-type CopyCurrent = ContentCurrent & { src?: string; pendingSrc?: boolean };
+/**
+ * pendingSrc: --check, and src is made (new) or rewritten (a re-issued certificate) by an earlier
+ * task: its content is not known yet
+ */
+type CopyCurrent = ContentCurrent & { src?: string; pendingSrc?: 'new' | 'rewritten' };
 
 export const copy: Module<CopyParams, CopyCurrent> = {
   name: 'copy',
   readAhead: true,
-  predict: (_p, plan) => predictWrite(plan),
+  // a rewritten src (--check): dest gets content that is not known yet, which later tasks see
+  predict: (p, plan) => (plan.data ? predictWrite(plan) : plan.result?.rewritten === true ? predictUnknownContent(p.dest!) : []),
   predictsAll: true,
   schema: {
     type: 'object',
@@ -51,7 +55,11 @@ export const copy: Module<CopyParams, CopyCurrent> = {
     const fetched = !st.exists && ctx.check ? ctx.controllerFacts?.predicted(fileContent, { path: src }) : undefined;
     if (fetched) return { ...(await readContentTarget(ctx, params.dest, fetched, src.slice(src.lastIndexOf('/') + 1))), src };
     if (!st.exists && (await predicted(src))) {
-      return { path: params.dest, desired: Buffer.alloc(0), stat: { path: params.dest, exists: false }, before: undefined, src, pendingSrc: true };
+      return { path: params.dest, desired: Buffer.alloc(0), stat: { path: params.dest, exists: false }, before: undefined, src, pendingSrc: 'new' };
+    }
+    // --check: a src an earlier task rewrites (a re-issued certificate): its new content is not known
+    if (st.exists && ctx.check && ctx.controllerFacts?.predictedUnknown(fileContent, { path: src })) {
+      return { path: params.dest, desired: Buffer.alloc(0), stat: { path: params.dest, exists: false }, before: undefined, src, pendingSrc: 'rewritten' };
     }
     if (!st.exists) return { path: params.dest, desired: Buffer.alloc(0), stat: st, before: undefined, error: `could not find src ${params.src}`, src };
     if (st.type !== 'file') return { path: params.dest, desired: Buffer.alloc(0), stat: st, before: undefined, error: `src ${src} is a ${st.type}: only files can be copied`, src };
@@ -62,7 +70,10 @@ export const copy: Module<CopyParams, CopyCurrent> = {
   },
 
   diff(params, cur) {
-    if (cur.pendingSrc) return { kind: 'change', summary: `${params.dest}: would copy ${cur.src}, which an earlier task makes (content not known in check mode)`, result: { src: cur.src } };
+    if (cur.pendingSrc === 'new') return { kind: 'change', summary: `${params.dest}: would copy ${cur.src}, which an earlier task makes (content not known in check mode)`, result: { src: cur.src } };
+    if (cur.pendingSrc) {
+      return { kind: 'change', summary: `${params.dest}: would copy ${cur.src}, which an earlier task rewrites (content not known in check mode)`, result: { src: cur.src, rewritten: true } };
+    }
     return planContent(params, cur, cur.src ? { src: cur.src } : {});
   },
 

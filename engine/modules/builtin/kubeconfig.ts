@@ -6,7 +6,7 @@ import { tryCertFacts } from '../../pki/cert-facts.js';
 import { tryInspectPrivateKey } from '../../pki/private-key.js';
 import { renderKubeconfig, redactKubeconfig, redactedOrNothing } from '../../pki/kubeconfig-doc.js';
 import { Secret } from '../../pki/secret.js';
-import { readText, readSecret, fileModeOf, modeDrift, writeFile, chmod, KEY_MODE } from '../../pki/pki-files.js';
+import { readText, readSecret, fileModeOf, modeDrift, writeFile, chmod, rewrittenInCheck, KEY_MODE } from '../../pki/pki-files.js';
 import { predictExists } from '../lib/predictions.js';
 
 export interface KubeconfigParams {
@@ -22,8 +22,8 @@ export interface KubeconfigParams {
 }
 
 export interface KubeconfigCurrent {
-  /** the wanted file text (holds the client key), or why it cannot be made */
-  desired: Secret | { missing: string[] } | { error: string };
+  /** the wanted file text (holds the client key), or why it cannot be made or known yet (--check) */
+  desired: Secret | { missing: string[] } | { rewritten: string[] } | { error: string };
   /** the file's text now (may hold a key), null when absent */
   existing: Secret | null;
   mode?: string;
@@ -63,6 +63,8 @@ export const kubeconfigModule: Module<KubeconfigParams, KubeconfigCurrent> = {
     const key = await readSecret(ctx, params.client_key_path);
     const existing = await readSecret(ctx, params.path);
     const mode = existing === null ? undefined : await fileModeOf(ctx, params.path);
+    const rewritten = [params.ca_cert_path, params.client_cert_path, params.client_key_path].filter((p) => rewrittenInCheck(ctx, p));
+    if (rewritten.length) return { desired: { rewritten }, existing, mode };
     return { desired: desiredContent(params, ca, cert, key), existing, mode };
   },
 
@@ -70,6 +72,14 @@ export const kubeconfigModule: Module<KubeconfigParams, KubeconfigCurrent> = {
     const mode = params.mode ?? KEY_MODE;
     const { desired, existing } = cur;
     if ('error' in desired) return { kind: 'fail', msg: desired.error };
+    if ('rewritten' in desired) {
+      return {
+        kind: 'change',
+        summary: `${params.path}: write kubeconfig (${desired.rewritten.join(', ')} rewritten by an earlier task: content not known in check mode)`,
+        fileDiffs: existing ? [beforeOnly(params.path, existing)] : [],
+        data: { chmod: false } satisfies KubeconfigPlanData,
+      };
+    }
     if ('missing' in desired) {
       return {
         kind: 'change',

@@ -28,6 +28,7 @@ export interface X509CertParams {
   renew_before_days?: number;
   key_type?: 'RSA' | 'ECDSA';
   key_size?: number | string;
+  force?: boolean;
 }
 
 export interface X509CertCurrent {
@@ -100,6 +101,7 @@ export const x509CertModule: Module<X509CertParams, X509CertCurrent> = {
       validity_days: { type: 'integer', minimum: 1, default: 365, description: 'Lifetime of a newly issued certificate.' },
       renew_before_days: { type: 'integer', minimum: 0, default: 30, description: 'Re-issue when the certificate expires within this many days.' },
       ...keySpecSchema('key_type', 'key_size'),
+      force: { type: 'boolean', default: false, description: 'Re-issue even when the certificate is fine (a renewal now); the key is kept.' },
     },
   },
 
@@ -149,6 +151,7 @@ export const x509CertModule: Module<X509CertParams, X509CertCurrent> = {
         caLabel: params.ca_cert_path,
       },
     );
+    if (params.force && !reasons.length) reasons.push('renewal forced (force: true)');
     const caMissing = [!ca && `CA certificate ${params.ca_cert_path}`, !caKey.exists && `CA key ${params.ca_key_path}`].filter(Boolean);
     if (caMissing.length && cert) reasons.push(`cannot check the signature: ${caMissing.join(' and ')} missing`);
     const drift = key.exists ? modeDrift(key.mode, KEY_MODE) : undefined;

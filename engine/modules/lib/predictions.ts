@@ -186,6 +186,11 @@ export function predictExists(paths: Array<string | undefined>, mode = '0644'): 
     ]);
 }
 
+/** A file an earlier task rewrites with content not known yet (its stat stays as read). */
+export function predictUnknownContent(path: string): Prediction[] {
+  return [{ fact: asFact(fileContent), key: norm(path), value: () => undefined }];
+}
+
 /**
  * Check mode, a path is missing: true when an earlier change on this host did more than its
  * predictions say (a command, a package), so the path may exist by the task's turn in a real
