@@ -116,8 +116,8 @@ export const KEYWORDS: Record<string, KeywordSpec> = {
     levels: ['play'],
     schema: { anyOf: [{ type: 'integer', minimum: 0 }, STR, { type: 'array', items: { type: ['integer', 'string'] } }] },
     inherit: 'none',
-    templated: 'literal',
-    implemented: 'engine/runner/serial.ts',
+    templated: 'rendered',
+    implemented: 'engine/runner/serial.ts (a template: from the play\'s vars and -e, before any host runs)',
   },
   max_fail_percentage: {
     levels: ['play'],

@@ -12,7 +12,7 @@ import { runTask } from './task-exec.js';
 import { selectedByTags } from './tags.js';
 import { truthy } from './truthy.js';
 import { mapLimit } from './pool.js';
-import { serialBatches } from './serial.js';
+import { renderSerial, serialBatches } from './serial.js';
 import { orderHosts } from './host-order.js';
 import { lookahead, NOTHING_AFTER, type Continuation } from './read-ahead/lookahead.js';
 import { startsHere, unmatchedPatternWarning } from './cli-names.js';
@@ -57,7 +57,8 @@ export class PlayRunner {
     }
     for (const n of names) run.hostState(n);
     const playScope: Scope = { chain: [play.keywords] };
-    for (const batch of serialBatches(names, play.keywords.serial)) {
+    const serial = renderSerial(play.keywords.serial, vars, run.opts.extraVars, run.templater, play.pos);
+    for (const batch of serialBatches(names, serial)) {
       const pc: PlayContext = { play, vars, playHosts: names, batch };
       const hosts = batch.map((n) => run.hostState(n)).filter((h) => h.alive);
       if (!hosts.length) continue;
