@@ -28,7 +28,7 @@ describe('e2e: preflight checks stop ha-cluster.yml before any host is changed',
   this.timeout(600_000);
   let dir = '';
   const lab = join(projectRoot(), 'inventories', 'lab');
-  const groupVars = readFileSync(join(lab, 'group_vars', 'all.yml'), 'utf8').replace('"{{ inventory_dir }}/../../lab/standins"', JSON.stringify(join(projectRoot(), 'lab', 'standins')));
+  const groupVars = readFileSync(join(lab, 'group_vars', 'all.yml'), 'utf8').replace('{{ inventory_dir }}/../../lab/standins/', `${join(projectRoot(), 'lab', 'standins')}/`);
   // the bad setting: line 2 of group_vars/k8s_cluster.yml (which wins over all.yml)
   const line = 2;
 

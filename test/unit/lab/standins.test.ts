@@ -63,7 +63,8 @@ describe('lab stand-ins: flags of the real binaries', () => {
       expect(flags.length, component).to.be.greaterThan(component === 'kube-proxy' ? 0 : 2);
       const r = standin(component, [...flags.map((f) => `--${f}=x`), '--v=2', '--version']);
       expect(r.status, `${component}: ${r.stderr}`).to.equal(0);
-      expect(r.stdout).to.contain(`${component} stand-in (not Kubernetes)`);
+      expect(r.stdout).to.match(/^Kubernetes v1\.33\.\S+\n$/);
+      expect(r.stderr).to.contain(`${component} stand-in (not Kubernetes)`);
     }
   });
 });

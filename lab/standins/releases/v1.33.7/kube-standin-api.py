@@ -1,0 +1,1 @@
+../../kube-standin-api.py
