@@ -6,9 +6,10 @@
 # O = groups, verified against --client-ca-file) and authorized by the RBAC objects stored here.
 #
 # What it is not: no watch, no protobuf, no admission beyond "the namespace exists", no defaulting
-# or server-side schema validation (tsplay's unit tests validate every manifest against the
-# upstream OpenAPI instead), no controllers (a Deployment never gets pods or a status), no Node
-# authorizer, no aggregated ClusterRoles, no RBAC escalation check. Objects are stored as JSON
+# or server-side schema validation besides the Nodes' pod CIDRs (tsplay's unit tests validate
+# every manifest against the upstream OpenAPI instead), no controllers (a Deployment never gets
+# pods or a status, no controller-manager allocates pod CIDRs, no kubelet registers its Node), no
+# Node authorizer, no aggregated ClusterRoles, no RBAC escalation check. Objects are stored as JSON
 # under /registry/<resource>/[<namespace>/]<name>, resourceVersion is the etcd revision.
 import base64
 import copy
@@ -403,6 +404,8 @@ class Api:
             obj = self.merge(live, cfg, applied_fields(cfg), manager, force, api_version)
             if spec[0] == "services":
                 self.check_service(obj, ns, name)
+            if spec[0] == "nodes":
+                self.check_node(obj, live, name)
             if live is not None and obj == live:
                 return live, False
             if dry_run:
@@ -488,6 +491,8 @@ class Api:
                     meta.pop(k, None)
             if obj == live:
                 return live, False
+            if spec[0] == "nodes":
+                self.check_node(obj, live, name)
             set_paths = {p for p in fields_of(patch) if value_at(obj, p) is not _MISSING}
             removed = {p for p in fields_of(patch) if value_at(obj, p) is _MISSING}
             entries = []
@@ -508,6 +513,27 @@ class Api:
                 obj["metadata"]["resourceVersion"] = str(new_rev)
                 return obj, True
         raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {spec[0]} "{name}": the object has been modified; please apply your changes to the latest version and try again')
+
+    @staticmethod
+    def check_node(obj, live, name):
+        """The real apiserver's Node validation of the pod CIDRs: each a CIDR, podCIDR the first of
+        podCIDRs, and once set they do not change (the controller-manager and the kubelets rely on it)."""
+        def invalid(field, reason, detail):
+            return ApiError(422, "Invalid", f'Node "{name}" is invalid: {field}: {detail}',
+                            {"name": name, "kind": "Node", "causes": [{"reason": reason, "message": detail, "field": field}]})
+        spec = obj.get("spec") or {}
+        cidrs = spec.get("podCIDRs") or ([spec["podCIDR"]] if spec.get("podCIDR") else [])
+        for i, c in enumerate(cidrs):
+            try:
+                ipaddress.ip_network(c)
+            except (TypeError, ValueError):
+                raise invalid(f"spec.podCIDRs[{i}]", "FieldValueInvalid", f'Invalid value: "{c}": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)')
+        if spec.get("podCIDR") and cidrs and spec["podCIDR"] != cidrs[0]:
+            raise invalid("spec.podCIDRs[0]", "FieldValueInvalid", f'Invalid value: "{cidrs[0]}": must match spec.podCIDR ({spec["podCIDR"]})')
+        old = (live or {}).get("spec") or {}
+        old_cidrs = old.get("podCIDRs") or ([old["podCIDR"]] if old.get("podCIDR") else [])
+        if old_cidrs and old_cidrs != cidrs:
+            raise invalid("spec.podCIDRs", "FieldValueForbidden", 'Forbidden: node updates may not change podCIDR except from "" to valid')
 
     def delete(self, gv, spec, ns, name):
         if spec[0] == "namespaces":

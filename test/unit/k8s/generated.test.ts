@@ -63,6 +63,36 @@ describe('generated Kubernetes files against the official schemas', function () 
     });
   });
 
+  describe('Node objects (kubelet) against the upstream OpenAPI', () => {
+    const hosts = ['master1', 'master2', 'master3', 'worker1', 'worker2'];
+    const nodes = Object.fromEntries(hosts.map((h) => [h, documents(render('kubelet', 'node.yaml', hostVars('kubelet', h)))]));
+
+    it('each node\'s Node is one valid object, with no field its upstream type does not have', async () => {
+      for (const h of hosts) {
+        expect(nodes[h], h).to.have.length(1);
+        expect(await apiObjectErrors(nodes[h][0]), h).to.deep.equal([]);
+      }
+      expect(await apiObjectsUnknownFields(hosts.map((h) => nodes[h][0]))).to.deep.equal([]);
+    });
+
+    it('its spec.podCIDR is the subnet of the node\'s bridge conflist (cni), a different slice per node; masters carry the kubelet\'s taints', () => {
+      const seen = new Set<string>();
+      for (const h of hosts) {
+        const node = nodes[h][0] as { metadata: { name: string }; spec: { podCIDR: string; podCIDRs: string[]; taints?: unknown[] } };
+        const conf = JSON.parse(render('cni', '10-bridge.conflist', hostVars('cni', h))) as { plugins: { ipam?: { ranges: { subnet: string }[][] } }[] };
+        expect(node.metadata.name).to.equal(h);
+        expect(node.spec.podCIDR, h).to.equal(conf.plugins[0].ipam?.ranges[0][0].subnet);
+        expect(node.spec.podCIDRs).to.deep.equal([node.spec.podCIDR]);
+        seen.add(node.spec.podCIDR);
+        if (h.startsWith('master')) expect(node.spec.taints, h).to.deep.equal([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
+        else expect(node.spec.taints, h).to.equal(undefined);
+      }
+      expect([...seen]).to.deep.equal(['10.233.64.0/24', '10.233.65.0/24', '10.233.66.0/24', '10.233.67.0/24', '10.233.68.0/24']);
+      const valued = documents(render('kubelet', 'node.yaml', hostVars('kubelet', 'master1', { kubelet_control_plane_taints: ['dedicated=infra:NoExecute'] })))[0] as { spec: { taints: unknown[] } };
+      expect(valued.spec.taints).to.deep.equal([{ key: 'dedicated', value: 'infra', effect: 'NoExecute' }]);
+    });
+  });
+
   describe('component configurations against the official Go types (unknown field = error)', () => {
     it('KubeProxyConfiguration (kube_proxy): valid, clusterCIDR is the pod subnet, its kubeconfig the pki role\'s', () => {
       for (const host of ['master1', 'worker2']) {

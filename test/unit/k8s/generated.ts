@@ -30,6 +30,8 @@ export function hostVars(role: string, host = 'master1', extra: Record<string, u
 function flatVars(role: string, host: string, extra: Record<string, unknown>): Record<string, unknown> {
   const ips: Record<string, string> = { master1: '10.77.0.11', master2: '10.77.0.12', master3: '10.77.0.13', worker1: '10.77.0.21', worker2: '10.77.0.22' };
   const groupVars = yml('inventories/lab/group_vars/all.yml');
+  const groups = { kube_control_plane: ['master1', 'master2', 'master3'], etcd: ['master1', 'master2', 'master3'], kube_node: ['worker1', 'worker2'],
+    k8s_cluster: Object.keys(ips) };
   return {
     ...yml('roles/cluster_defaults/defaults/main.yml'),
     ...yml(`roles/${role}/defaults/main.yml`),
@@ -37,8 +39,8 @@ function flatVars(role: string, host: string, extra: Record<string, unknown>): R
     inventory_dir: join(projectRoot(), 'inventories/lab'),
     inventory_hostname: host,
     ansible_host: ips[host],
-    groups: { kube_control_plane: ['master1', 'master2', 'master3'], etcd: ['master1', 'master2', 'master3'], kube_node: ['worker1', 'worker2'],
-      k8s_cluster: Object.keys(ips), all: Object.keys(ips) },
+    groups: { ...groups, all: Object.keys(ips) },
+    group_names: Object.entries(groups).filter(([, hosts]) => hosts.includes(host)).map(([g]) => g),
     hostvars: Object.fromEntries(Object.entries(ips).map(([h, ip]) => [h, { ansible_host: ip }])),
     ...extra,
   };

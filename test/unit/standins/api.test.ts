@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { kubectl, startLab, toolsMissing, type Lab } from './apiserver.js';
+import { hostVars, render } from '../k8s/generated.js';
 
 const run = promisify(execFile);
 
@@ -105,6 +106,37 @@ describe('lab stand-in kube-apiserver API with Debian kubectl and a real etcd', 
     expect(forced.code, forced.stderr).to.equal(0);
     const obj = (await lab.etcdGet('/registry/configmaps/kube-system/demo')) as { data: object; metadata: { managedFields: { manager: string }[] } };
     expect(obj.data).to.deep.equal({ a: 'other' });
+  });
+
+  it("the kubelet role's Node manifest: applied with its pod CIDR, read back as the role reads it, and the pod CIDR cannot change", async () => {
+    const podCidr = async () => kubectl(lab, 'superAdmin', ['get', 'node', 'master2', '--ignore-not-found', '-o', 'jsonpath={.spec.podCIDR}']);
+    // the role's first question, before the Node exists: empty, not an error
+    const absent = await podCidr();
+    expect(absent.code, absent.stderr).to.equal(0);
+    expect(absent.stdout).to.equal('');
+
+    const vars = hostVars('kubelet', 'master2');
+    const manifest = file('node.yaml', render('kubelet', 'node.yaml', vars));
+    const applied = await kubectl(lab, 'superAdmin', ['apply', '--server-side', '--field-manager=tsplay', '-f', manifest]);
+    expect(applied.code, applied.stderr).to.equal(0);
+    expect(applied.stdout.trim()).to.equal('node/master2 serverside-applied');
+    const present = await podCidr();
+    expect(present.stdout).to.equal('10.233.65.0/24').and.to.equal(vars.kube_node_pod_cidr);
+    const stored = (await lab.etcdGet('/registry/nodes/master2')) as { spec: { podCIDRs: string[]; taints: object[] } };
+    expect(stored.spec.podCIDRs).to.deep.equal(['10.233.65.0/24']);
+    expect(stored.spec.taints).to.deep.equal([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
+    expect((await kubectl(lab, 'superAdmin', ['diff', '--server-side', '--field-manager=tsplay', '-f', manifest])).code).to.equal(0);
+
+    // as the real apiserver: a Node's pod CIDR does not change once set, whoever forces it
+    const moved = file('node-moved.yaml', render('kubelet', 'node.yaml', { ...vars, kube_node_pod_cidr: '10.233.70.0/24' }));
+    const refused = await kubectl(lab, 'superAdmin', ['apply', '--server-side', '--force-conflicts', '--field-manager=tsplay', '-f', moved]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include('Node "master2" is invalid: spec.podCIDRs: Forbidden: node updates may not change podCIDR except from "" to valid');
+    expect((await podCidr()).stdout).to.equal('10.233.65.0/24');
+    const bad = file('node-bad.json', JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'w9' }, spec: { podCIDR: '10.233.1.0/24', podCIDRs: ['10.233.1.0/33'] } }));
+    const invalid = await kubectl(lab, 'superAdmin', ['apply', '--server-side', '--field-manager=tsplay', '-f', bad]);
+    expect(invalid.code).to.equal(1);
+    expect(invalid.stderr).to.include('spec.podCIDRs[0]: Invalid value: "10.233.1.0/33"');
   });
 
   it('a second stand-in apiserver on the same etcd serves the same objects (HA)', async () => {
