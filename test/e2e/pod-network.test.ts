@@ -18,6 +18,7 @@ import { tsplay, recapOf } from './run-tsplay.js';
 import { LAB, labSsh } from './lab-ssh.js';
 
 const INV = join(projectRoot(), 'inventories', 'lab');
+const MASTER1 = '10.77.0.11';
 const NODES = [
   { name: 'worker1', ip: '10.77.0.21' },
   { name: 'worker2', ip: '10.77.0.22' },
@@ -80,6 +81,25 @@ describe('e2e: pod network across two nodes with the real CNI plugins', function
         if (other === n.name) expect(routes).not.to.contain(slice);
         else expect(routes, `${n.name} -> ${other}`).to.match(new RegExp(`^${slice.replace(/\./g, '\\.')} via ${addr[other].replace(/\./g, '\\.')} `, 'm'));
       }
+    }
+  });
+
+  // The Node objects come from the kubelet role (ha-cluster.yml, which the CI job converges
+  // first); the API serving them is the lab's STAND-IN kube-apiserver, keeping them in the lab's
+  // real etcd. What is proven: the pod CIDR the API holds for each node is the subnet its bridge
+  // network hands out, so a controller-manager (which keeps a podCIDR a Node has) agrees too.
+  it("every Node's spec.podCIDR in the API is the subnet of that node's conflist", async () => {
+    const listed = await labSsh(MASTER1, 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json');
+    const nodes = (JSON.parse(listed.stdout) as { items: { metadata: { name: string }; spec: { podCIDR?: string; podCIDRs?: string[] } }[] }).items;
+    const order = ['master1', 'master2', 'master3', 'worker1', 'worker2'];
+    const addr: Record<string, string> = { master1: '10.77.0.11', master2: '10.77.0.12', master3: '10.77.0.13', worker1: '10.77.0.21', worker2: '10.77.0.22' };
+    expect(nodes.map((n) => n.metadata.name)).to.include.members(order);
+    for (const name of order) {
+      const node = nodes.find((n) => n.metadata.name === name);
+      const conf = JSON.parse((await labSsh(addr[name], 'cat /etc/cni/net.d/10-tsplay-bridge.conflist')).stdout);
+      const subnet = conf.plugins[0].ipam.ranges[0][0].subnet as string;
+      expect(node?.spec.podCIDR, name).to.equal(subnet);
+      expect(node?.spec.podCIDRs, name).to.deep.equal([subnet]);
     }
   });
 
