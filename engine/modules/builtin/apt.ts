@@ -13,6 +13,8 @@ export interface AptParams {
   autoremove?: boolean;
   install_recommends?: boolean;
   allow_downgrade?: boolean;
+  /** change a package held by its dpkg selection (the hold stays), as Ansible's apt */
+  allow_change_held_packages?: boolean;
   /** exit code /usr/sbin/policy-rc.d gives while the packages install (101: no service starts) */
   policy_rc_d?: number;
 }
@@ -70,6 +72,7 @@ export const aptSchema = {
     autoremove: { type: 'boolean', default: false, description: 'With absent: also remove dependencies no longer needed (--autoremove).' },
     install_recommends: { type: 'boolean', default: false, description: 'Install recommended packages too (default: --no-install-recommends).' },
     allow_downgrade: { type: 'boolean', default: false, description: 'Allow a pinned version older than the installed one (--allow-downgrades).' },
+    allow_change_held_packages: { type: 'boolean', default: false, description: 'Move a held package (dpkg selection hold) to its pinned version; the hold stays (--allow-change-held-packages). Without it such a change fails before apt runs.' },
     policy_rc_d: { type: 'integer', minimum: 0, maximum: 255, description: 'While apt runs, /usr/sbin/policy-rc.d exits with this code (101: packages start no services), as Ansible\'s policy_rc_d.' },
   },
   anyOf: [{ required: ['name'] }, { required: ['update_cache'] }],
@@ -82,7 +85,8 @@ export function aptCommands(p: AptParams, data: AptPlanData): ShellCommand {
   if (data.install.length) {
     const rec = p.install_recommends ? sh`--install-recommends` : sh`--no-install-recommends`;
     const down = p.allow_downgrade ? sh` --allow-downgrades` : sh``;
-    cmds.push(sh`apt-get install ${quiet} ${rec}${down} ${data.install}`);
+    const held = p.allow_change_held_packages ? sh` --allow-change-held-packages` : sh``;
+    cmds.push(sh`apt-get install ${quiet} ${rec}${down}${held} ${data.install}`);
   }
   if (data.remove.length) cmds.push(sh`apt-get remove ${quiet}${p.purge ? sh` --purge` : sh``}${p.autoremove ? sh` --autoremove` : sh``} ${data.remove}`);
   const apt = joinCommands(cmds);
@@ -134,7 +138,10 @@ export const aptModule: Module<AptParams, AptState> = {
         } else ok.push(`${r.name} not installed`);
       } else if (r.version !== undefined) {
         if (pkg.installed !== undefined && versionMatches(pkg.installed, r.version)) ok.push(`${r.name} ${pkg.installed} installed`);
-        else {
+        else if (pkg.installed !== undefined && pkg.status?.startsWith('h') && !p.allow_change_held_packages) {
+          // apt-get refuses it too ("Held packages were changed"), after the lists are updated
+          return { kind: 'fail', msg: `${r.name} ${pkg.installed} is held (dpkg selection hold): changing it to ${r.version} needs allow_change_held_packages: true (the hold stays)` };
+        } else {
           install.push(`${r.name}=${r.version}`);
           what.push(pkg.installed ? `change ${r.name} ${pkg.installed} -> ${r.version}` : `install ${r.name}=${r.version}`);
         }
