@@ -72,6 +72,6 @@ describe('e2e: etcd packages pinned to etcd_package_version', function () {
     const r = await check(...extra({ etcd_package_version: OTHER, etcd_package_upgrade: true }), '-v');
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     for (const h of Object.keys(MEMBERS)) expect(recapOf(r.stdout, h), h).to.include({ changed: 1, failed: 0 });
-    expect(r.stdout).to.contain(`change etcd-client ${PIN} -> ${OTHER}; change etcd-server ${PIN} -> ${OTHER}`);
+    expect(r.stdout).to.contain(`change etcd-server ${PIN} -> ${OTHER}; change etcd-client ${PIN} -> ${OTHER}`);
   });
 });
