@@ -102,6 +102,10 @@ describe('e2e: playbooks/logs.yml on the lab (journald limits, forwarding to the
     expect((await labSsh(collector, 'systemctl is-active systemd-journal-remote.socket; systemd-analyze cat-config systemd/journal-remote.conf | grep -E "^(ServerKeyFile|TrustedCertificateFile)="')).stdout).to.equal(
       'active\nServerKeyFile=/etc/kubernetes/pki/journal/remote.key\nTrustedCertificateFile=/etc/kubernetes/pki/journal/ca.crt\n',
     );
+    // the uploaders' trust: the collector serves a certificate of the journal CA, which the cluster CA did not sign
+    const tls = (await labSsh(HOSTS.master2, sh`for ca in journal/ca.crt ca.crt; do curl -s -o /dev/null --max-time 5 --cacert /etc/kubernetes/pki/$ca -w '%{http_code} ' ${`https://${collector}:19532/`}; echo "exit $?"; done`.text)).stdout;
+    // an HTTP answer with the journal CA; curl's 60 (the peer's certificate not verified) with the cluster CA
+    expect(tls, tls).to.match(/^[1-5][0-9]{2} exit 0\n000 exit 60\n$/);
     // nothing of it stays on the collector's own journal: it came over the network
     expect((await labSsh(collector, sh`journalctl -t tsplay-logs-e2e --no-pager -o cat | grep -cF ${marker} || true`.text)).stdout.trim()).to.equal('0');
   });
