@@ -114,6 +114,11 @@ export class FactCache {
     return out as T;
   }
 
+  /** check mode: an earlier planned change predicts this read (whether or not it knows the value) */
+  hasPrediction<T, A>(fact: Fact<T, A>, args: A): boolean {
+    return !!fact.overlayKey && !!this.layers(fact as Fact<unknown, never>, fact.overlayKey(args));
+  }
+
   /**
    * check mode: an earlier planned change rewrites this path with content not known yet (a
    * certificate it re-issues): a prediction is there, but it gives no value

@@ -56,6 +56,8 @@ const BUILTIN: Record<string, () => Promise<AnyModule>> = {
   pki_files: async () => (await import('./builtin/pki_files.js')).pkiFilesModule,
   pki_guard: async () => (await import('./builtin/pki_guard.js')).pkiGuardModule,
   pki_adopt: async () => (await import('./builtin/pki_adopt.js')).pkiAdoptModule,
+  pki_holders: async () => (await import('./builtin/pki_holders.js')).pkiHoldersModule,
+  pki_expiry: async () => (await import('./builtin/pki_expiry.js')).pkiExpiryModule,
 };
 
 // The per-process module cache. Each module is wrapped once: a module object is also a cache

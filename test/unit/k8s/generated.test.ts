@@ -118,8 +118,8 @@ describe('generated Kubernetes files against the official schemas', function () 
       const dir = mkdtempSync(join(tmpdir(), 'tsplay-enc-'));
       try {
         // the role's own script, rendered for a private pki_dir and run
-        const tasks = load(readFileSync(join(projectRoot(), 'roles/pki/tasks/generate.yml'), 'utf8')) as { block: { name: string; shell?: string }[] }[];
-        const task = tasks[0].block.find((t) => t.name.startsWith('encryption-at-rest config'));
+        const tasks = load(readFileSync(join(projectRoot(), 'roles/pki/tasks/generate.yml'), 'utf8')) as { block?: { name: string; shell?: string }[] }[];
+        const task = tasks.find((t) => t.block)!.block!.find((t) => t.name.startsWith('encryption-at-rest config'));
         const script = new Templater().renderText(String(task?.shell), { pki_dir: dir });
         execFileSync('sh', ['-c', script]);
         expect(componentConfigErrors('EncryptionConfiguration', load(readFileSync(join(dir, 'encryption-config.yaml'), 'utf8')))).to.deep.equal([]);
