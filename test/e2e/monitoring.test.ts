@@ -7,6 +7,7 @@
 // so the lab scrapes no control-plane component (monitoring_scrape_kube_apiserver is false there).
 // It stops an apiserver: run it under the EXCLUSIVE lab lock.
 import { expect } from 'chai';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../engine/paths.js';
 import { tsplay, recapOf } from './run-tsplay.js';
@@ -62,14 +63,14 @@ describe('e2e: monitoring (Prometheus, node exporters, alert rules) on the lab',
   const args = (...extra: string[]) => ['run', join(ROOT, 'playbooks', 'monitoring.yml'), '-i', join(ROOT, 'inventories', 'lab'), '--no-lock', ...extra];
 
   before(async function () {
-    ({ root, dir } = await labTempDirs(this, HOSTS.worker2, 'monitoring'));
+    ({ root, dir } = await labTempDirs(this, HOSTS.worker1, 'monitoring'));
   });
 
   after(async () => {
     // whatever happened, the apiserver runs again and haproxy has it back
     await labSsh(HOSTS[STOPPED], 'systemctl start kube-apiserver').catch(() => undefined);
     if (root) await until(stoppedUp, (v) => v.every(Boolean), 60_000, 'the apiserver back in every haproxy').catch(() => undefined);
-    await removeLabTempDirs(HOSTS.worker2, root, dir);
+    await removeLabTempDirs(HOSTS.worker1, root, dir);
   });
 
   it('from hosts without it, --check predicts the first run task by task; the second run changes nothing', async () => {
@@ -92,9 +93,14 @@ describe('e2e: monitoring (Prometheus, node exporters, alert rules) on the lab',
     for (const h of Object.keys(HOSTS)) expect(recapOf(second.stdout, h), h).to.include({ changed: 0, failed: 0 });
   });
 
-  it('promtool accepts the rules; every scrape target is up; the textfile metrics are there', async () => {
+  it('promtool accepts the rules and its unit tests of every alert pass; every scrape target is up; the textfile metrics are there', async () => {
     const rules = await labSsh(HOSTS.worker1, 'promtool check rules /etc/prometheus/tsplay-alerts.rules.yml');
     expect(rules.stdout).to.match(/SUCCESS: \d+ rules found/);
+    // each alert fires on the series it is about (and not while all is well), as the role rendered it
+    const tests = (await readFile(join(ROOT, 'test', 'e2e', 'files', 'monitoring-alerts.test.yml'), 'utf8')).replace('rule_files: [RULES]', 'rule_files: [/etc/prometheus/tsplay-alerts.rules.yml]');
+    await labSsh(HOSTS.worker1, `echo ${Buffer.from(tests).toString('base64')} | base64 -d > ${root}/alerts.test.yml`);
+    const unit = await labSsh(HOSTS.worker1, `cd ${root} && promtool test rules alerts.test.yml 2>&1; echo rc=$?`);
+    expect(unit.stdout, unit.stdout).to.match(/SUCCESS\s+rc=0\s*$/);
     const want = [
       'prometheus/worker1',
       ...Object.keys(HOSTS).map((h) => `node/${h}`),
