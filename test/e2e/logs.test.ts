@@ -23,8 +23,8 @@ const changes = (r: JsonRun) => [...new Set(r.plays.flatMap((p) => p.tasks.flatM
 
 // what the role writes and starts, taken away (the certificates stay: the PKI is the pki role's)
 const UNDO = [
-  'systemctl disable --now systemd-journal-upload.service systemd-journal-remote.socket systemd-journal-remote.service 2>/dev/null',
-  'rm -f /etc/systemd/journald.conf.d/10-tsplay.conf /etc/systemd/journal-remote.conf.d/10-tsplay.conf /etc/systemd/journal-upload.conf.d/10-tsplay.conf /etc/systemd/system/systemd-journal-upload.service.d/10-tsplay.conf',
+  'systemctl disable --now systemd-journal-upload.service systemd-journal-remote.socket systemd-journal-remote.service tsplay-journal-remote-vacuum.timer 2>/dev/null',
+  'rm -f /etc/systemd/system/tsplay-journal-remote-vacuum.service /etc/systemd/system/tsplay-journal-remote-vacuum.timer /etc/systemd/journald.conf.d/10-tsplay.conf /etc/systemd/journal-remote.conf.d/10-tsplay.conf /etc/systemd/journal-upload.conf.d/10-tsplay.conf /etc/systemd/system/systemd-journal-upload.service.d/10-tsplay.conf',
   'systemctl daemon-reload',
   'systemctl restart systemd-journald',
 ].join('; ');
@@ -106,6 +106,9 @@ describe('e2e: playbooks/logs.yml on the lab (journald limits, forwarding to the
     const tls = (await labSsh(HOSTS.master2, sh`for ca in journal/ca.crt ca.crt; do curl -s -o /dev/null --max-time 5 --cacert /etc/kubernetes/pki/$ca -w '%{http_code} ' ${`https://${collector}:19532/`}; echo "exit $?"; done`.text)).stdout;
     // an HTTP answer with the journal CA; curl's 60 (the peer's certificate not verified) with the cluster CA
     expect(tls, tls).to.match(/^[1-5][0-9]{2} exit 0\n000 exit 60\n$/);
+    // what it received is vacuumed to journald_remote_max_use by a timer: its run removes nothing it must keep
+    const vacuum = (await labSsh(collector, 'systemctl is-active tsplay-journal-remote-vacuum.timer && systemctl start tsplay-journal-remote-vacuum.service && systemctl show -p Result --value tsplay-journal-remote-vacuum.service')).stdout;
+    expect(vacuum).to.equal('active\nsuccess\n');
     // nothing of it stays on the collector's own journal: it came over the network
     expect((await labSsh(collector, sh`journalctl -t tsplay-logs-e2e --no-pager -o cat | grep -cF ${marker} || true`.text)).stdout.trim()).to.equal('0');
   });
