@@ -77,7 +77,22 @@ async function tree(dir: string): Promise<Record<string, string>> {
 }
 
 const fingerprint = async (crt: string) => (await run('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', crt])).stdout.trim().replace(/^sha256 Fingerprint=/i, '');
-const hostFingerprint = async (ip: string) => (await labSsh(ip, 'openssl x509 -noout -fingerprint -sha256 -in /etc/kubernetes/pki/ca.crt')).stdout.trim().replace(/^sha256 Fingerprint=/i, '');
+const hostFingerprint = async (ip: string, crt = '/etc/kubernetes/pki/ca.crt') => (await labSsh(ip, `openssl x509 -noout -fingerprint -sha256 -in ${crt}`)).stdout.trim().replace(/^sha256 Fingerprint=/i, '');
+/** where a former etcd member keeps the etcd CA */
+const STRAY = '/etc/kubernetes/pki/etcd/ca.crt';
+/** 'file' or 'dir' when this test put the etcd CA on worker2 (and made its directory), '' when worker2 held one already */
+let strayEtcdCa = '';
+async function plantStrayEtcdCa(): Promise<string> {
+  if ((await labSsh(WORKERS.worker2, `test -e ${STRAY} && echo held || true`)).stdout.trim() === 'held') return '';
+  const made = (await labSsh(WORKERS.worker2, 'test -d /etc/kubernetes/pki/etcd && echo file || echo dir')).stdout.trim();
+  const ca = (await labSsh(MASTERS.master1, `cat ${STRAY}`)).stdout;
+  await labSsh(WORKERS.worker2, `mkdir -p /etc/kubernetes/pki/etcd && printf '%s' '${ca}' > ${STRAY}`);
+  return made;
+}
+async function removeStrayEtcdCa(): Promise<void> {
+  if (strayEtcdCa) await labSsh(WORKERS.worker2, strayEtcdCa === 'dir' ? 'rm -rf /etc/kubernetes/pki/etcd' : `rm -f ${STRAY}`);
+  strayEtcdCa = '';
+}
 
 /** the README's backup and restore commands ("What the main job builds", item 3), `tsplay` being this build */
 const sh = (script: string, cwd: string) => run('sh', ['-c', `tsplay() { ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"; }\nset -e\n${script}`], { cwd, timeout: 120_000 });
@@ -138,6 +153,7 @@ describe('e2e: the PKI guard on the converged lab (issue 16)', function () {
         }
       }
     }
+    await removeStrayEtcdCa().catch(() => undefined);
     if (tmp) await rm(tmp, { recursive: true, force: true });
     for (const e of await replacedDirs()) if (!replacedBefore.includes(e)) await rm(join(INV, e), { recursive: true, force: true });
   });
@@ -231,10 +247,14 @@ describe('e2e: the PKI guard on the converged lab (issue 16)', function () {
     }
     expect(await hostSums()).to.deep.equal(before0);
 
+    // a worker that was an etcd member once (remove-node.yml) may still hold the etcd CA: the
+    // guard compares that copy too, so the replacement must replace it
+    strayEtcdCa = await plantStrayEtcdCa();
     await runJson(playbook('replace-pki.yml', INV, '-e', 'pki_replace_new=true', '-e', `pki_replace_confirm=${old}`));
     const fresh = await fingerprint(join(INV, '.pki', 'ca.crt'));
     expect(fresh).to.not.equal(old);
     for (const ip of Object.values(ALL)) expect(await hostFingerprint(ip), ip).to.equal(fresh);
+    expect(await hostFingerprint(WORKERS.worker2, STRAY), 'worker2 etcd/ca.crt').to.equal(await fingerprint(join(INV, '.pki', 'etcd', 'ca.crt')));
     expect(await healthyMembers()).to.equal(3);
     const enc = async () => Promise.all(Object.values(MASTERS).map(async (ip) => (await labSsh(ip, 'sha256sum < /etc/kubernetes/encryption-config.yaml')).stdout));
     const encBefore = Object.entries(before0).filter(([h]) => h in MASTERS).map(([, s]) => s.split('\n').find((l) => l.endsWith('/etc/kubernetes/encryption-config.yaml'))!.split(' ')[0]);
@@ -260,6 +280,8 @@ describe('e2e: the PKI guard on the converged lab (issue 16)', function () {
     await rename(join(INV, '.pki'), join(tmp, 'new-pki'));
     await restore(INV, vault, pass);
     await runJson(playbook('replace-pki.yml', INV, '-e', `pki_replace_confirm=${fresh}`));
+    expect(await hostFingerprint(WORKERS.worker2, STRAY), 'worker2 etcd/ca.crt').to.equal(await fingerprint(join(INV, '.pki', 'etcd', 'ca.crt')));
+    await removeStrayEtcdCa();
     expect(await hostSums()).to.deep.equal(before0);
     expect(await healthyMembers()).to.equal(3);
     const check = await tsplay(playbook('ha-cluster.yml', INV, '--check', '--detailed-exitcode'), { timeoutMs: 600_000 });
