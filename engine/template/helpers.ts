@@ -247,6 +247,13 @@ export const HELPERS: Record<string, Helper> = {
     if (!isPlainObject(args[0])) throw new Error(`dict2items: argument must be a map, got ${kindOf(args[0])}`);
     return Object.entries(args[0]).map(([key, value]) => ({ key, value }));
   },
+  // difference(a, b): Ansible's filter, the items of list a that are not in list b, in a's order
+  // (`difference groups.etcd cluster_removed_nodes`: the members that stay)
+  difference(args) {
+    arity('difference', args, 2);
+    const drop = list('difference', args[1]);
+    return list('difference', args[0]).filter((x) => !drop.some((y) => isDeepStrictEqual(x, y)));
+  },
   // index_of(list, item): the position of item in list (Python's list.index), an error when absent:
   // `index_of groups.k8s_cluster inventory_hostname`
   index_of(args) {
