@@ -119,13 +119,19 @@ describe('e2e: PKI and a TLS etcd cluster on the lab (issue 5)', function () {
 
   it('openssl verifies every issued certificate against its CA, and every SAN of the table is present', async () => {
     const certs = (await files(PKI)).filter((f) => f.endsWith('.crt'));
-    const cas: Record<string, string> = { ca: join(PKI, 'ca.crt'), etcd: join(PKI, 'etcd', 'ca.crt'), 'front-proxy': join(PKI, 'front-proxy-ca.crt') };
-    const caOf = (rel: string) => (rel.startsWith('etcd/') || /\/etcd-(server|peer)\.crt$/.test(rel) || rel.startsWith('apiserver-etcd-client') ? cas.etcd : rel.startsWith('front-proxy') ? cas['front-proxy'] : cas.ca);
+    const cas: Record<string, string> = { ca: join(PKI, 'ca.crt'), etcd: join(PKI, 'etcd', 'ca.crt'), 'front-proxy': join(PKI, 'front-proxy-ca.crt'), journal: join(PKI, 'journal', 'ca.crt') };
+    const caOf = (rel: string) =>
+      rel.startsWith('etcd/') || /\/etcd-(server|peer)\.crt$/.test(rel) || rel.startsWith('apiserver-etcd-client') ? cas.etcd
+        : rel.startsWith('front-proxy') ? cas['front-proxy']
+          : /\/journal-(remote|upload)\.crt$/.test(rel) ? cas.journal
+            : cas.ca;
+    // the journal's certificates (log forwarding: one collector, an uploader on every other host) are verified but not counted
+    const journal = (c: string) => /\/journal-(remote|upload)\.crt$/.test(c);
     const leaves = certs.filter((c) => !Object.values(cas).includes(c));
     // 6 shared ca-signed (admin, super-admin, apiserver-kubelet-client, controller-manager, scheduler,
     // kube-proxy) + 2 etcd-ca + 1 front-proxy + per master apiserver/etcd-server/etcd-peer + per node kubelet
     // (worker3's, made when the scale and etcd-join tests add it, are verified below but not counted)
-    expect(leaves.filter((c) => !relative(PKI, c).startsWith('nodes/worker3/')).length).to.equal(9 + 3 * 3 + 5);
+    expect(leaves.filter((c) => !relative(PKI, c).startsWith('nodes/worker3/') && !journal(c)).length).to.equal(9 + 3 * 3 + 5);
     for (const c of leaves) {
       const out = await openssl(['verify', '-CAfile', caOf(relative(PKI, c)), c]);
       expect(out.trim(), c).to.equal(`${c}: OK`);
@@ -151,13 +157,17 @@ describe('e2e: PKI and a TLS etcd cluster on the lab (issue 5)', function () {
   it('hosts hold only what they need: no CA key on a worker, keys 0600, kubeconfigs point where they should', async () => {
     for (const [w, ip] of Object.entries(WORKERS)) {
       const { stdout } = await ssh(ip, 'find /etc/kubernetes -type f | sort');
-      expect(stdout.trim().split('\n'), w).to.deep.equal(['/etc/kubernetes/kube-proxy.conf', '/etc/kubernetes/kubelet.conf', '/etc/kubernetes/pki/ca.crt']);
+      // the journal's own CA certificate and this host's end of log forwarding (the lab's collector is worker1)
+      const journal = w === 'worker1' ? ['remote.crt', 'remote.key'] : ['upload.crt', 'upload.key'];
+      expect(stdout.trim().split('\n'), w).to.deep.equal(
+        ['/etc/kubernetes/kube-proxy.conf', '/etc/kubernetes/kubelet.conf', '/etc/kubernetes/pki/ca.crt', ...['ca.crt', ...journal].map((f) => `/etc/kubernetes/pki/journal/${f}`)].sort(),
+      );
       for (const conf of ['kubelet.conf', 'kube-proxy.conf']) {
         expect((await ssh(ip, `grep server: /etc/kubernetes/${conf}`)).stdout.trim(), `${w} ${conf}`).to.equal(`server: https://${VIP}:8443`);
       }
     }
     for (const [m, ip] of Object.entries(MASTERS)) {
-      const { stdout } = await ssh(ip, "find /etc/kubernetes \\( -name '*.key' -o -name '*.conf' -o -name encryption-config.yaml \\) -not -perm 0600 | sort; echo --; ls /etc/kubernetes/pki/*.key /etc/kubernetes/pki/etcd/*.key | sort; echo --; stat -c %U /etc/kubernetes/pki/etcd/server.key; grep server: /etc/kubernetes/kubelet.conf; grep -c 'secret:' /etc/kubernetes/encryption-config.yaml");
+      const { stdout } = await ssh(ip, "find /etc/kubernetes \\( -name '*.key' -o -name '*.conf' -o -name encryption-config.yaml \\) -not -path '*/pki/journal/*' -not -perm 0600 | sort; echo --; ls /etc/kubernetes/pki/*.key /etc/kubernetes/pki/etcd/*.key | sort; echo --; stat -c %U /etc/kubernetes/pki/etcd/server.key; grep server: /etc/kubernetes/kubelet.conf; grep -c 'secret:' /etc/kubernetes/encryption-config.yaml");
       const [loose, keys, rest] = stdout.split('--\n');
       expect(loose.trim(), `${m}: keys and kubeconfigs not 0600`).to.equal('');
       expect(keys.trim().split('\n').map((k) => k.replace('/etc/kubernetes/pki/', '')).sort(), m).to.deep.equal(
