@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../engine/paths.js';
-import { tsplay, recapOf } from './run-tsplay.js';
+import { tsplay, recapOf, failuresOf } from './run-tsplay.js';
 
 const run = promisify(execFile);
 const LAB = '/var/lib/tsplay-lab';
@@ -36,7 +36,7 @@ const changes = (r: JsonRun) =>
 const cluster = (...extra: string[]) => ['run', join(ROOT, 'playbooks', 'ha-cluster.yml'), '-i', INV, ...extra];
 const runJson = async (args: string[]): Promise<JsonRun> => {
   const r = await tsplay([...args, '--json'], { timeoutMs: 600_000 });
-  expect(r.code, `tsplay ${args.join(' ')}\n${r.stderr}${r.stdout.slice(-4000)}`).to.equal(0);
+  expect(r.code, `tsplay ${args.join(' ')}\n${failuresOf(r.stdout)}\n${r.stderr}${r.stdout.slice(-2000)}`).to.equal(0);
   return JSON.parse(r.stdout) as JsonRun;
 };
 

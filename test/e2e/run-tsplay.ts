@@ -34,3 +34,24 @@ export function recapOf(stdout: string, host: string): Record<string, number> | 
   if (!m) return undefined;
   return Object.fromEntries(m[1].split(' ').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
 }
+
+/**
+ * What failed in a `--json` run, one line a host: play, task, where, host and the result's message
+ * and stderr tail; a failed assertion on the exit code shows these first, where a tail of the JSON
+ * would show only the last plays.
+ */
+export function failuresOf(jsonStdout: string): string {
+  let run: { plays?: { play: { name: string }; tasks: { task: { name: string; where?: string }; hosts: Record<string, Record<string, unknown>> }[] }[] };
+  try {
+    run = JSON.parse(jsonStdout);
+  } catch {
+    return '(output is not JSON)';
+  }
+  const lines: string[] = [];
+  for (const p of run.plays ?? [])
+    for (const t of p.tasks)
+      for (const [h, r] of Object.entries(t.hosts))
+        if (r.failed || r.unreachable)
+          lines.push(`${r.unreachable ? 'UNREACHABLE' : 'FAILED'} [${h}] ${p.play.name} / ${t.task.name} (${t.task.where ?? '?'}): ${String(r.msg ?? '').slice(0, 600)}${r.stderr ? ` | stderr: ${String(r.stderr).slice(-600)}` : ''}`);
+  return lines.join('\n') || '(no failed task in the output)';
+}
