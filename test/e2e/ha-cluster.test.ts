@@ -28,9 +28,9 @@ const changes = (r: JsonRun) =>
   [...new Set(r.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, v]) => v.changed).map(([h]) => `${t.task.name}/${h}`))))].sort();
 /** the plan's changes as `changes` names a run's: task/host, once per task and host */
 const plannedChanges = (p: PlanDoc) => [...new Set(p.entries.filter((e) => e.outcome === 'change').map((e) => `${e.task}/${e.host}`))].sort();
-/** the tasks the plan leaves to apply time (commands it cannot predict), named the same way */
 /** what one list has that the other has not, for an assertion's message */
 const apart = (a: string[], b: string[]) => JSON.stringify({ only: a.filter((x) => !b.includes(x)), missing: b.filter((x) => !a.includes(x)) });
+/** the tasks the plan leaves to apply time (commands it cannot predict), named the same way */
 const applyTimeTasks = (p: PlanDoc) => new Set(p.entries.filter((e) => e.outcome === 'apply-time').map((e) => `${e.task}/${e.host}`));
 
 describe('e2e: playbooks/ha-cluster.yml on the lab (first, on clean hosts in CI)', function () {
