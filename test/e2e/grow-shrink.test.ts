@@ -195,6 +195,8 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
     for (const w of ['worker2', 'worker3']) {
       const st = await labSsh(IP[w], 'systemctl is-active etcd; systemctl is-enabled etcd; test -e /var/lib/etcd/default && echo data || echo no-data; true');
       expect(st.stdout.trim().split('\n'), w).to.deep.equal(['inactive', 'disabled', 'no-data']);
+      // no certificate the etcd CA signed stays on a former member outside the control plane
+      expect((await labSsh(IP[w], 'ls /etc/kubernetes/pki/etcd 2>/dev/null; true')).stdout.trim(), w).to.equal('');
     }
     for (const m of ['master1', 'worker1']) expect((await labSsh(IP[m], "grep -cE '[[:space:]](worker2|worker3)$' /etc/hosts; true")).stdout.trim(), m).to.equal('0');
     const again = await tsplay(shrink('-e', 'node=worker2,worker3', '--json'));
