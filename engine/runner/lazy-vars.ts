@@ -82,3 +82,14 @@ export function mergeVars(layers: Array<Record<string, unknown> | undefined>, re
   }
   return merged;
 }
+
+/**
+ * `vars` with `extra` on top, without rendering any of them: the lazy getters are carried over as
+ * they are (Object.assign or a spread would call every getter, so one variable that cannot render
+ * for this host, such as a node's pod CIDR on an etcd-only host, would fail a task that never uses it).
+ */
+export function withVars(vars: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(vars));
+  for (const k of Object.keys(extra)) Object.defineProperty(out, k, { value: extra[k], enumerable: true, configurable: true, writable: true });
+  return out;
+}

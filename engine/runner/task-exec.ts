@@ -24,6 +24,7 @@ import { withEnvironment } from '../transport/with-env.js';
 import { resolveTask, type ResolvedTask } from './resolved-task.js';
 import { factsToVars } from '../facts/gather.js';
 import { applyInventoryResult, bypassesHostLoop } from './inventory-results.js';
+import { withVars } from './lazy-vars.js';
 
 export function taskLabel(task: TaskNode): string {
   return task.name ?? task.module;
@@ -394,7 +395,7 @@ async function executeItemUntil(run: RunContext, pc: PlayContext, rt: ResolvedTa
     if (!showDiff) delete result.diff;
     // conditions on the result see it under its register name (Ansible) and as `result`
     const rvars = reg ? Object.assign(Object.create(null), { [reg]: result }) : {};
-    const cvars = () => Object.assign({}, vars, { result }, rvars);
+    const cvars = () => withVars(vars, { result, ...rvars });
     if (!result.skipped && task.keywords.changed_when !== undefined) {
       result = { ...result, changed: run.templater.evalCondition(task.keywords.changed_when, cvars(), where) };
     }
