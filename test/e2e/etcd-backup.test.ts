@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../engine/paths.js';
 import { LAB, labSsh } from './lab-ssh.js';
-import { recapOf, tsplay } from './run-tsplay.js';
+import { recapOf, tsplay, runJsonOk } from './run-tsplay.js';
 
 const ROOT = projectRoot();
 const INV = join(ROOT, 'inventories', 'lab');
@@ -34,11 +34,7 @@ interface JsonRun {
 const changes = (r: JsonRun) =>
   r.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, v]) => v.changed).map(([h]) => `${t.task.name}/${h}`))).sort();
 const resultOf = (r: JsonRun, task: string, host: string) => r.plays.flatMap((p) => p.tasks).find((t) => t.task.name === task && t.hosts[host])?.hosts[host];
-const runJson = async (args: string[]): Promise<{ json: JsonRun; stdout: string }> => {
-  const r = await tsplay([...args, '--json'], { timeoutMs: 600_000 });
-  expect(r.code, `tsplay ${args.join(' ')}\n${r.stderr}${r.stdout.slice(-4000)}`).to.equal(0);
-  return { json: JSON.parse(r.stdout) as JsonRun, stdout: r.stdout };
-};
+const runJson = (args: string[]) => runJsonOk<JsonRun>(args);
 
 /** the encrypted backups on master1, oldest first, and anything else in the directory */
 async function backupDir(): Promise<{ backups: string[]; other: string[] }> {

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../engine/paths.js';
-import { tsplay, recapOf } from './run-tsplay.js';
+import { tsplay, recapOf, runJsonOk } from './run-tsplay.js';
 
 const run = promisify(execFile);
 const LAB = '/var/lib/tsplay-lab';
@@ -44,11 +44,7 @@ const changes = (r: JsonRun) =>
 const taskResults = (r: JsonRun, name: string) => Object.assign({}, ...r.plays.flatMap((p) => p.tasks.filter((t) => t.task.name === name).map((t) => t.hosts))) as Record<string, HostResult>;
 
 const playbook = (name: string) => join(ROOT, 'playbooks', name);
-const runJson = async (args: string[]): Promise<JsonRun> => {
-  const r = await tsplay([...args, '--json'], { timeoutMs: 600_000 });
-  expect(r.code, `tsplay ${args.join(' ')}\n${r.stderr}${r.stdout.slice(-4000)}`).to.equal(0);
-  return JSON.parse(r.stdout) as JsonRun;
-};
+const runJson = async (args: string[]): Promise<JsonRun> => (await runJsonOk<JsonRun>(args)).json;
 const cluster = (...extra: string[]) => ['run', playbook('ha-cluster.yml'), '-i', INV, ...extra];
 
 async function healthyCount(): Promise<number> {

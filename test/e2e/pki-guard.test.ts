@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../engine/paths.js';
-import { tsplay, recapOf, CLI } from './run-tsplay.js';
+import { tsplay, recapOf, CLI, runJsonOk } from './run-tsplay.js';
 import { labSsh, LAB } from './lab-ssh.js';
 
 const run = promisify(execFile);
@@ -31,20 +31,7 @@ interface JsonRun {
 const changes = (r: JsonRun) =>
   r.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, v]) => v.changed).map(([h]) => `${t.task.name}/${h}`))).sort();
 const playbook = (name: string, inv: string, ...extra: string[]) => ['run', join(ROOT, 'playbooks', name), '-i', inv, ...extra];
-/** task/host: msg of every failed or unreachable result, for an assertion's message */
-function failures(stdout: string): string {
-  try {
-    const j = JSON.parse(stdout) as { plays: { tasks: { task: { name: string }; hosts: Record<string, { failed?: boolean; unreachable?: boolean; msg?: string }> }[] }[] };
-    return j.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, v]) => v.failed || v.unreachable).map(([h, v]) => `${t.task.name}/${h}: ${v.msg}`))).join('\n');
-  } catch {
-    return stdout.slice(-4000);
-  }
-}
-const runJson = async (args: string[]): Promise<JsonRun> => {
-  const r = await tsplay([...args, '--json'], { timeoutMs: 600_000 });
-  expect(r.code, `tsplay ${args.join(' ')}\n${r.stderr}${failures(r.stdout)}`).to.equal(0);
-  return JSON.parse(r.stdout) as JsonRun;
-};
+const runJson = async (args: string[]): Promise<JsonRun> => (await runJsonOk<JsonRun>(args)).json;
 
 /** sha256 of every file tsplay puts under /etc/kubernetes and of keepalived.conf, per host */
 async function hostSums(): Promise<Record<string, string>> {

@@ -1,4 +1,5 @@
 // Runs the real CLI as a child process, as a person would.
+import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -54,4 +55,14 @@ export function failuresOf(jsonStdout: string): string {
         if (r.failed || r.unreachable)
           lines.push(`${r.unreachable ? 'UNREACHABLE' : 'FAILED'} [${h}] ${p.play.name} / ${t.task.name} (${t.task.where ?? '?'}): ${String(r.msg ?? '').slice(0, 600)}${r.stderr ? ` | stderr: ${String(r.stderr).slice(-600)}` : ''}`);
   return lines.join('\n') || '(no failed task in the output)';
+}
+
+/**
+ * `tsplay ARGS --json` that must exit 0: the parsed JSON (and the raw output). A failed run's
+ * assertion names each failed task, host and message first (failuresOf), then stderr.
+ */
+export async function runJsonOk<T>(args: string[], timeoutMs = 600_000): Promise<{ json: T; stdout: string }> {
+  const r = await tsplay([...args, '--json'], { timeoutMs });
+  expect(r.code, `tsplay ${args.join(' ')}\n${failuresOf(r.stdout)}\n${r.stderr.slice(-4000)}`).to.equal(0);
+  return { json: JSON.parse(r.stdout) as T, stdout: r.stdout };
 }
