@@ -226,15 +226,16 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
     expectPredicted(check.stdout, r.stdout);
     const st = await labSsh(
       IP.worker3,
-      'for u in etcd kubelet kube-proxy containerd tsplay-pod-network; do echo "$u $(systemctl is-active $u) $(systemctl is-enabled $u 2>/dev/null)"; done;' +
-        ' for p in /etc/kubernetes /var/lib/etcd /var/lib/kubelet /etc/cni/net.d/10-tsplay-bridge.conflist /etc/default/etcd /usr/local/bin/kubelet; do test -e $p && echo "left $p"; done;' +
+      'for u in etcd kubelet kube-proxy containerd tsplay-pod-network prometheus-node-exporter systemd-journal-upload; do echo "$u $(systemctl is-active $u) $(systemctl is-enabled $u 2>/dev/null)"; done;' +
+        ' for p in /etc/kubernetes /var/lib/etcd /var/lib/kubelet /etc/cni/net.d/10-tsplay-bridge.conflist /etc/default/etcd /usr/local/bin/kubelet' +
+        ' /etc/systemd/journald.conf.d/10-tsplay.conf /etc/systemd/journal-upload.conf.d/10-tsplay.conf /usr/local/sbin/tsplay-textfile-metrics; do test -e $p && echo "left $p"; done;' +
         " ip -4 route show proto 201; iptables -t nat -S POSTROUTING | grep -- '-j RETURN'; grep -cE '^10[.]77[.]0[.][0-9]+[[:space:]]+(master|worker)[0-9]$' /etc/hosts; true",
     );
     const lines = st.stdout.trim().split('\n');
     // each service neither running nor enabled (a unit the host never had prints no enablement)
-    for (const l of lines.slice(0, 5)) expect(l, st.stdout).to.match(/^[a-z-]+ inactive (disabled)?$/);
+    for (const l of lines.slice(0, 7)) expect(l, st.stdout).to.match(/^[a-z-]+ inactive (disabled)?$/);
     // no file left, no pod route, no masquerade exception, no cluster host in /etc/hosts
-    expect(lines.slice(5), st.stdout).to.deep.equal(['0']);
+    expect(lines.slice(7), st.stdout).to.deep.equal(['0']);
     expect((await labSsh(IP.worker3, 'ip -o link show cni0 2>&1; true')).stdout).to.match(/does not exist/);
     const again = await tsplay(reset('--json'));
     expect(again.code, failures(again.stdout)).to.equal(0);
