@@ -188,6 +188,10 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
     const r = await tsplay(shrink('-e', 'node=worker2,worker3', '--json'));
     expect(r.code, failures(r.stdout) + r.stderr).to.equal(0);
     expectPredicted(check.stdout, r.stdout);
+    // worker2 was a node too: drained and its Node deleted through the VIP (the stand-in apiserver
+    // keeps Nodes in etcd; it runs no pods, so the drain evicts nothing)
+    expect(changes(r.stdout)).to.include.members(['node drained @ worker2', 'Node object deleted @ worker2']);
+    expect((await labSsh(IP.master1, 'kubectl --kubeconfig /etc/kubernetes/admin.conf get node worker2 -o name --ignore-not-found')).stdout.trim()).to.equal('');
     expect(await members()).to.deep.equal(['master1', 'master2', 'master3']);
     expect(await healthy(['master1', 'master2', 'master3'])).to.equal(3);
     const three = `--etcd-servers=${['master1', 'master2', 'master3'].map((n) => `https://${IP[n]}:2379`).join(',')}`;
@@ -209,6 +213,9 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
     expect(r.code, r.stdout.slice(-3000)).to.equal(0);
     expect((await labSsh(IP.worker2, 'systemctl is-active kubelet kube-proxy')).stdout.trim().split('\n')).to.deep.equal(['active', 'active']);
     expect((await labSsh(IP.master1, "grep -E '[[:space:]]worker2$' /etc/hosts")).stdout.trim()).to.equal('10.77.0.22 worker2');
+    // its Node is back, schedulable, with its own pod CIDR slice
+    const node = await labSsh(IP.master1, "kubectl --kubeconfig /etc/kubernetes/admin.conf get node worker2 -o jsonpath='{.spec.unschedulable}/{.spec.podCIDR}'");
+    expect(node.stdout.trim()).to.match(/^\/10\.233\.\d+\.0\/24$/);
   });
 
   it('reset.yml --limit worker3 returns it to its state before the cluster as --check predicted; a second reset changes nothing', async () => {
