@@ -39,6 +39,9 @@ interface JsonRun {
   plays: { name: string; tasks: { task: { name: string }; hosts: Record<string, HostResult> }[] }[];
   stats: Record<string, Record<string, number>>;
 }
+/** etcd's leader-away step (roles/etcd/tasks/leader-away.yml), a change only on the member that led */
+const isHandoff = (c: string) => c.startsWith('leadership handed to another member first/');
+const withoutHandoff = (cs: string[]) => cs.filter((c) => !isHandoff(c));
 const changes = (r: JsonRun) =>
   r.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, v]) => v.changed).map(([h]) => `${t.task.name}/${h}`))).sort();
 const taskResults = (r: JsonRun, name: string) => Object.assign({}, ...r.plays.flatMap((p) => p.tasks.filter((t) => t.task.name === name).map((t) => t.hosts))) as Record<string, HostResult>;
@@ -204,7 +207,10 @@ describe('e2e: PKI and a TLS etcd cluster on the lab (issue 5)', function () {
     const seen = polled.trim().split('\n').map(Number);
     const expected = [...Object.keys(MASTERS).map((h) => `etcd settings/${h}`), ...Object.keys(MASTERS).map((h) => `restart etcd for new settings or certificates/${h}`)].sort();
     expect(changes(predicted), JSON.stringify(changes(predicted))).to.deep.equal(expected);
-    expect(changes(real), JSON.stringify(changes(real))).to.deep.equal(expected);
+    // and, decided at run time (--check cannot know who leads then), the leader hands leadership to
+    // another member before its own restart: once
+    expect(withoutHandoff(changes(real)), JSON.stringify(changes(real))).to.deep.equal(expected);
+    expect(changes(real).filter(isHandoff), JSON.stringify(changes(real))).to.have.lengthOf(1);
     expect(seen.length, 'health polls during the run').to.be.greaterThan(10);
     expect(Math.min(...seen), `healthy members seen during the rolling restart: ${seen.join(' ')}`).to.be.at.least(2);
     // every member restarted, and each stopped only after the one before was active again
@@ -215,7 +221,7 @@ describe('e2e: PKI and a TLS etcd cluster on the lab (issue 5)', function () {
     console.log(`      health polls during the rolling restart: ${seen.length}, healthy counts seen: ${[...new Set(seen)].sort().join(',')}`);
     // back to the defaults, rolled the same way
     const back = await runJson(cluster());
-    expect(changes(back)).to.deep.equal(expected);
+    expect(withoutHandoff(changes(back)), JSON.stringify(changes(back))).to.deep.equal(expected);
     expect(await healthyCount()).to.equal(3);
   });
 

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { mkdtemp, writeFile, rm, access, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { request } from 'node:https';
 import { projectRoot } from '../../engine/paths.js';
 import { tsplay } from './run-tsplay.js';
@@ -203,6 +204,8 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
       expect((await labSsh(IP[w], 'ls /etc/kubernetes/pki/etcd 2>/dev/null; true')).stdout.trim(), w).to.equal('');
     }
     for (const m of ['master1', 'worker1']) expect((await labSsh(IP[m], "grep -cE '[[:space:]](worker2|worker3)$' /etc/hosts; true")).stdout.trim(), m).to.equal('0');
+    // the controller keeps no copy of their certificates and keys
+    for (const w of ['worker2', 'worker3']) expect(existsSync(join(ROOT, 'inventories', 'lab', '.pki', 'nodes', w)), w).to.equal(false);
     const again = await tsplay(shrink('-e', 'node=worker2,worker3', '--json'));
     expect(again.code, failures(again.stdout)).to.equal(0);
     expect(changes(again.stdout)).to.deep.equal([]);
