@@ -208,9 +208,9 @@ describe('e2e: PKI and a TLS etcd cluster on the lab (issue 5)', function () {
     const expected = [...Object.keys(MASTERS).map((h) => `etcd settings/${h}`), ...Object.keys(MASTERS).map((h) => `restart etcd for new settings or certificates/${h}`)].sort();
     expect(changes(predicted), JSON.stringify(changes(predicted))).to.deep.equal(expected);
     // and, decided at run time (--check cannot know who leads then), the leader hands leadership to
-    // another member before its own restart: once
+    // another member before its own restart: once, or twice when the one it handed to restarts later
     expect(withoutHandoff(changes(real)), JSON.stringify(changes(real))).to.deep.equal(expected);
-    expect(changes(real).filter(isHandoff), JSON.stringify(changes(real))).to.have.lengthOf(1);
+    expect(changes(real).filter(isHandoff).length, JSON.stringify(changes(real))).to.be.within(1, 2);
     expect(seen.length, 'health polls during the run').to.be.greaterThan(10);
     expect(Math.min(...seen), `healthy members seen during the rolling restart: ${seen.join(' ')}`).to.be.at.least(2);
     // every member restarted, and each stopped only after the one before was active again

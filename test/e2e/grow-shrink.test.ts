@@ -44,7 +44,8 @@ function unknowable(stdout: string): string[] {
 /** every change of the real run was predicted by --check, or left by it to the run */
 function expectPredicted(check: string, run: string): void {
   const predicted = new Set([...changes(check), ...unknowable(check)]);
-  expect(changes(run).filter((c) => !predicted.has(c)), 'changed but not predicted by --check').to.deep.equal([]);
+  const unpredicted = changes(run).filter((c) => !predicted.has(c));
+  expect(unpredicted, `changed but not predicted by --check: ${JSON.stringify(unpredicted)}`).to.deep.equal([]);
   const done = new Set([...changes(run), ...unknowable(check)]);
   const over = changes(check).filter((c) => !done.has(c));
   if (over.length) console.log(`      (--check also predicted: ${over.join('; ')})`);
