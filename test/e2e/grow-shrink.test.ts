@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { request } from 'node:https';
 import { projectRoot } from '../../engine/paths.js';
-import { tsplay } from './run-tsplay.js';
+import { tsplay, failuresOf } from './run-tsplay.js';
 import { LAB, labSsh } from './lab-ssh.js';
 
 const ROOT = projectRoot();
@@ -49,16 +49,6 @@ function expectPredicted(check: string, run: string): void {
   const done = new Set([...changes(run), ...unknowable(check)]);
   const over = changes(check).filter((c) => !done.has(c));
   if (over.length) console.log(`      (--check also predicted: ${over.join('; ')})`);
-}
-
-/** the failed tasks of a --json run, for assertion messages */
-function failures(stdout: string): string {
-  try {
-    const j = JSON.parse(stdout) as JsonRun;
-    return j.plays.flatMap((p) => p.tasks.flatMap((t) => Object.entries(t.hosts).filter(([, r]) => r.failed).map(([h, r]) => `${t.task.name} @ ${h}: ${JSON.stringify(r).slice(0, 600)}`))).join('\n');
-  } catch {
-    return stdout.slice(-3000);
-  }
 }
 
 function totalChanged(stdout: string): number {
@@ -160,9 +150,9 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
 
   it('scale.yml grows etcd 3 -> 5 one member at a time as --check predicted: all five healthy over mTLS, every apiserver on five --etcd-servers; a second run changes nothing', async () => {
     const check = await tsplay(grow('--check', '--json'));
-    expect(check.code, failures(check.stdout) + check.stderr).to.equal(0);
+    expect(check.code, failuresOf(check.stdout) + check.stderr).to.equal(0);
     const r = await tsplay(grow('--json'));
-    expect(r.code, failures(r.stdout) + r.stderr).to.equal(0);
+    expect(r.code, failuresOf(r.stdout) + r.stderr).to.equal(0);
     expectPredicted(check.stdout, r.stdout);
     expect(changes(r.stdout)).to.include.members(['add this host as a member @ worker2', 'add this host as a member @ worker3']);
     expect(await members()).to.deep.equal(['master1', 'master2', 'master3', 'worker2', 'worker3']);
@@ -170,7 +160,7 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
     const five = `--etcd-servers=${['master1', 'master2', 'master3', 'worker2', 'worker3'].map((n) => `https://${IP[n]}:2379`).join(',')}`;
     for (const m of ['master1', 'master2', 'master3']) expect(await etcdServers(m), m).to.equal(five);
     const again = await tsplay(grow('--json'));
-    expect(again.code, failures(again.stdout)).to.equal(0);
+    expect(again.code, failuresOf(again.stdout)).to.equal(0);
     expect(changes(again.stdout)).to.deep.equal([]);
   });
 
@@ -186,9 +176,9 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
 
   it('remove-node.yml -e node=worker2,worker3 shrinks etcd 5 -> 3 as --check predicted: members removed first, then stopped and wiped; three healthy, apiservers on three; a second run changes nothing', async () => {
     const check = await tsplay(shrink('-e', 'node=worker2,worker3', '--check', '--json'));
-    expect(check.code, failures(check.stdout) + check.stderr).to.equal(0);
+    expect(check.code, failuresOf(check.stdout) + check.stderr).to.equal(0);
     const r = await tsplay(shrink('-e', 'node=worker2,worker3', '--json'));
-    expect(r.code, failures(r.stdout) + r.stderr).to.equal(0);
+    expect(r.code, failuresOf(r.stdout) + r.stderr).to.equal(0);
     expectPredicted(check.stdout, r.stdout);
     // worker2 was a node too: drained and its Node deleted through the VIP (the stand-in apiserver
     // keeps Nodes in etcd; it runs no pods, so the drain evicts nothing)
@@ -208,7 +198,7 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
     // the controller keeps no copy of their certificates and keys
     for (const w of ['worker2', 'worker3']) expect(existsSync(join(ROOT, 'inventories', 'lab', '.pki', 'nodes', w)), w).to.equal(false);
     const again = await tsplay(shrink('-e', 'node=worker2,worker3', '--json'));
-    expect(again.code, failures(again.stdout)).to.equal(0);
+    expect(again.code, failuresOf(again.stdout)).to.equal(0);
     expect(changes(again.stdout)).to.deep.equal([]);
   });
 
@@ -231,7 +221,7 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
       'ip route replace 10.233.64.0/24 via 10.77.0.11 proto 201 && iptables -t nat -I POSTROUTING 1 -s 10.233.64.0/18 -d 10.233.64.0/18 -j RETURN && { ip link show cni0 >/dev/null 2>&1 || ip link add cni0 type bridge; }',
     );
     const check = await tsplay(reset('--check', '--json'));
-    expect(check.code, failures(check.stdout) + check.stderr).to.equal(0);
+    expect(check.code, failuresOf(check.stdout) + check.stderr).to.equal(0);
     const r = await tsplay(reset('--json'));
     expect(r.code, r.stdout.slice(-3000) + r.stderr).to.equal(0);
     expectPredicted(check.stdout, r.stdout);
@@ -249,7 +239,7 @@ describe('e2e: grow and shrink (scale.yml, remove-node.yml, reset.yml): etcd 3 -
     expect(lines.slice(7), st.stdout).to.deep.equal(['0']);
     expect((await labSsh(IP.worker3, 'ip -o link show cni0 2>&1; true')).stdout).to.match(/does not exist/);
     const again = await tsplay(reset('--json'));
-    expect(again.code, failures(again.stdout)).to.equal(0);
+    expect(again.code, failuresOf(again.stdout)).to.equal(0);
     expect(totalChanged(again.stdout), changes(again.stdout).join('\n')).to.equal(0);
     restored = true;
   });
